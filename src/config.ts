@@ -1,0 +1,146 @@
+import { z } from 'zod';
+import { ConfigError } from './errors/config-error';
+
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
+const redisUrl = z.string().refine(
+  (value) =>
+    value
+      .split(',')
+      .map((s) => s.trim())
+      .every((node) => /^rediss?:\/\/[^\s]+$/.test(node)),
+  { message: 'expected redis://host:port or rediss://… (a comma-separated list of nodes for Cluster)' },
+);
+
+// The prefix must not contain ':' (BullMQ separates key parts with it); braces form a Cluster hash tag.
+const queuePrefix = z
+  .string()
+  .regex(
+    /^(\{[A-Za-z0-9_-]+\}|[A-Za-z0-9_-]+)$/,
+    'expected letters, digits, _ or -, optionally as one {hash-tag}',
+  );
+
+const httpUrl = z
+  .string()
+  .url({ message: 'expected an absolute http(s) URL including /rest, e.g. https://host/rest' })
+  .refine((v) => /^https?:\/\//.test(v), { message: 'expected http:// or https://' })
+  .transform((v) => v.replace(/\/+$/, ''));
+
+/** Every environment variable the service reads, parsed once. Names are fixed: operators' scripts depend on them. */
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    REDIS_URL: redisUrl.optional(),
+    QUEUE_PREFIX: queuePrefix.default('bull'),
+    ROPO_BASE_URL: httpUrl.optional(),
+    ROPO_CID: z.string().min(1).optional(),
+    ROPO_APICODE: z.string().min(1).optional(),
+    ROPO_TIMEOUT_MS: int(100, 300_000).default(15_000),
+    SANDBOX_PORT: int(0, 65_535).default(4010),
+    WORKER_CONCURRENCY: int(1, 1000).default(10),
+    RATE_LIMIT_MAX: int(1, 1_000_000).default(50),
+    RATE_LIMIT_DURATION_MS: int(1, 3_600_000).default(1000),
+    JOB_ATTEMPTS: int(1, 100).default(8),
+    BACKOFF_BASE_MS: int(1, 3_600_000).default(1000),
+    BACKOFF_MAX_MS: int(1, 86_400_000).default(300_000),
+    HTTP_PORT: int(0, 65_535).default(3000),
+    HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+    INTAKE_TOKENS: list.default([]),
+    BOARD_USERNAME: z.string().min(1).optional(),
+    BOARD_PASSWORD: z.string().min(1).optional(),
+    BOARD_READ_ONLY: bool.default(false),
+    LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
+    SHUTDOWN_TIMEOUT_MS: int(0, 3_600_000).default(30_000),
+    DATA_DIR: z.string().min(1).default('.data'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.ROPO_BASE_URL && (!env.ROPO_CID || !env.ROPO_APICODE)) {
+      for (const variable of ['ROPO_CID', 'ROPO_APICODE'] as const) {
+        if (!env[variable])
+          ctx.addIssue({ code: 'custom', path: [variable], message: 'required when ROPO_BASE_URL is set' });
+      }
+    }
+    if (env.BACKOFF_MAX_MS < env.BACKOFF_BASE_MS) {
+      ctx.addIssue({ code: 'custom', path: ['BACKOFF_MAX_MS'], message: 'must be at least BACKOFF_BASE_MS' });
+    }
+    if ((env.BOARD_USERNAME === undefined) !== (env.BOARD_PASSWORD === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BOARD_PASSWORD'],
+        message: 'BOARD_USERNAME and BOARD_PASSWORD go together',
+      });
+    }
+  });
+
+type Env = z.output<typeof configSchema>;
+
+/** The service's settings, grouped by concern; read once at start-up and passed in. */
+export interface Config {
+  env: Env['NODE_ENV'];
+  redis: { url: string; explicit: boolean; prefix: string };
+  /** Unset `baseUrl` means: run against the built-in sandbox. */
+  ropo: { baseUrl?: string; cid?: string; apicode?: string; timeoutMs: number };
+  sandbox: { port: number };
+  worker: { concurrency: number; rateLimit: { max: number; durationMs: number }; shutdownTimeoutMs: number };
+  retry: { attempts: number; backoffBaseMs: number; backoffMaxMs: number };
+  http: { port: number; host: string; intakeTokens: string[] };
+  board: { username?: string; password?: string; readOnly: boolean };
+  log: { level: string };
+  dataDir: string;
+}
+
+/** Parses the environment; throws {@link ConfigError} naming every bad variable. Never echoes a value. */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable (`FOO=` in a compose file) means "not set", not "the empty string".
+  const present = Object.fromEntries(
+    Object.entries(environment).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const parsed = configSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? '(environment)'),
+        reason: issue.message,
+      })),
+    );
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    redis: {
+      url: e.REDIS_URL ?? DEFAULT_REDIS_URL,
+      explicit: e.REDIS_URL !== undefined,
+      prefix: e.QUEUE_PREFIX,
+    },
+    ropo: {
+      baseUrl: e.ROPO_BASE_URL,
+      cid: e.ROPO_CID,
+      apicode: e.ROPO_APICODE,
+      timeoutMs: e.ROPO_TIMEOUT_MS,
+    },
+    sandbox: { port: e.SANDBOX_PORT },
+    worker: {
+      concurrency: e.WORKER_CONCURRENCY,
+      rateLimit: { max: e.RATE_LIMIT_MAX, durationMs: e.RATE_LIMIT_DURATION_MS },
+      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    },
+    retry: { attempts: e.JOB_ATTEMPTS, backoffBaseMs: e.BACKOFF_BASE_MS, backoffMaxMs: e.BACKOFF_MAX_MS },
+    http: { port: e.HTTP_PORT, host: e.HTTP_HOST, intakeTokens: e.INTAKE_TOKENS },
+    board: { username: e.BOARD_USERNAME, password: e.BOARD_PASSWORD, readOnly: e.BOARD_READ_ONLY },
+    log: { level: e.LOG_LEVEL },
+    dataDir: e.DATA_DIR,
+  };
+}

@@ -1,0 +1,89 @@
+import winston from 'winston';
+
+/** The logger every component receives; winston's, so levels and child loggers work as usual. */
+export type Logger = winston.Logger;
+
+/** What a redacted value is replaced with. */
+export const REDACTED = '[redacted]';
+
+// Keys whose values are personal data or secrets wherever they appear. `business_id` is public
+// (the trade register) and is what operators search logs by, so it stays.
+const SENSITIVE_KEY =
+  /(e-?mail|phone|telephone|mobile|^name$|first_?name|last_?name|full_?name|owner|iban|bank_account|account_number|token|apicode|api_?key|password|passwd|secret|authorization|cookie|street|address|www|wizard_?url|users|payload|body)$/i;
+const KEEP_KEYS = new Set(['businessId', 'business_id', 'jobId', 'eventId', 'name_length']);
+
+// Values that look like personal data or secrets even under an innocent key (an error message
+// that echoes an input, say).
+const SENSITIVE_VALUE_PATTERNS: RegExp[] = [
+  /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, // e-mail
+  /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, // JWT
+  /\bBearer\s+[A-Za-z0-9._~+/=-]+/gi, // Authorization header value
+  /\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?\b/g, // IBAN
+  /\+\d[\d\s-]{6,16}\d/g, // E.164-ish phone number
+];
+
+/** Masks personal data and secrets inside a string. */
+export function redactString(value: string): string {
+  let out = value;
+  for (const pattern of SENSITIVE_VALUE_PATTERNS) out = out.replace(pattern, REDACTED);
+  return out;
+}
+
+/** Returns a deep copy of a log value with personal data and secrets replaced; never mutates. */
+export function redact(value: unknown, seen = new WeakSet<object>()): unknown {
+  if (typeof value === 'string') return redactString(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (seen.has(value)) return '[circular]';
+  seen.add(value);
+  if (Array.isArray(value)) return value.map((item) => redact(item, seen));
+  if (value instanceof Error) {
+    return {
+      name: value.name,
+      message: redactString(value.message),
+      code: (value as { code?: unknown }).code,
+    };
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    out[key] = !KEEP_KEYS.has(key) && SENSITIVE_KEY.test(key) ? REDACTED : redact(inner, seen);
+  }
+  return out;
+}
+
+// winston keeps level and message under Symbol keys too; redact the visible fields and keep the symbols.
+const redactionFormat = winston.format((info) => {
+  for (const key of Object.keys(info)) {
+    if (key === 'level') continue;
+    const value = info[key];
+    info[key] =
+      key !== 'message' && !KEEP_KEYS.has(key) && SENSITIVE_KEY.test(key) ? REDACTED : redact(value);
+  }
+  return info;
+});
+
+/** Options for {@link createLogger}. */
+export interface LoggerOptions {
+  level?: string;
+  /** Where lines go; defaults to stdout. Tests pass a stream to read what was logged. */
+  stream?: NodeJS.WritableStream;
+  /** Fields on every line, e.g. `{ role: 'worker' }`. */
+  defaultMeta?: Record<string, unknown>;
+}
+
+/** Creates a winston logger writing one redacted JSON object per line. */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const transport = options.stream
+    ? new winston.transports.Stream({ stream: options.stream })
+    : new winston.transports.Console();
+  return winston.createLogger({
+    level: options.level ?? 'info',
+    defaultMeta: options.defaultMeta,
+    format: winston.format.combine(
+      winston.format.errors({ stack: false }),
+      redactionFormat(),
+      winston.format.timestamp(),
+      winston.format.json(),
+    ),
+    transports: [transport],
+  });
+}
