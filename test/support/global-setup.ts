@@ -44,6 +44,7 @@ export default async function globalSetup(): Promise<void> {
       'The tests need Redis and none could be had: set REDIS_URL, or install redis-server ' +
         '(Debian/Ubuntu: `apt-get install -y redis-server`; macOS: `brew install redis`), or run a Docker engine ' +
         `for testcontainers. Docker said: ${(error as Error).message}`,
+      { cause: error },
     );
   }
 }
