@@ -1,0 +1,83 @@
+import { PassThrough } from 'node:stream';
+import { createLogger, redact, REDACTED } from '../../src/logger';
+
+function capture() {
+  const stream = new PassThrough();
+  const chunks: string[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
+  const logger = createLogger({ stream, level: 'debug' });
+  const lines = async (): Promise<Record<string, unknown>[]> => {
+    await new Promise((resolve) => setImmediate(resolve));
+    return chunks
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  };
+  return { logger, lines, raw: () => chunks.join('') };
+}
+
+const SECRETS = {
+  email: 'maija.meikalainen@example.fi',
+  phone: '+358401234567',
+  name: 'Maija Meikäläinen',
+  iban: 'FI2112345600000785',
+  token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMDAwMDExIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ',
+  apicode: 'apicode-7f3a9c1e',
+};
+
+describe('logger redaction', () => {
+  it('writes one JSON object per line with level, message and timestamp', async () => {
+    const { logger, lines } = capture();
+    logger.info('customer created', { jobId: 'evt-1', businessId: '0112038-9', attempt: 1, durationMs: 12 });
+    const [line] = await lines();
+    expect(line).toMatchObject({
+      level: 'info',
+      message: 'customer created',
+      jobId: 'evt-1',
+      businessId: '0112038-9',
+    });
+    expect(typeof line?.timestamp).toBe('string');
+  });
+
+  it('never writes personal data or secrets, under sensitive keys or inside innocent strings', async () => {
+    const { logger, raw } = capture();
+    logger.info('payload received', {
+      payload: { contact_person: { email: SECRETS.email, name: SECRETS.name } },
+      contact_person: { email: SECRETS.email, telephone: SECRETS.phone, name: SECRETS.name },
+      settlement_settings: { bank_account_number: SECRETS.iban, bank_account_owner: SECRETS.name },
+      headers: { authorization: `Bearer ${SECRETS.token}` },
+      apicode: SECRETS.apicode,
+      token: SECRETS.token,
+    });
+    logger.warn(`Ropo said: customer ${SECRETS.email} with IBAN ${SECRETS.iban} and phone ${SECRETS.phone}`);
+    logger.error('request failed', {
+      error: new Error(`Bearer ${SECRETS.token} rejected for ${SECRETS.email}`),
+    });
+    const text = raw();
+    for (const [kind, value] of Object.entries(SECRETS)) {
+      expect({ kind, leaked: text.includes(value) }).toEqual({ kind, leaked: false });
+    }
+    expect(text).toContain(REDACTED);
+  });
+
+  it('keeps the business id, job ids and numbers that operators search by', () => {
+    expect(
+      redact({ businessId: '0112038-9', business_id: '0112038-9', jobId: 'evt-1', status: 503 }),
+    ).toEqual({
+      businessId: '0112038-9',
+      business_id: '0112038-9',
+      jobId: 'evt-1',
+      status: 503,
+    });
+  });
+
+  it('does not mutate what it is given and survives cycles', () => {
+    const input: Record<string, unknown> = { email: SECRETS.email };
+    input.self = input;
+    const out = redact(input) as Record<string, unknown>;
+    expect(input.email).toBe(SECRETS.email);
+    expect(out.email).toBe(REDACTED);
+    expect(out.self).toBe('[circular]');
+  });
+});
