@@ -1,0 +1,248 @@
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import axios, { type AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
+import axiosRetry from 'axios-retry';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { RopoAuthError } from '../errors/ropo-auth-error';
+import type { RopoError } from '../errors/ropo-error';
+import { RopoUnexpectedResponseError } from '../errors/ropo-unexpected-response-error';
+import type { Logger } from '../logger';
+import { TOKEN_EXPIRED_STATUS } from './assumptions';
+import { classifyAxiosError, type RopoEndpoint } from './classify';
+import { parseCreateProfileBody, type CreateProfileResult } from './create-profile-result';
+import { decideRetry, type RetryDecision, type RetryPolicyOptions } from './retry-policy';
+import { SharedTokenCache } from './token-cache';
+
+export type { CreateProfileResult } from './create-profile-result';
+
+/** How to reach Ropo One and what to share the token through. */
+export interface RopoClientOptions {
+  /** Ropo One's REST base including /rest, e.g. http://127.0.0.1:4010/rest. */
+  baseUrl: string;
+  cid: string;
+  apicode: string;
+  /** Per-request timeout; a timed-out createprofile is never repeated in-process (its outcome is unknown). */
+  timeoutMs?: number;
+  /** For the shared token cache; the caller owns and closes it. */
+  redis: Redis;
+  /** Token cache keys live under `${keyPrefix}:ropo-token...`. */
+  keyPrefix: string;
+  logger: Logger;
+  /** In-process retries of what is safe to repeat (refused connection, 429, 503). */
+  retry?: { retries?: number; baseMs?: number; maxMs?: number };
+  /** Metrics hook, called once per createprofile HTTP attempt. */
+  onCall?: (info: { status: number | 'error'; durationMs: number }) => void;
+}
+
+/** Ropo One, as the worker sees it. */
+export interface RopoClient {
+  /** Creates a profile; throws RopoError subclasses (ROPO_DUPLICATE means it already exists). */
+  createProfile(body: Record<string, unknown>): Promise<CreateProfileResult>;
+  /** Destroys the keep-alive agents; the Redis connection stays the caller's. */
+  close(): Promise<void>;
+}
+
+const TOKEN_PATH = '/token';
+const CREATE_PROFILE_PATH = '/profile/createprofile';
+const tokenBodySchema = z.object({ token: z.string().min(1) });
+
+// Per-attempt bookkeeping kept off the axios config object, which axios-retry copies and logs could leak.
+interface AttemptInfo {
+  startedAt: number;
+}
+
+function endpointOf(url: string | undefined): RopoEndpoint {
+  return url === TOKEN_PATH ? 'token' : 'createprofile';
+}
+
+function businessIdOf(body: Record<string, unknown>): string | undefined {
+  const info = body.customer_info;
+  if (info && typeof info === 'object') {
+    const id = (info as Record<string, unknown>).business_id;
+    if (typeof id === 'string') return id;
+  }
+  return undefined;
+}
+
+/** Token cache key: one per Ropo base URL and customer number, so switching credentials never reuses a token. */
+function tokenKey(keyPrefix: string, baseUrl: string, cid: string): string {
+  const scope = createHash('sha256').update(`${baseUrl}\0${cid}`).digest('hex').slice(0, 16);
+  return `${keyPrefix}:ropo-token:${scope}`;
+}
+
+/** Creates a Ropo One client: keep-alive HTTP, a Redis-shared token, safe in-process retries, classified errors. */
+export function createRopoClient(options: RopoClientOptions): RopoClient {
+  const { logger, onCall } = options;
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const retries = options.retry?.retries ?? 3;
+  const policy: RetryPolicyOptions = {
+    baseMs: options.retry?.baseMs ?? 200,
+    maxMs: options.retry?.maxMs ?? 5_000,
+  };
+  // Getting a token has no side effect, so even unknown-outcome failures may be repeated.
+  const tokenPolicy: RetryPolicyOptions = { ...policy, retryUnknownOutcome: true };
+
+  const httpAgent = new http.Agent({ keepAlive: true, scheduling: 'lifo' });
+  const httpsAgent = new https.Agent({ keepAlive: true, scheduling: 'lifo' });
+  const client: AxiosInstance = axios.create({
+    baseURL: baseUrl,
+    timeout: timeoutMs,
+    httpAgent,
+    httpsAgent,
+    // A redirected POST may be replayed as a GET or to another host: never follow.
+    maxRedirects: 0,
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+  });
+
+  const attempts = new WeakMap<object, AttemptInfo>();
+  const decisions = new WeakMap<object, RetryDecision>();
+
+  client.interceptors.request.use((config) => {
+    attempts.set(config, { startedAt: performance.now() });
+    return config;
+  });
+  const report = (config: object | undefined, status: number | 'error'): void => {
+    if (!onCall || !config) return;
+    const info = attempts.get(config);
+    if (!info || endpointOf((config as { url?: string }).url) !== 'createprofile') return;
+    onCall({ status, durationMs: performance.now() - info.startedAt });
+  };
+  client.interceptors.response.use(
+    (response: AxiosResponse) => {
+      report(response.config, response.status);
+      return response;
+    },
+    (error: AxiosError) => {
+      report(error.config, error.response?.status ?? 'error');
+      return Promise.reject(error);
+    },
+  );
+
+  axiosRetry(client, {
+    retries,
+    // Every attempt gets the full timeout; the delays are bounded by the policy instead.
+    shouldResetTimeout: true,
+    retryCondition: (error) => {
+      const endpoint = endpointOf(error.config?.url);
+      const attempt = (error.config?.['axios-retry']?.retryCount ?? 0) + 1;
+      const decision = decideRetry(
+        classifyAxiosError(endpoint, error),
+        attempt,
+        endpoint === 'token' ? tokenPolicy : policy,
+      );
+      decisions.set(error, decision);
+      return decision.retry;
+    },
+    retryDelay: (_count, error) => {
+      const decision = decisions.get(error);
+      return decision?.retry ? decision.delayMs : policy.baseMs;
+    },
+  });
+
+  const fetchToken = async (): Promise<string> => {
+    let response: AxiosResponse;
+    try {
+      response = await client.post(
+        TOKEN_PATH,
+        { cid: options.cid, apicode: options.apicode },
+        {
+          'axios-retry': {
+            onRetry: (retryCount, error) => {
+              logger.warn('ropo token call retried', {
+                attempt: retryCount + 1,
+                status: error.response?.status ?? 'error',
+              });
+            },
+          },
+        },
+      );
+    } catch (error) {
+      throw classifyAxiosError('token', error);
+    }
+    const parsed = tokenBodySchema.safeParse(response.data);
+    if (!parsed.success) {
+      throw new RopoUnexpectedResponseError(
+        `Ropo One POST /rest/token answered ${response.status} without a token`,
+        {
+          status: response.status,
+        },
+      );
+    }
+    return parsed.data.token;
+  };
+
+  const tokens = new SharedTokenCache({
+    redis: options.redis,
+    key: tokenKey(options.keyPrefix, baseUrl, options.cid),
+    fetchToken,
+    logger,
+    // Long enough for one token call with all its retries.
+    lockTtlMs: timeoutMs * (retries + 1) + policy.maxMs * retries + 1_000,
+  });
+
+  const post = async (
+    body: Record<string, unknown>,
+    token: string,
+    businessId: string | undefined,
+  ): Promise<CreateProfileResult> => {
+    const started = performance.now();
+    try {
+      const response = await client.post(CREATE_PROFILE_PATH, body, {
+        headers: { Authorization: `Bearer ${token}` },
+        'axios-retry': {
+          onRetry: (retryCount, error) => {
+            logger.warn('ropo createprofile retried', {
+              businessId,
+              attempt: retryCount + 1,
+              status: error.response?.status ?? 'error',
+            });
+          },
+        },
+      });
+      const result = parseCreateProfileBody(response.data, response.status);
+      logger.debug('ropo createprofile answered', {
+        businessId,
+        status: response.status,
+        outcome: result.outcome,
+        durationMs: Math.round(performance.now() - started),
+      });
+      return result;
+    } catch (error) {
+      const classified: RopoError = classifyAxiosError('createprofile', error);
+      logger.debug('ropo createprofile failed', {
+        businessId,
+        status: classified.status ?? 'error',
+        code: classified.code,
+        durationMs: Math.round(performance.now() - started),
+      });
+      throw classified;
+    }
+  };
+
+  let closed = false;
+  return {
+    async createProfile(body) {
+      if (closed) throw new Error('The Ropo One client is closed');
+      const businessId = businessIdOf(body);
+      const token = await tokens.getToken();
+      try {
+        return await post(body, token, businessId);
+      } catch (error) {
+        if (!(error instanceof RopoAuthError) || error.status !== TOKEN_EXPIRED_STATUS) throw error;
+        // A 401 was not processed: refresh once (shared with every other caller) and repeat once.
+        logger.info('ropo token refused; refreshing', { businessId });
+        const fresh = await tokens.refreshAfterRejection(token);
+        return await post(body, fresh, businessId);
+      }
+    },
+    async close() {
+      closed = true;
+      await tokens.settle();
+      httpAgent.destroy();
+      httpsAgent.destroy();
+    },
+  };
+}

@@ -1,0 +1,13 @@
+/** The Ropo One simulator, for local runs, tests and benchmarks. */
+export { startSandbox, isCompleteProfile, SANDBOX_APICODE, SANDBOX_CID } from './sandbox-server';
+export type {
+  CreationRecord,
+  FaultSet,
+  FaultStep,
+  LatencySpec,
+  Sandbox,
+  SandboxFaults,
+  SandboxOptions,
+  SandboxStats,
+} from './sandbox-server';
+export { sandboxFaultsSchema } from './sandbox-faults';
