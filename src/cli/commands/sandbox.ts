@@ -1,0 +1,117 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { createLogger } from '../../logger';
+import { sandboxFaultsSchema, type LatencySpec, type SandboxFaults } from '../../sandbox/sandbox-faults';
+import { SANDBOX_APICODE, SANDBOX_CID, startSandbox } from '../../sandbox/sandbox-server';
+import { createLifecycle } from '../lifecycle';
+
+const DEFAULT_PORT = 4010;
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new InvalidArgumentError('expected a port number between 0 and 65535');
+  }
+  return port;
+}
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 1)
+    throw new InvalidArgumentError('expected whole seconds, at least 1');
+  return seconds;
+}
+
+/** `50` is a fixed latency, `10-200` a uniform distribution between the two (ms). */
+export function parseLatency(value: string): LatencySpec {
+  const range = /^(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)$/.exec(value.trim());
+  if (range) {
+    const min = Number(range[1]);
+    const max = Number(range[2]);
+    if (max < min) throw new InvalidArgumentError('expected min-max with max at least min');
+    return { min, max };
+  }
+  const fixed = Number(value);
+  if (!Number.isFinite(fixed) || fixed < 0) throw new InvalidArgumentError('expected <ms> or <min>-<max>');
+  return fixed;
+}
+
+/** `503=0.3,429=0.1`: the probability of answering each status instead of processing. */
+export function parseErrorRates(value: string): Record<string, number> {
+  const rates: Record<string, number> = {};
+  for (const part of value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const match = /^([1-5]\d\d)\s*=\s*(\d*\.?\d+)$/.exec(part);
+    const rate = Number(match?.[2]);
+    if (!match?.[1] || !(rate >= 0 && rate <= 1)) {
+      throw new InvalidArgumentError(`expected status=rate with rate in [0, 1], got "${part}"`);
+    }
+    rates[match[1]] = rate;
+  }
+  return rates;
+}
+
+interface SandboxCommandOptions {
+  port?: number;
+  host: string;
+  cid: string;
+  apicode: string;
+  tokenTtl?: number;
+  latency?: LatencySpec;
+  errorRate?: Record<string, number>;
+  retryAfter?: string;
+}
+
+/** `sandbox`: runs the Ropo One simulator until SIGINT/SIGTERM; faults can be changed at /__sandbox/faults. */
+export function registerSandboxCommand(program: Command): void {
+  program
+    .command('sandbox')
+    .description('run the Ropo One simulator (token, createprofile, fault injection under /__sandbox/)')
+    .option(
+      '--port <n>',
+      `port to listen on (default: SANDBOX_PORT or ${DEFAULT_PORT}; 0 = any free port)`,
+      parsePort,
+    )
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--cid <cid>', 'customer number the token endpoint accepts', SANDBOX_CID)
+    .option('--apicode <apicode>', 'apicode the token endpoint accepts', SANDBOX_APICODE)
+    .option('--token-ttl <s>', 'token lifetime in seconds (default: 7200, as documented)', parseSeconds)
+    .option('--latency <ms|min-max>', 'latency added to createprofile', parseLatency)
+    .option(
+      '--error-rate <status=rate,...>',
+      'createprofile answers injected instead of processing',
+      parseErrorRates,
+    )
+    .option('--retry-after <value>', 'Retry-After sent with injected 429/503 (seconds or an HTTP date)')
+    .action(async (options: SandboxCommandOptions) => {
+      const logger = createLogger({ defaultMeta: { role: 'sandbox' } });
+      const port = options.port ?? parsePort(process.env.SANDBOX_PORT || String(DEFAULT_PORT));
+      const faults: SandboxFaults = sandboxFaultsSchema.parse({
+        ...(options.latency !== undefined ? { latency: options.latency } : {}),
+        ...(options.errorRate ? { errorRates: options.errorRate } : {}),
+        ...(options.retryAfter !== undefined
+          ? { retryAfter: /^\d+$/.test(options.retryAfter) ? Number(options.retryAfter) : options.retryAfter }
+          : {}),
+      });
+      const lifecycle = createLifecycle(logger);
+      const sandbox = await startSandbox({
+        port,
+        host: options.host,
+        cid: options.cid,
+        apicode: options.apicode,
+        tokenTtlSeconds: options.tokenTtl,
+        faults,
+      });
+      lifecycle.add(() => sandbox.close());
+      process.stdout.write(
+        [
+          `Ropo One sandbox listening on ${sandbox.url}`,
+          `  base URL (ROPO_BASE_URL): ${sandbox.baseUrl}`,
+          `  credentials: ROPO_CID=${options.cid} (apicode as given with --apicode)`,
+          `  admin: ${sandbox.url}/__sandbox/faults | creations | stats | expire-tokens | reset`,
+          '',
+        ].join('\n'),
+      );
+    });
+}
