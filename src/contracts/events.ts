@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import { CloudEvent } from 'cloudevents';
+
+/** The event types on `onboarding-events`; consumers switch on these, so they never change. */
+export const EVENT_TYPES = {
+  created: 'onboarding.customer.created',
+  pending: 'onboarding.customer.pending',
+  exists: 'onboarding.customer.exists',
+  deadLettered: 'onboarding.dead_lettered',
+  replayed: 'onboarding.replayed',
+} as const;
+
+/** One of {@link EVENT_TYPES}. */
+export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
+
+/** The CloudEvents `source` of everything this service publishes. */
+export const EVENT_SOURCE = '/ropo-onboarding';
+
+/** A CloudEvents 1.0 envelope in its JSON form, as stored as job data on `onboarding-events`. */
+export interface OnboardingEvent<T extends Record<string, unknown> = Record<string, unknown>> {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  type: EventType;
+  time: string;
+  subject: string;
+  datacontenttype: 'application/json';
+  data: T;
+}
+
+/** Data of every event: ids to act on, never personal data. */
+export interface EventData extends Record<string, unknown> {
+  jobId: string;
+  businessId: string;
+}
+
+/**
+ * The event id is a hash of the type and the job it reports on, so a job that runs again
+ * (a stalled job, a crash before completion) publishes the same id and BullMQ keeps one copy.
+ */
+export function eventId(type: EventType, jobId: string): string {
+  return createHash('sha256').update(`${type}\n${jobId}`).digest('hex').slice(0, 32);
+}
+
+/** Builds and validates (through the cloudevents SDK) an envelope for one outcome. */
+export function buildEvent<T extends EventData>(
+  type: EventType,
+  data: T,
+  time = new Date(),
+): OnboardingEvent<T> {
+  const event = new CloudEvent<T>({
+    specversion: '1.0',
+    id: eventId(type, data.jobId),
+    source: EVENT_SOURCE,
+    type,
+    time: time.toISOString(),
+    subject: data.businessId,
+    datacontenttype: 'application/json',
+    data,
+  });
+  return event.toJSON() as unknown as OnboardingEvent<T>;
+}

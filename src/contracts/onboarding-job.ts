@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+
+/** Data of an `onboard-customer` job on the `onboarding` queue. */
+export interface OnboardingJobData {
+  /** The createprofile body as the producer sent it; validated by the worker, not trusted. */
+  payload: unknown;
+  /** The upstream event id, when the producer has one; it becomes the job id. */
+  eventId?: string;
+  /** Who produced the job (a CRM, the intake API, the CLI), for lineage only. */
+  source?: string;
+  /** The original job id when this job is a replay of a dead letter. */
+  replayOf?: string;
+  replayCount?: number;
+  receivedAt: string;
+  /** Unique per enqueue call: tells the delivery that stored the job from duplicates that were dropped. */
+  deliveryId: string;
+}
+
+/** How a job ended; every job ends in exactly one of these. */
+export type OnboardingOutcome = 'created' | 'pending' | 'exists' | 'dead_lettered';
+
+/** What a completed job returns (BullMQ keeps it as the job's return value); no personal data. */
+export interface OnboardingJobResult {
+  outcome: OnboardingOutcome;
+  businessId: string | null;
+  customerId?: string | null;
+  uuid?: string | null;
+  wizardUrl?: string | null;
+  reasonCode?: string;
+  eventId: string;
+}
+
+/** JSON with object keys sorted, so equal payloads hash equally whatever their key order. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) => {
+    if (inner && typeof inner === 'object' && !Array.isArray(inner)) {
+      return Object.fromEntries(
+        Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)),
+      );
+    }
+    return inner;
+  });
+}
+
+const SAFE_EVENT_ID = /^[A-Za-z0-9._-]{1,100}$/;
+
+/**
+ * The job id: the upstream event id when given, so duplicate deliveries collapse into one job;
+ * otherwise a hash of the canonical payload, so the same record enqueued twice is one job.
+ * BullMQ forbids ':' and plain integers in custom ids, so anything unusual is hashed.
+ */
+export function onboardingJobId(payload: unknown, eventId?: string): string {
+  if (eventId !== undefined) {
+    return SAFE_EVENT_ID.test(eventId) ? `evt-${eventId}` : `evt-${sha256(eventId).slice(0, 40)}`;
+  }
+  return `ph-${sha256(canonicalJson(payload)).slice(0, 40)}`;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
