@@ -1,0 +1,39 @@
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+
+/** A Redis client: a single node or a Cluster, as REDIS_URL says. */
+export type RedisClient = Redis | Cluster;
+
+/** What the connection is for: workers block and must retry forever; producers must fail fast. */
+export type ConnectionRole = 'worker' | 'producer';
+
+function nodeOptions(url: URL): RedisOptions {
+  return {
+    username: url.username ? decodeURIComponent(url.username) : undefined,
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+    tls: url.protocol === 'rediss:' ? {} : undefined,
+  };
+}
+
+/**
+ * Opens a Redis connection from REDIS_URL. A comma-separated list of nodes means Redis Cluster.
+ * Workers get `maxRetriesPerRequest: null` (BullMQ requires it for blocking calls); producers keep
+ * ioredis's default so an enqueue fails with an error instead of waiting forever on a dead Redis.
+ */
+export function createRedisConnection(redisUrl: string, role: ConnectionRole = 'worker'): RedisClient {
+  const maxRetriesPerRequest = role === 'worker' ? null : 2;
+  const nodes = redisUrl
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (nodes.length > 1) {
+    const first = new URL(nodes[0] as string);
+    return new Cluster(
+      nodes.map((node) => {
+        const url = new URL(node);
+        return { host: url.hostname, port: Number(url.port || 6379) };
+      }),
+      { redisOptions: { ...nodeOptions(first), maxRetriesPerRequest }, enableReadyCheck: true },
+    );
+  }
+  return new Redis(redisUrl, { maxRetriesPerRequest, enableReadyCheck: true });
+}

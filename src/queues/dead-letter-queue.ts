@@ -1,0 +1,22 @@
+import { Queue } from 'bullmq';
+import { deadLetterJobId, type DeadLetterRecord } from '../contracts/dead-letter-record';
+import type { RedisClient } from './connection';
+import { JOB_NAMES, QUEUE_NAMES } from './queue-names';
+
+/** Writes dead-letter records; no worker consumes the queue, operators replay from it. */
+export interface DeadLetterWriter {
+  /** Stores the record under a job id derived from the failed job: a retried write keeps one record. */
+  write(record: DeadLetterRecord): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Creates the writer on a shared connection (the caller owns and closes the connection). */
+export function createDeadLetterWriter(connection: RedisClient, prefix: string): DeadLetterWriter {
+  const queue = new Queue(QUEUE_NAMES.deadLetter, { connection, prefix });
+  return {
+    async write(record) {
+      await queue.add(JOB_NAMES.deadLetter, record, { jobId: deadLetterJobId(record.jobId) });
+    },
+    close: () => queue.close(),
+  };
+}

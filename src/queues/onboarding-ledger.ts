@@ -1,0 +1,113 @@
+import type { RedisClient } from './connection';
+
+/** Where a business id stands; `inflight` is a claim by one job, the others are final. */
+export type LedgerEntry =
+  | { state: 'inflight'; jobId: string; since: string }
+  | { state: 'created'; jobId: string; customerId: string | null; at: string }
+  | { state: 'pending'; jobId: string; uuid: string | null; wizardUrl: string | null; at: string }
+  | { state: 'exists'; jobId: string; at: string };
+
+/** A final ledger state: the customer is onboarded (or on its way in Ropo's wizard). */
+export type SettledEntry = Exclude<LedgerEntry, { state: 'inflight' }>;
+
+/** The answer to a claim. */
+export type ClaimResult =
+  { kind: 'claimed' } | { kind: 'settled'; entry: SettledEntry } | { kind: 'busy'; holder: string };
+
+// Atomic claim: a settled entry wins; an in-flight claim by another job blocks unless the caller
+// says that job is gone (it crashed and was removed, or it ended without settling).
+const CLAIM = `
+local current = redis.call('GET', KEYS[1])
+if current then
+  local entry = cjson.decode(current)
+  if entry.state ~= 'inflight' then return current end
+  if entry.jobId ~= ARGV[1] and entry.jobId ~= ARGV[3] then return current end
+end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[4])
+return false
+`;
+
+// Settles only if nobody else settled first, so the first outcome recorded is the one kept.
+const SETTLE = `
+local current = redis.call('GET', KEYS[1])
+if current then
+  local entry = cjson.decode(current)
+  if entry.state ~= 'inflight' then return current end
+end
+redis.call('SET', KEYS[1], ARGV[1])
+return false
+`;
+
+const RELEASE = `
+local current = redis.call('GET', KEYS[1])
+if current and cjson.decode(current).state == 'inflight' and cjson.decode(current).jobId == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+`;
+
+/** Options for the ledger. */
+export interface LedgerOptions {
+  /** An in-flight claim lapses after this long, so a claim by a vanished worker never blocks forever. */
+  inflightTtlMs?: number;
+}
+
+/**
+ * The idempotency ledger, keyed by business id in Redis: it is what stops a customer being
+ * created twice when a job is retried, replayed, or delivered again under another id.
+ */
+export interface OnboardingLedger {
+  /** Claims the business id for a job, or tells who holds it, or how it was settled. */
+  claim(businessId: string, jobId: string, options?: { takeOverFrom?: string }): Promise<ClaimResult>;
+  /** Records the outcome; returns the entry that stands (an earlier settled one wins). */
+  settle(businessId: string, entry: SettledEntry): Promise<SettledEntry>;
+  /** Drops a job's in-flight claim after a permanent failure, so a fixed replay can claim again. */
+  release(businessId: string, jobId: string): Promise<void>;
+  get(businessId: string): Promise<LedgerEntry | null>;
+  /** Removes the entry (erasure). */
+  remove(businessId: string): Promise<boolean>;
+}
+
+/** Creates the ledger under `<prefix>:onboarding-ledger:` (the prefix's hash tag keeps Cluster slots together). */
+export function createLedger(
+  redis: RedisClient,
+  prefix: string,
+  options: LedgerOptions = {},
+): OnboardingLedger {
+  const ttl = options.inflightTtlMs ?? 15 * 60_000;
+  const key = (businessId: string): string => `${prefix}:onboarding-ledger:${businessId}`;
+  const parse = (raw: unknown): LedgerEntry | null =>
+    typeof raw === 'string' ? (JSON.parse(raw) as LedgerEntry) : null;
+
+  return {
+    async claim(businessId, jobId, claimOptions = {}) {
+      const claim = JSON.stringify({ state: 'inflight', jobId, since: new Date().toISOString() });
+      const raw = await redis.eval(
+        CLAIM,
+        1,
+        key(businessId),
+        jobId,
+        claim,
+        claimOptions.takeOverFrom ?? '',
+        String(ttl),
+      );
+      const entry = parse(raw);
+      if (!entry) return { kind: 'claimed' };
+      if (entry.state === 'inflight') return { kind: 'busy', holder: entry.jobId };
+      return { kind: 'settled', entry };
+    },
+    async settle(businessId, entry) {
+      const raw = await redis.eval(SETTLE, 1, key(businessId), JSON.stringify(entry));
+      return (parse(raw) as SettledEntry | null) ?? entry;
+    },
+    async release(businessId, jobId) {
+      await redis.eval(RELEASE, 1, key(businessId), jobId);
+    },
+    async get(businessId) {
+      return parse(await redis.get(key(businessId)));
+    },
+    async remove(businessId) {
+      return (await redis.del(key(businessId))) > 0;
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { onboardingJobId, type OnboardingJobData } from '../contracts/onboarding-job';
+import { validatePayload } from '../contracts/validate-payload';
+import { PayloadInvalidError } from '../errors/payload-invalid-error';
+import { createRedisConnection, type RedisClient } from './connection';
+import { onboardingJobOptions } from './job-options';
+import { JOB_NAMES, QUEUE_NAMES } from './queue-names';
+
+/** Options for {@link createOnboardingProducer}. */
+export interface OnboardingProducerOptions {
+  /** A Redis URL (the producer opens and closes its own connection) or a client the caller owns. */
+  connection: string | RedisClient;
+  prefix?: string;
+  attempts?: number;
+}
+
+/** Per-job metadata a producer may give. */
+export interface EnqueueOptions {
+  eventId?: string;
+  source?: string;
+  replayOf?: string;
+  replayCount?: number;
+}
+
+/** What happened to one enqueue. */
+export interface EnqueueResult {
+  jobId: string;
+  /** False when a job with this id already existed (a duplicate delivery): nothing new was stored. */
+  created: boolean;
+}
+
+/** Puts validated onboarding jobs on the queue. */
+export interface OnboardingProducer {
+  /** Validates, then enqueues; throws {@link PayloadInvalidError} without enqueueing when invalid. */
+  enqueue(payload: unknown, options?: EnqueueOptions): Promise<EnqueueResult>;
+  /** Enqueues many valid payloads in one round trip (`addBulk`); validates all first. */
+  enqueueMany(items: { payload: unknown; options?: EnqueueOptions }[]): Promise<EnqueueResult[]>;
+  close(): Promise<void>;
+}
+
+/** The library entry for producers: `createOnboardingProducer({connection}).enqueue(payload, {eventId, source})`. */
+export function createOnboardingProducer(options: OnboardingProducerOptions): OnboardingProducer {
+  const ownsConnection = typeof options.connection === 'string';
+  const connection =
+    typeof options.connection === 'string'
+      ? createRedisConnection(options.connection, 'producer')
+      : options.connection;
+  const queue = new Queue<OnboardingJobData>(QUEUE_NAMES.onboarding, {
+    connection,
+    prefix: options.prefix ?? 'bull',
+    defaultJobOptions: onboardingJobOptions({ attempts: options.attempts ?? 8 }),
+  });
+
+  const prepare = (payload: unknown, meta: EnqueueOptions = {}) => {
+    const validation = validatePayload(payload);
+    if (!validation.ok) throw new PayloadInvalidError(validation.errors);
+    const data: OnboardingJobData = {
+      payload,
+      receivedAt: new Date().toISOString(),
+      deliveryId: randomUUID(),
+      ...meta,
+    };
+    return { name: JOB_NAMES.onboardCustomer, data, opts: { jobId: onboardingJobId(payload, meta.eventId) } };
+  };
+
+  // BullMQ answers an add with an existing id silently, so read back which delivery the stored job holds.
+  const storedDeliveryIds = async (jobIds: string[]): Promise<(string | undefined)[]> => {
+    const pipeline = connection.pipeline();
+    for (const jobId of jobIds) pipeline.hget(queue.toKey(jobId), 'data');
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.map(([error, raw]) => {
+      if (error || typeof raw !== 'string') return undefined;
+      return (JSON.parse(raw) as Partial<OnboardingJobData>).deliveryId;
+    });
+  };
+
+  const results = async (jobs: { data: OnboardingJobData; opts: { jobId: string } }[]) => {
+    const stored = await storedDeliveryIds(jobs.map((job) => job.opts.jobId));
+    return jobs.map((job, i) => ({ jobId: job.opts.jobId, created: stored[i] === job.data.deliveryId }));
+  };
+
+  return {
+    async enqueue(payload, meta) {
+      const job = prepare(payload, meta);
+      await queue.add(job.name, job.data, job.opts);
+      const [result] = await results([job]);
+      return result as EnqueueResult;
+    },
+    async enqueueMany(items) {
+      const jobs = items.map((item) => prepare(item.payload, item.options));
+      await queue.addBulk(jobs);
+      return results(jobs);
+    },
+    async close() {
+      await queue.close();
+      if (ownsConnection) await connection.quit().catch(() => connection.disconnect());
+    },
+  };
+}
