@@ -51,6 +51,11 @@ export const configSchema = z
     ROPO_TIMEOUT_MS: int(100, 300_000).default(15_000),
     SANDBOX_PORT: int(0, 65_535).default(4010),
     WORKER_CONCURRENCY: int(1, 1000).default(10),
+    LOCK_DURATION_MS: int(1000, 3_600_000).default(30_000),
+    STALLED_INTERVAL_MS: int(1000, 3_600_000).default(30_000),
+    MAX_STALLED_COUNT: int(0, 100).default(1),
+    BREAKER_THRESHOLD: int(1, 1000).default(5),
+    BREAKER_HALF_OPEN_MS: int(100, 3_600_000).default(10_000),
     RATE_LIMIT_MAX: int(1, 1_000_000).default(50),
     RATE_LIMIT_DURATION_MS: int(1, 3_600_000).default(1000),
     JOB_ATTEMPTS: int(1, 100).default(8),
@@ -94,7 +99,15 @@ export interface Config {
   /** Unset `baseUrl` means: run against the built-in sandbox. */
   ropo: { baseUrl?: string; cid?: string; apicode?: string; timeoutMs: number };
   sandbox: { port: number };
-  worker: { concurrency: number; rateLimit: { max: number; durationMs: number }; shutdownTimeoutMs: number };
+  worker: {
+    concurrency: number;
+    rateLimit: { max: number; durationMs: number };
+    shutdownTimeoutMs: number;
+    lockDurationMs: number;
+    stalledIntervalMs: number;
+    maxStalledCount: number;
+  };
+  breaker: { threshold: number; halfOpenAfterMs: number };
   retry: { attempts: number; backoffBaseMs: number; backoffMaxMs: number };
   http: { port: number; host: string; intakeTokens: string[] };
   board: { username?: string; password?: string; readOnly: boolean };
@@ -136,7 +149,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       concurrency: e.WORKER_CONCURRENCY,
       rateLimit: { max: e.RATE_LIMIT_MAX, durationMs: e.RATE_LIMIT_DURATION_MS },
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+      lockDurationMs: e.LOCK_DURATION_MS,
+      stalledIntervalMs: e.STALLED_INTERVAL_MS,
+      maxStalledCount: e.MAX_STALLED_COUNT,
     },
+    breaker: { threshold: e.BREAKER_THRESHOLD, halfOpenAfterMs: e.BREAKER_HALF_OPEN_MS },
     retry: { attempts: e.JOB_ATTEMPTS, backoffBaseMs: e.BACKOFF_BASE_MS, backoffMaxMs: e.BACKOFF_MAX_MS },
     http: { port: e.HTTP_PORT, host: e.HTTP_HOST, intakeTokens: e.INTAKE_TOKENS },
     board: { username: e.BOARD_USERNAME, password: e.BOARD_PASSWORD, readOnly: e.BOARD_READ_ONLY },

@@ -52,7 +52,7 @@ describe('loadConfig', () => {
       cid: '1000011',
       apicode: 'secret',
     });
-    expect(config.worker).toEqual({
+    expect(config.worker).toMatchObject({
       concurrency: 25,
       rateLimit: { max: 200, durationMs: 1000 },
       shutdownTimeoutMs: 10000,

@@ -1,0 +1,241 @@
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import {
+  DEAD_LETTER_CODES,
+  type DeadLetterReason,
+  type DeadLetterRecord,
+} from '../contracts/dead-letter-record';
+import { buildEvent, EVENT_TYPES, type EventType } from '../contracts/events';
+import type { OnboardingJobData, OnboardingJobResult } from '../contracts/onboarding-job';
+import { validatePayload } from '../contracts/validate-payload';
+import type { Logger } from '../logger';
+import type { AttemptLog } from '../queues/attempt-log';
+import type { DeadLetterWriter } from '../queues/dead-letter-queue';
+import type { EventPublisher } from '../queues/event-publisher';
+import type { OnboardingLedger, SettledEntry } from '../queues/onboarding-ledger';
+import type { RopoClient } from '../ropo/ropo-client';
+import { isBrokenCircuit, type RopoBreaker } from './circuit-breaker';
+import { classifyError, type ClassifiedError } from './classify-error';
+import type { QueueControl } from './queue-control';
+
+/** Everything the processor talks to; passed in so tests can use real ones on their own prefix. */
+export interface ProcessorDeps {
+  ropo: RopoClient;
+  events: EventPublisher;
+  deadLetters: DeadLetterWriter;
+  attempts: AttemptLog;
+  ledger: OnboardingLedger;
+  breaker: RopoBreaker;
+  control: QueueControl;
+  logger: Logger;
+  timing?: {
+    /** Wait when Ropo says 429 without Retry-After. */
+    rateLimitedMs?: number;
+    /** Wait before looking again when another job holds the same business id. */
+    busyRetryMs?: number;
+    /** Hold after a credentials or contract fault, on top of pausing the queue. */
+    authHoldMs?: number;
+  };
+}
+
+/** A BullMQ processor function for `onboard-customer` jobs. */
+export type OnboardingProcessor = (
+  job: Job<OnboardingJobData, OnboardingJobResult>,
+  token?: string,
+) => Promise<OnboardingJobResult>;
+
+const EVENT_FOR_STATE: Record<SettledEntry['state'], EventType> = {
+  created: EVENT_TYPES.created,
+  pending: EVENT_TYPES.pending,
+  exists: EVENT_TYPES.exists,
+};
+
+/**
+ * Validates, claims the business id in the ledger, creates the customer in Ropo One and publishes
+ * the outcome. A terminal failure is written to the dead-letter queue before the job fails, so no
+ * job ends without a record; systemic faults hold the whole queue instead of burning attempts.
+ */
+export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProcessor {
+  const { logger, ledger, control } = deps;
+  const rateLimitedMs = deps.timing?.rateLimitedMs ?? 5_000;
+  const busyRetryMs = deps.timing?.busyRetryMs ?? 2_000;
+  const authHoldMs = deps.timing?.authHoldMs ?? 60_000;
+
+  async function publish(type: EventType, job: Job<OnboardingJobData>, businessId: string, extra = {}) {
+    const event = buildEvent(type, { jobId: job.id as string, businessId, ...extra });
+    await deps.events.publish(event);
+    return event.id;
+  }
+
+  /** Publishes the event for a settled entry and returns the job's result; safe to repeat. */
+  async function complete(job: Job<OnboardingJobData>, businessId: string, entry: SettledEntry) {
+    const own = entry.jobId === job.id;
+    // Another job settled this customer: for this job the customer simply exists already.
+    const state = own ? entry.state : 'exists';
+    const details =
+      own && entry.state === 'created'
+        ? { customerId: entry.customerId }
+        : own && entry.state === 'pending'
+          ? { uuid: entry.uuid, wizardUrl: entry.wizardUrl }
+          : own
+            ? {}
+            : { settledBy: entry.jobId };
+    const eventId = await publish(EVENT_FOR_STATE[state], job, businessId, details);
+    const result: OnboardingJobResult = { outcome: state, businessId, eventId, ...details };
+    return result;
+  }
+
+  async function deadLetter(
+    job: Job<OnboardingJobData>,
+    businessId: string | null,
+    reason: DeadLetterReason,
+  ): Promise<never> {
+    const jobId = job.id as string;
+    const record: DeadLetterRecord = {
+      version: 1,
+      jobId,
+      businessId,
+      payload: job.data.payload,
+      eventId: job.data.eventId,
+      source: job.data.source,
+      receivedAt: job.data.receivedAt,
+      reason,
+      attempts: await deps.attempts.list(jobId),
+      lineage: {
+        originalJobId: job.data.replayOf ?? jobId,
+        replayOf: job.data.replayOf,
+        replayCount: job.data.replayCount ?? 0,
+      },
+      deadLetteredAt: new Date().toISOString(),
+    };
+    await deps.deadLetters.write(record);
+    if (businessId) await ledger.release(businessId, jobId);
+    await publish(EVENT_TYPES.deadLettered, job, businessId ?? 'unknown', { reasonCode: reason.code });
+    logger.warn('job dead-lettered', {
+      jobId,
+      businessId,
+      outcome: 'dead_lettered',
+      reasonCode: reason.code,
+    });
+    // UnrecoverableError: BullMQ fails the job now instead of spending the remaining attempts.
+    throw new UnrecoverableError(`${reason.code}: ${reason.message}`);
+  }
+
+  function reasonFrom(error: ClassifiedError, attempt: number, exhausted: boolean): DeadLetterReason {
+    return {
+      code: exhausted ? DEAD_LETTER_CODES.attemptsExhausted : error.code,
+      message: exhausted
+        ? `${attempt} attempt(s) failed; the last with ${error.code}: ${error.message}`
+        : error.message,
+      httpStatus: error.httpStatus,
+      ropoError: error.ropoError,
+      lastErrorCode: exhausted ? error.code : undefined,
+    };
+  }
+
+  /** Puts the job back without spending an attempt, holding every worker for `ms`. */
+  async function holdQueue(ms: number): Promise<never> {
+    await control.rateLimit(ms);
+    throw Worker.RateLimitError();
+  }
+
+  /** Another job holds the business id: look again later, without spending an attempt. */
+  async function waitForHolder(job: Job<OnboardingJobData>, token: string | undefined): Promise<never> {
+    await job.moveToDelayed(Date.now() + busyRetryMs, token);
+    throw new DelayedError();
+  }
+
+  return async function processOnboardingJob(job, token) {
+    const jobId = job.id as string;
+    const attempt = job.attemptsMade + 1;
+    const started = Date.now();
+
+    const validation = validatePayload(job.data.payload);
+    if (!validation.ok) {
+      return deadLetter(job, null, {
+        code: DEAD_LETTER_CODES.payloadInvalid,
+        message: `${validation.errors.length} field error(s): ${validation.errors.map((e) => e.path).join(', ')}`,
+        errors: validation.errors,
+      });
+    }
+    const { businessId } = validation;
+    const log = { jobId, businessId, attempt };
+
+    let claim = await ledger.claim(businessId, jobId);
+    if (claim.kind === 'busy') {
+      const holderState = await control.jobState(claim.holder);
+      if (!['active', 'waiting', 'delayed', 'prioritized', 'waiting-children'].includes(holderState)) {
+        claim = await ledger.claim(businessId, jobId, { takeOverFrom: claim.holder });
+      }
+      if (claim.kind === 'busy') {
+        logger.info('another job holds this business id; waiting', { ...log, holder: claim.holder });
+        return waitForHolder(job, token);
+      }
+    }
+    if (claim.kind === 'settled') {
+      const result = await complete(job, businessId, claim.entry);
+      logger.info('already onboarded; no call to Ropo One', { ...log, outcome: result.outcome });
+      return result;
+    }
+
+    try {
+      const answer = await deps.breaker.execute(() => deps.ropo.createProfile(validation.payload));
+      const at = new Date().toISOString();
+      const entry: SettledEntry =
+        answer.outcome === 'created'
+          ? { state: 'created', jobId, customerId: answer.customerId, at }
+          : { state: 'pending', jobId, uuid: answer.uuid, wizardUrl: answer.wizardUrl, at };
+      const result = await complete(job, businessId, await ledger.settle(businessId, entry));
+      logger.info(`customer ${result.outcome}`, {
+        ...log,
+        durationMs: Date.now() - started,
+        outcome: result.outcome,
+      });
+      return result;
+    } catch (error) {
+      if (isBrokenCircuit(error)) {
+        logger.info('circuit open: holding the queue', { ...log, holdMs: deps.breaker.halfOpenAfterMs });
+        return holdQueue(deps.breaker.halfOpenAfterMs);
+      }
+      const failure = classifyError(error);
+      const durationMs = Date.now() - started;
+      if (failure.code === 'ROPO_DUPLICATE') {
+        const entry = await ledger.settle(businessId, {
+          state: 'exists',
+          jobId,
+          at: new Date().toISOString(),
+        });
+        const result = await complete(job, businessId, entry);
+        logger.info('customer already exists in Ropo One', { ...log, durationMs, outcome: result.outcome });
+        return result;
+      }
+      if (failure.code === 'ROPO_RATE_LIMITED') {
+        const holdMs = (error as { retryAfterMs?: number }).retryAfterMs ?? rateLimitedMs;
+        logger.warn('Ropo One is rate limiting: holding the queue', { ...log, holdMs });
+        return holdQueue(holdMs);
+      }
+      if (failure.code === 'ROPO_AUTH') {
+        // Bad credentials or a missing contract fail every job alike: stop and call a human.
+        logger.error('ALERT: Ropo One refused our credentials or contract; the queue is paused', {
+          ...log,
+          code: failure.code,
+          httpStatus: failure.httpStatus,
+          action:
+            'fix ROPO_CID/ROPO_APICODE or the create_customer_api contract, then run `npx onboarding resume`',
+        });
+        await control.pause();
+        return holdQueue(authHoldMs);
+      }
+      await deps.attempts.append(job, {
+        attempt,
+        at: new Date().toISOString(),
+        code: failure.code,
+        message: failure.message,
+      });
+      if (!failure.retryable) return deadLetter(job, businessId, reasonFrom(failure, attempt, false));
+      if (attempt >= (job.opts.attempts ?? 1))
+        return deadLetter(job, businessId, reasonFrom(failure, attempt, true));
+      logger.warn('attempt failed; will retry', { ...log, durationMs, code: failure.code });
+      throw error;
+    }
+  };
+}

@@ -1,0 +1,110 @@
+import { Queue, Worker } from 'bullmq';
+import type { Config } from '../src/config';
+import type { OnboardingJobData, OnboardingJobResult } from '../src/contracts/onboarding-job';
+import type { Logger } from '../src/logger';
+import { createBackoffStrategy } from '../src/pipeline/backoff';
+import { createRopoBreaker } from '../src/pipeline/circuit-breaker';
+import { createOnboardingProcessor, type ProcessorDeps } from '../src/pipeline/onboarding-processor';
+import { createQueueControl } from '../src/pipeline/queue-control';
+import { createAttemptLog } from '../src/queues/attempt-log';
+import { forgetBreaker, reportBreaker, workerName } from '../src/queues/breaker-registry';
+import type { RedisClient } from '../src/queues/connection';
+import { createDeadLetterWriter } from '../src/queues/dead-letter-queue';
+import { createEventPublisher } from '../src/queues/event-publisher';
+import { createLedger } from '../src/queues/onboarding-ledger';
+import { QUEUE_NAMES } from '../src/queues/queue-names';
+import type { RopoClient } from '../src/ropo/ropo-client';
+
+/** What a running worker exposes to its owner. */
+export interface OnboardingWorker {
+  worker: Worker<OnboardingJobData, OnboardingJobResult>;
+  breakerState(): string;
+  /** Stops fetching, lets in-flight jobs finish (up to the shutdown timeout), closes its queues. */
+  close(): Promise<void>;
+}
+
+/** Dependencies of {@link createWorker}; the connection and the Ropo client stay the caller's to close. */
+export interface WorkerDeps {
+  connection: RedisClient;
+  ropo: RopoClient;
+  logger: Logger;
+  config: Pick<Config, 'redis' | 'worker' | 'retry' | 'breaker'>;
+  /** Overrides of the processor's waits, for tests. */
+  timing?: ProcessorDeps['timing'];
+}
+
+/** Wires the onboarding processor to a BullMQ Worker: concurrency, global limiter, backoff, stalled checks. */
+export function createWorker({ connection, ropo, logger, config, timing }: WorkerDeps): OnboardingWorker {
+  const prefix = config.redis.prefix;
+  const name = workerName();
+  const onboardingQueue = new Queue(QUEUE_NAMES.onboarding, { connection, prefix });
+  const events = createEventPublisher(connection, prefix);
+  const deadLetters = createDeadLetterWriter(connection, prefix);
+  const breaker = createRopoBreaker({
+    threshold: config.breaker.threshold,
+    halfOpenAfterMs: config.breaker.halfOpenAfterMs,
+    logger,
+    onStateChange: (state) => {
+      reportBreaker(connection, prefix, name, state).catch((error: unknown) =>
+        logger.warn('could not report breaker', { error }),
+      );
+    },
+  });
+  const processor = createOnboardingProcessor({
+    ropo,
+    events,
+    deadLetters,
+    attempts: createAttemptLog(onboardingQueue),
+    ledger: createLedger(connection, prefix),
+    breaker,
+    control: createQueueControl(onboardingQueue),
+    logger,
+    timing,
+  });
+
+  const worker = new Worker<OnboardingJobData, OnboardingJobResult>(QUEUE_NAMES.onboarding, processor, {
+    connection,
+    prefix,
+    name,
+    concurrency: config.worker.concurrency,
+    lockDuration: config.worker.lockDurationMs,
+    stalledInterval: config.worker.stalledIntervalMs,
+    maxStalledCount: config.worker.maxStalledCount,
+    // The limiter lives in Redis, so the cap holds across every worker process together.
+    limiter: { max: config.worker.rateLimit.max, duration: config.worker.rateLimit.durationMs },
+    settings: {
+      backoffStrategy: createBackoffStrategy({
+        baseMs: config.retry.backoffBaseMs,
+        maxMs: config.retry.backoffMaxMs,
+      }),
+    },
+  });
+  worker.on('error', (error) => logger.error('worker error', { error }));
+  worker.on('stalled', (jobId) => logger.warn('job stalled; it will run again', { jobId }));
+  reportBreaker(connection, prefix, name, 'closed').catch(() => undefined);
+
+  let closing: Promise<void> | undefined;
+  return {
+    worker,
+    breakerState: () => breaker.state(),
+    close() {
+      closing ??= (async () => {
+        let timer: NodeJS.Timeout | undefined;
+        const deadline = new Promise<'timeout'>((resolve) => {
+          timer = setTimeout(resolve, config.worker.shutdownTimeoutMs, 'timeout');
+        });
+        const outcome = await Promise.race([worker.close().then(() => 'closed' as const), deadline]);
+        clearTimeout(timer);
+        if (outcome === 'timeout') {
+          logger.warn('shutdown deadline passed with jobs in flight; they will run again as stalled jobs', {
+            shutdownTimeoutMs: config.worker.shutdownTimeoutMs,
+          });
+          await worker.close(true);
+        }
+        await forgetBreaker(connection, prefix, name).catch(() => undefined);
+        await Promise.all([events.close(), deadLetters.close(), onboardingQueue.close()]);
+      })();
+      return closing;
+    },
+  };
+}
