@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../config';
+import { createHttpApp } from '../../http/create-http-app';
+import { listen } from '../../http/http-server';
+import { createLogger } from '../../logger';
+import { createLifecycle } from '../lifecycle';
+import { resolveLocalRedis } from '../local-redis';
+import { startWorkerStack } from '../worker-stack';
+
+/** `start`: everything on one machine for a first run (Redis, sandbox if no Ropo configured, worker, HTTP). */
+export function registerStartCommand(program: Command): void {
+  program
+    .command('start')
+    .description(
+      'run everything here: Redis (REDIS_URL, localhost:6379 or a spawned redis-server), ' +
+        'the sandbox unless ROPO_BASE_URL is set, the worker and the HTTP server',
+    )
+    .action(async () => {
+      const config = loadConfig();
+      const logger = createLogger({ level: config.log.level, defaultMeta: { role: 'start' } });
+      const lifecycle = createLifecycle(logger);
+      try {
+        const redis = await resolveLocalRedis(config.redis, config.dataDir, logger);
+        lifecycle.add(redis.stop);
+        const { ropo } = await startWorkerStack(config, redis.url, logger, lifecycle);
+        const http = await listen(createHttpApp({ logger }), config.http.port, config.http.host);
+        lifecycle.add(http.close);
+        logger.info('ready', {
+          redis: redis.url,
+          redisOrigin: redis.origin,
+          queuePrefix: config.redis.prefix,
+          http: http.url,
+          ropo: ropo.sandbox ? `sandbox ${ropo.sandbox.baseUrl}` : config.ropo.baseUrl,
+        });
+      } catch (error) {
+        await lifecycle.stopAll();
+        throw error;
+      }
+    });
+}

@@ -1,0 +1,19 @@
+import { Command } from 'commander';
+import { registerEnqueueCommand } from './commands/enqueue';
+import { registerServeCommand } from './commands/serve';
+import { registerStartCommand } from './commands/start';
+import { registerStatsCommand } from './commands/stats';
+import { registerWorkerCommand } from './commands/worker';
+
+/** Builds the `onboarding` command with every subcommand; one subcommand per role. */
+export function buildProgram(): Command {
+  const program = new Command('onboarding')
+    .description('Onboard business customers into Ropo One from a BullMQ queue')
+    .showHelpAfterError();
+  registerStartCommand(program);
+  registerWorkerCommand(program);
+  registerServeCommand(program);
+  registerEnqueueCommand(program);
+  registerStatsCommand(program);
+  return program;
+}

@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { EVENT_TYPES } from '../../src/contracts/events';
+import { onboardingJobId } from '../../src/contracts/onboarding-job';
+import { JOB_NAMES } from '../../src/queues/queue-names';
+import { startTestPipeline, type TestPipeline } from '../support/pipeline-harness';
+
+const example = JSON.parse(
+  fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'customer.json'), 'utf8'),
+) as { customer_info: { business_id: string }; contact_person: { email: string } };
+
+describe('one onboarding job end to end (real Redis, real HTTP to the sandbox)', () => {
+  let pipeline: TestPipeline;
+
+  beforeEach(async () => {
+    pipeline = await startTestPipeline();
+  });
+
+  afterEach(async () => {
+    await pipeline.close();
+  });
+
+  it('creates the customer once and publishes one onboarding.customer.created CloudEvent', async () => {
+    const businessId = example.customer_info.business_id;
+    const { jobId, created } = await pipeline.producer.enqueue(example, {
+      eventId: 'crm-4711',
+      source: 'test',
+    });
+    expect(created).toBe(true);
+
+    const job = await pipeline.waitForJob(jobId);
+    expect(await job.getState()).toBe('completed');
+    expect(job.returnvalue).toMatchObject({ outcome: 'created', businessId });
+
+    const creations = pipeline.sandbox.creations().filter((c) => c.businessId === businessId);
+    expect(creations).toHaveLength(1);
+    expect(creations[0]?.count).toBe(1);
+
+    const events = await pipeline.events();
+    expect(events).toHaveLength(1);
+    const [event] = events;
+    expect(event).toMatchObject({
+      specversion: '1.0',
+      type: EVENT_TYPES.created,
+      subject: businessId,
+      datacontenttype: 'application/json',
+      data: { jobId, businessId },
+    });
+    expect(event?.id).toBe(job.returnvalue.eventId);
+    expect(Date.parse(event?.time as string)).not.toBeNaN();
+    // The event is for other systems: no contact data in it.
+    expect(JSON.stringify(event)).not.toContain(example.contact_person.email);
+    expect(await pipeline.deadLetters()).toHaveLength(0);
+  });
+
+  it('collapses a duplicate delivery of the same upstream event into one job', async () => {
+    const first = await pipeline.producer.enqueue(example, { eventId: 'crm-dup' });
+    const second = await pipeline.producer.enqueue(example, { eventId: 'crm-dup' });
+    expect(second).toEqual({ jobId: first.jobId, created: false });
+    await pipeline.waitForJob(first.jobId);
+    expect(await pipeline.onboarding.getJobCountByTypes('completed', 'waiting', 'active', 'delayed')).toBe(1);
+  });
+
+  it('dead-letters an invalid payload with the field path in its reason and never calls Ropo', async () => {
+    // A raw upstream producer that skipped validation: the worker is the last gate.
+    const payload = {
+      customer_info: { business_id: '1234567-8' },
+      contact_person: { email: 'not-an-email' },
+    };
+    const jobId = onboardingJobId(payload);
+    await pipeline.onboarding.add(
+      JOB_NAMES.onboardCustomer,
+      { payload, receivedAt: new Date().toISOString(), deliveryId: 'raw' },
+      { jobId, attempts: 3 },
+    );
+
+    const job = await pipeline.waitForJob(jobId);
+    expect(await job.getState()).toBe('failed');
+    expect(job.attemptsMade).toBe(1);
+
+    const [record, ...others] = await pipeline.deadLetters();
+    expect(others).toHaveLength(0);
+    expect(record?.reason.code).toBe('PAYLOAD_INVALID');
+    const paths = record?.reason.errors?.map((e) => e.path);
+    expect(paths).toEqual(expect.arrayContaining(['customer_info.business_id', 'contact_person.email']));
+    expect(record?.payload).toEqual(payload);
+    expect(record?.lineage).toEqual({ originalJobId: jobId, replayCount: 0 });
+
+    const events = await pipeline.events();
+    expect(events.map((e) => e.type)).toEqual([EVENT_TYPES.deadLettered]);
+    expect(pipeline.sandbox.stats().createProfileCalls).toBe(0);
+  });
+});

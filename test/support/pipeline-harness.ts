@@ -1,0 +1,128 @@
+import { PassThrough } from 'node:stream';
+import { Queue, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { loadConfig, type Config } from '../../src/config';
+import type { DeadLetterRecord } from '../../src/contracts/dead-letter-record';
+import type { OnboardingEvent } from '../../src/contracts/events';
+import type { OnboardingJobData, OnboardingJobResult } from '../../src/contracts/onboarding-job';
+import { createLogger, type Logger } from '../../src/logger';
+import { createRedisConnection, type RedisClient } from '../../src/queues/connection';
+import { createOnboardingProducer, type OnboardingProducer } from '../../src/queues/onboarding-producer';
+import { QUEUE_NAMES } from '../../src/queues/queue-names';
+import { createRopoClient, type RopoClient } from '../../src/ropo/ropo-client';
+import {
+  SANDBOX_APICODE,
+  SANDBOX_CID,
+  startSandbox,
+  type Sandbox,
+  type SandboxOptions,
+} from '../../src/sandbox';
+import { createWorker, type OnboardingWorker } from '../../workers/onboarding-worker';
+import { testPrefix, testRedisUrl } from './redis';
+
+/** A whole pipeline on its own queue prefix: sandbox over real HTTP, real Redis, a real BullMQ worker. */
+export interface TestPipeline {
+  prefix: string;
+  config: Config;
+  sandbox: Sandbox;
+  connection: RedisClient;
+  ropo: RopoClient;
+  worker: OnboardingWorker;
+  producer: OnboardingProducer;
+  onboarding: Queue<OnboardingJobData, OnboardingJobResult>;
+  logger: Logger;
+  /** Everything the pipeline logged so far, as raw text. */
+  logText(): string;
+  /** Waits until the job is completed or failed; fails the test after the timeout. */
+  waitForJob(jobId: string, timeoutMs?: number): Promise<Job<OnboardingJobData, OnboardingJobResult>>;
+  events(): Promise<OnboardingEvent[]>;
+  deadLetters(): Promise<DeadLetterRecord[]>;
+  close(): Promise<void>;
+}
+
+/** Starts a pipeline; `env` overrides configuration variables as an operator would set them. */
+export async function startTestPipeline(
+  options: { env?: NodeJS.ProcessEnv; sandbox?: SandboxOptions } = {},
+): Promise<TestPipeline> {
+  const prefix = testPrefix('pipe');
+  const config = loadConfig({
+    QUEUE_PREFIX: prefix,
+    JOB_ATTEMPTS: '3',
+    BACKOFF_BASE_MS: '20',
+    BACKOFF_MAX_MS: '100',
+    RATE_LIMIT_MAX: '1000',
+    SHUTDOWN_TIMEOUT_MS: '5000',
+    ...options.env,
+  });
+  const stream = new PassThrough();
+  const logChunks: string[] = [];
+  stream.on('data', (chunk: Buffer) => logChunks.push(chunk.toString('utf8')));
+  const logger = createLogger({ stream, level: 'debug' });
+
+  const sandbox = await startSandbox({ port: 0, ...options.sandbox });
+  const connection = createRedisConnection(testRedisUrl(), 'worker');
+  const ropo = createRopoClient({
+    baseUrl: sandbox.baseUrl,
+    cid: SANDBOX_CID,
+    apicode: SANDBOX_APICODE,
+    timeoutMs: config.ropo.timeoutMs,
+    redis: connection as Redis,
+    keyPrefix: prefix,
+    logger,
+  });
+  const worker = createWorker({ connection, ropo, logger, config });
+  const producer = createOnboardingProducer({
+    connection: testRedisUrl(),
+    prefix,
+    attempts: config.retry.attempts,
+  });
+  const onboarding = new Queue<OnboardingJobData, OnboardingJobResult>(QUEUE_NAMES.onboarding, {
+    connection,
+    prefix,
+  });
+  const events = new Queue(QUEUE_NAMES.events, { connection, prefix });
+  const deadLetters = new Queue(QUEUE_NAMES.deadLetter, { connection, prefix });
+
+  return {
+    prefix,
+    config,
+    sandbox,
+    connection,
+    ropo,
+    worker,
+    producer,
+    onboarding,
+    logger,
+    logText: () => logChunks.join(''),
+    async waitForJob(jobId, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const state = await onboarding.getJobState(jobId);
+        if (state === 'completed' || state === 'failed') {
+          return (await onboarding.getJob(jobId)) as Job<OnboardingJobData, OnboardingJobResult>;
+        }
+        if (Date.now() > deadline) throw new Error(`job ${jobId} still ${state} after ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
+    async events() {
+      const jobs = await events.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed']);
+      return jobs.map((job) => job.data as OnboardingEvent);
+    },
+    async deadLetters() {
+      const jobs = await deadLetters.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed']);
+      return jobs.map((job) => job.data as DeadLetterRecord);
+    },
+    async close() {
+      await worker.close();
+      await producer.close();
+      await ropo.close();
+      await sandbox.close();
+      for (const queue of [onboarding, events, deadLetters]) {
+        await queue.obliterate({ force: true }).catch(() => undefined);
+        await queue.close();
+      }
+      await connection.quit();
+    },
+  };
+}
