@@ -1,5 +1,9 @@
 import { Command } from 'commander';
+import { registerDlqCommand } from './commands/dlq';
 import { registerEnqueueCommand } from './commands/enqueue';
+import { registerEraseCommand } from './commands/erase';
+import { registerResumeCommand } from './commands/resume';
+import { registerSandboxCommand } from './commands/sandbox';
 import { registerServeCommand } from './commands/serve';
 import { registerStartCommand } from './commands/start';
 import { registerStatsCommand } from './commands/stats';
@@ -13,7 +17,11 @@ export function buildProgram(): Command {
   registerStartCommand(program);
   registerWorkerCommand(program);
   registerServeCommand(program);
+  registerSandboxCommand(program);
   registerEnqueueCommand(program);
   registerStatsCommand(program);
+  registerDlqCommand(program);
+  registerResumeCommand(program);
+  registerEraseCommand(program);
   return program;
 }

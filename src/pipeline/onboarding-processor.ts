@@ -49,6 +49,12 @@ const EVENT_FOR_STATE: Record<SettledEntry['state'], EventType> = {
   exists: EVENT_TYPES.exists,
 };
 
+/** The business id of an invalid payload when it has one to show (it is public, and operators filter by it). */
+function readableBusinessId(payload: unknown): string | null {
+  const id = (payload as { customer_info?: { business_id?: unknown } } | null)?.customer_info?.business_id;
+  return typeof id === 'string' && id.trim().length > 0 && id.trim().length <= 20 ? id.trim() : null;
+}
+
 /**
  * Validates, claims the business id in the ledger, creates the customer in Ropo One and publishes
  * the outcome. A terminal failure is written to the dead-letter queue before the job fails, so no
@@ -151,7 +157,7 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
 
     const validation = validatePayload(job.data.payload);
     if (!validation.ok) {
-      return deadLetter(job, null, {
+      return deadLetter(job, readableBusinessId(job.data.payload), {
         code: DEAD_LETTER_CODES.payloadInvalid,
         message: `${validation.errors.length} field error(s): ${validation.errors.map((e) => e.path).join(', ')}`,
         errors: validation.errors,
@@ -208,10 +214,19 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
         logger.info('customer already exists in Ropo One', { ...log, durationMs, outcome: result.outcome });
         return result;
       }
+      const { retryAfterMs, outcomeUnknown } = error as { retryAfterMs?: number; outcomeUnknown?: boolean };
       if (failure.code === 'ROPO_RATE_LIMITED') {
-        const holdMs = (error as { retryAfterMs?: number }).retryAfterMs ?? rateLimitedMs;
+        const holdMs = retryAfterMs ?? rateLimitedMs;
         logger.warn('Ropo One is rate limiting: holding the queue', { ...log, holdMs });
         return holdQueue(holdMs);
+      }
+      if (failure.code === 'ROPO_UNAVAILABLE' && retryAfterMs !== undefined && !outcomeUnknown) {
+        // A 503 that says when to come back was not processed and is Ropo's fault, not the job's.
+        logger.warn('Ropo One is unavailable and said when to retry: holding the queue', {
+          ...log,
+          holdMs: retryAfterMs,
+        });
+        return holdQueue(retryAfterMs);
       }
       if (failure.code === 'ROPO_AUTH') {
         // Bad credentials or a missing contract fail every job alike: stop and call a human.

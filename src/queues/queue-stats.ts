@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import type { OnboardingEvent } from '../contracts/events';
+import { readBreakers, type BreakerReport } from './breaker-registry';
 import type { RedisClient } from './connection';
 import { ALL_QUEUE_NAMES, QUEUE_NAMES } from './queue-names';
 
@@ -10,6 +11,8 @@ export const COUNTED_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'c
 export interface QueueStats {
   prefix: string;
   queues: Record<string, Record<(typeof COUNTED_STATES)[number], number> & { isPaused: boolean }>;
+  /** Each running worker's circuit breaker toward Ropo One. */
+  breakers: BreakerReport[];
   /** The most recent outcome events, newest first. */
   recentEvents: { id: string; type: string; subject: string; time: string; jobId: unknown }[];
 }
@@ -37,6 +40,7 @@ export async function readQueueStats(
     );
     return {
       prefix,
+      breakers: await readBreakers(connection, prefix),
       queues: Object.fromEntries(ALL_QUEUE_NAMES.map((name, i) => [name, counts[i]!])),
       recentEvents: latest
         .map((job) => job.data as OnboardingEvent)

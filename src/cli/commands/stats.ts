@@ -28,6 +28,12 @@ export function registerStatsCommand(program: Command): void {
           ];
           process.stdout.write(`${row.join('')}${counts.isPaused ? ' (paused)' : ''}\n`);
         }
+        process.stdout.write('\nbreakers\n');
+        for (const breaker of stats.breakers) {
+          process.stdout.write(
+            `${breaker.worker.padEnd(32)} ${breaker.state.padEnd(10)} since ${breaker.since}\n`,
+          );
+        }
         process.stdout.write('\nrecent events\n');
         for (const event of stats.recentEvents) {
           process.stdout.write(

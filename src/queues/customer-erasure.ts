@@ -1,0 +1,84 @@
+import { Queue, type Job } from 'bullmq';
+import type { DeadLetterRecord } from '../contracts/dead-letter-record';
+import type { OnboardingEvent } from '../contracts/events';
+import type { OnboardingJobData } from '../contracts/onboarding-job';
+import type { RedisClient } from './connection';
+import { createLedger } from './onboarding-ledger';
+import { ALL_JOB_STATES } from './job-states';
+import { QUEUE_NAMES } from './queue-names';
+
+/** What an erasure removed, and what it could not (a job running right now holds a lock). */
+export interface ErasureReport {
+  businessId: string;
+  onboardingJobs: string[];
+  deadLetters: string[];
+  events: string[];
+  ledger: boolean;
+  skippedActive: string[];
+}
+
+const PAGE = 1000;
+
+function payloadBusinessId(payload: unknown): string | undefined {
+  const id = (payload as { customer_info?: { business_id?: unknown } } | null)?.customer_info?.business_id;
+  return typeof id === 'string' ? id.trim() : undefined;
+}
+
+async function removeMatching<T>(
+  queue: Queue<T>,
+  belongs: (job: Job<T>) => boolean,
+  skippedActive: string[],
+): Promise<string[]> {
+  // Collect first, remove after: removing while paging would shift jobs past the cursor.
+  const matching: Job<T>[] = [];
+  for (let start = 0; ; start += PAGE) {
+    const jobs = await queue.getJobs(ALL_JOB_STATES, start, start + PAGE - 1, true);
+    matching.push(...jobs.filter((job) => job?.data && belongs(job)));
+    if (jobs.length < PAGE) break;
+  }
+  const removed: string[] = [];
+  for (const job of matching) {
+    if ((await job.getState()) === 'active') {
+      skippedActive.push(job.id as string);
+      continue;
+    }
+    await job.remove();
+    removed.push(job.id as string);
+  }
+  return removed;
+}
+
+/**
+ * Erases one customer (GDPR): every onboarding job whose payload carries the business id (with its
+ * attempt log), every dead letter and event about it, and its ledger entry.
+ */
+export async function eraseCustomer(
+  connection: RedisClient,
+  prefix: string,
+  businessId: string,
+): Promise<ErasureReport> {
+  const onboarding = new Queue<OnboardingJobData>(QUEUE_NAMES.onboarding, { connection, prefix });
+  const deadLetters = new Queue<DeadLetterRecord>(QUEUE_NAMES.deadLetter, { connection, prefix });
+  const events = new Queue<OnboardingEvent>(QUEUE_NAMES.events, { connection, prefix });
+  const skippedActive: string[] = [];
+  try {
+    return {
+      businessId,
+      onboardingJobs: await removeMatching(
+        onboarding,
+        (job) => payloadBusinessId(job.data.payload) === businessId,
+        skippedActive,
+      ),
+      deadLetters: await removeMatching(
+        deadLetters,
+        (job) => job.data.businessId === businessId || payloadBusinessId(job.data.payload) === businessId,
+        skippedActive,
+      ),
+      events: await removeMatching(events, (job) => job.data.subject === businessId, skippedActive),
+      ledger: await createLedger(connection, prefix).remove(businessId),
+      skippedActive,
+    };
+  } finally {
+    await Promise.all([onboarding.close(), deadLetters.close(), events.close()]);
+  }
+}

@@ -1,0 +1,203 @@
+import { Queue, type Job } from 'bullmq';
+import { apply as applyMergePatch } from 'json-merge-patch';
+import type { DeadLetterRecord } from '../contracts/dead-letter-record';
+import { buildEvent, EVENT_TYPES } from '../contracts/events';
+import type { OnboardingJobData } from '../contracts/onboarding-job';
+import { validatePayload, type FieldError } from '../contracts/validate-payload';
+import type { RedisClient } from './connection';
+import { createEventPublisher } from './event-publisher';
+import { onboardingJobOptions } from './job-options';
+import { createLedger, type LedgerEntry } from './onboarding-ledger';
+import { ALL_JOB_STATES } from './job-states';
+import { JOB_NAMES, QUEUE_NAMES } from './queue-names';
+
+/** Which dead letters an operation touches; all given conditions must hold. */
+export interface DeadLetterFilter {
+  /** Reason code, e.g. PAYLOAD_INVALID. */
+  code?: string;
+  businessId?: string;
+  /** Only records dead-lettered at least this long ago. */
+  olderThanMs?: number;
+  /** Only records dead-lettered at most this long ago. */
+  newerThanMs?: number;
+  /** Only these record ids. */
+  ids?: string[];
+}
+
+/** A dead letter as listed: no payload, so a listing never shows personal data. */
+export interface DeadLetterSummary {
+  id: string;
+  jobId: string;
+  businessId: string | null;
+  code: string;
+  message: string;
+  fields: string[];
+  attempts: number;
+  replayCount: number;
+  deadLetteredAt: string;
+}
+
+/** What a replay did, or would do with `dryRun`. */
+export type ReplayOutcome =
+  | {
+      id: string;
+      action: 'replayed' | 'would-replay';
+      newJobId: string;
+      ledger: LedgerEntry['state'] | 'none';
+    }
+  | { id: string; action: 'invalid'; errors: FieldError[] }
+  | { id: string; action: 'not-found' };
+
+/** Options of a replay. */
+export interface ReplayOptions {
+  /** An RFC 7386 JSON merge patch applied to the payload before it is re-validated. */
+  patch?: unknown;
+  dryRun?: boolean;
+  /** At most this many replays per second (bulk work must not flood Ropo One). */
+  ratePerSecond?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The operations behind `npx onboarding dlq …` and the dead-letter HTTP API. */
+export interface DeadLetterOperations {
+  list(
+    filter?: DeadLetterFilter,
+    page?: { offset?: number; limit?: number },
+  ): Promise<{ total: number; items: DeadLetterSummary[] }>;
+  show(id: string): Promise<DeadLetterRecord | null>;
+  replay(filter: DeadLetterFilter, options?: ReplayOptions): Promise<ReplayOutcome[]>;
+  purge(filter: DeadLetterFilter, options?: { dryRun?: boolean }): Promise<{ removed: string[] }>;
+  close(): Promise<void>;
+}
+
+function matches(record: DeadLetterRecord, id: string, filter: DeadLetterFilter, now: number): boolean {
+  if (filter.ids && !filter.ids.includes(id)) return false;
+  if (filter.code && record.reason.code !== filter.code) return false;
+  if (filter.businessId && record.businessId !== filter.businessId) return false;
+  const age = now - Date.parse(record.deadLetteredAt);
+  if (filter.olderThanMs !== undefined && age < filter.olderThanMs) return false;
+  if (filter.newerThanMs !== undefined && age > filter.newerThanMs) return false;
+  return true;
+}
+
+function summarize(job: Job<DeadLetterRecord>): DeadLetterSummary {
+  const record = job.data;
+  return {
+    id: job.id as string,
+    jobId: record.jobId,
+    businessId: record.businessId,
+    code: record.reason.code,
+    message: record.reason.message,
+    fields: record.reason.errors?.map((e) => e.path) ?? [],
+    attempts: record.attempts.length,
+    replayCount: record.lineage.replayCount,
+    deadLetteredAt: record.deadLetteredAt,
+  };
+}
+
+/** Opens the operations on a connection the caller owns. */
+export function createDeadLetterOperations(
+  connection: RedisClient,
+  prefix: string,
+  options: { attempts?: number } = {},
+): DeadLetterOperations {
+  const deadLetters = new Queue<DeadLetterRecord>(QUEUE_NAMES.deadLetter, { connection, prefix });
+  const onboarding = new Queue<OnboardingJobData>(QUEUE_NAMES.onboarding, { connection, prefix });
+  const events = createEventPublisher(connection, prefix);
+  const ledger = createLedger(connection, prefix);
+
+  async function select(filter: DeadLetterFilter): Promise<Job<DeadLetterRecord>[]> {
+    const now = Date.now();
+    const jobs = filter.ids
+      ? (await Promise.all(filter.ids.map((id) => deadLetters.getJob(id)))).filter(
+          (j): j is Job<DeadLetterRecord> => !!j,
+        )
+      : await deadLetters.getJobs(ALL_JOB_STATES);
+    return jobs
+      .filter((job) => job?.data && matches(job.data, job.id as string, filter, now))
+      .sort((a, b) => (a.data.deadLetteredAt < b.data.deadLetteredAt ? -1 : 1));
+  }
+
+  async function replayOne(job: Job<DeadLetterRecord>, replay: ReplayOptions): Promise<ReplayOutcome> {
+    const id = job.id as string;
+    const record = job.data;
+    const payload =
+      replay.patch === undefined
+        ? record.payload
+        : applyMergePatch(structuredClone(record.payload), replay.patch);
+    const validation = validatePayload(payload);
+    if (!validation.ok) return { id, action: 'invalid', errors: validation.errors };
+
+    const replayCount = record.lineage.replayCount + 1;
+    const newJobId = `rp-${record.lineage.originalJobId}-${replayCount}`;
+    const ledgerEntry = await ledger.get(validation.businessId);
+    const ledgerState = ledgerEntry?.state ?? 'none';
+    if (replay.dryRun) return { id, action: 'would-replay', newJobId, ledger: ledgerState };
+
+    const data: OnboardingJobData = {
+      payload,
+      eventId: record.eventId,
+      source: record.source,
+      replayOf: record.lineage.originalJobId,
+      replayCount,
+      receivedAt: new Date().toISOString(),
+      deliveryId: `replay-${id}-${replayCount}`,
+    };
+    // Enqueue first, remove the record after: a crash in between leaves a record and a job with a
+    // fixed id, and replaying again adds nothing new.
+    await onboarding.add(JOB_NAMES.onboardCustomer, data, {
+      ...onboardingJobOptions({ attempts: options.attempts ?? 8 }),
+      jobId: newJobId,
+    });
+    await events.publish(
+      buildEvent(EVENT_TYPES.replayed, {
+        jobId: newJobId,
+        businessId: validation.businessId,
+        replayOf: record.lineage.originalJobId,
+        deadLetterId: id,
+        replayCount,
+      }),
+    );
+    await job.remove();
+    return { id, action: 'replayed', newJobId, ledger: ledgerState };
+  }
+
+  return {
+    async list(filter = {}, page = {}) {
+      const selected = await select(filter);
+      const offset = page.offset ?? 0;
+      const limit = page.limit ?? 100;
+      return { total: selected.length, items: selected.slice(offset, offset + limit).map(summarize) };
+    },
+    async show(id) {
+      return (await deadLetters.getJob(id))?.data ?? null;
+    },
+    async replay(filter, replay = {}) {
+      const selected = await select(filter);
+      const outcomes: ReplayOutcome[] = [];
+      if (filter.ids) {
+        for (const missing of filter.ids.filter((id) => !selected.some((job) => job.id === id))) {
+          outcomes.push({ id: missing, action: 'not-found' });
+        }
+      }
+      const spacingMs = replay.ratePerSecond && !replay.dryRun ? 1000 / replay.ratePerSecond : 0;
+      for (const [index, job] of selected.entries()) {
+        const started = Date.now();
+        outcomes.push(await replayOne(job, replay));
+        replay.onProgress?.(index + 1, selected.length);
+        const wait = spacingMs - (Date.now() - started);
+        if (wait > 0 && index < selected.length - 1)
+          await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+      return outcomes;
+    },
+    async purge(filter, purge = {}) {
+      const selected = await select(filter);
+      if (!purge.dryRun) for (const job of selected) await job.remove();
+      return { removed: selected.map((job) => job.id as string) };
+    },
+    async close() {
+      await Promise.all([deadLetters.close(), onboarding.close(), events.close()]);
+    },
+  };
+}

@@ -1,0 +1,12 @@
+import type { JobType } from 'bullmq';
+
+/** Every state a stored job can be in, for scans that must see all of a queue's jobs. */
+export const ALL_JOB_STATES: JobType[] = [
+  'waiting',
+  'delayed',
+  'prioritized',
+  'active',
+  'completed',
+  'failed',
+  'waiting-children',
+];
