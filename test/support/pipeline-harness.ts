@@ -8,6 +8,7 @@ import type { OnboardingJobData, OnboardingJobResult } from '../../src/contracts
 import { createLogger, type Logger } from '../../src/logger';
 import { createRedisConnection, type RedisClient } from '../../src/queues/connection';
 import { createOnboardingProducer, type OnboardingProducer } from '../../src/queues/onboarding-producer';
+import { ALL_JOB_STATES } from '../../src/queues/job-states';
 import { QUEUE_NAMES } from '../../src/queues/queue-names';
 import { createRopoClient, type RopoClient } from '../../src/ropo/ropo-client';
 import {
@@ -17,7 +18,7 @@ import {
   type Sandbox,
   type SandboxOptions,
 } from '../../src/sandbox';
-import { createWorker, type OnboardingWorker } from '../../workers/onboarding-worker';
+import { createWorker, type OnboardingWorker, type WorkerDeps } from '../../workers/onboarding-worker';
 import { testPrefix, testRedisUrl } from './redis';
 
 /** A whole pipeline on its own queue prefix: sandbox over real HTTP, real Redis, a real BullMQ worker. */
@@ -37,12 +38,14 @@ export interface TestPipeline {
   waitForJob(jobId: string, timeoutMs?: number): Promise<Job<OnboardingJobData, OnboardingJobResult>>;
   events(): Promise<OnboardingEvent[]>;
   deadLetters(): Promise<DeadLetterRecord[]>;
+  /** Waits until every given job is completed or failed. */
+  waitForAll(jobIds: string[], timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Starts a pipeline; `env` overrides configuration variables as an operator would set them. */
 export async function startTestPipeline(
-  options: { env?: NodeJS.ProcessEnv; sandbox?: SandboxOptions } = {},
+  options: { env?: NodeJS.ProcessEnv; sandbox?: SandboxOptions; timing?: WorkerDeps['timing'] } = {},
 ): Promise<TestPipeline> {
   const prefix = testPrefix('pipe');
   const config = loadConfig({
@@ -70,7 +73,7 @@ export async function startTestPipeline(
     keyPrefix: prefix,
     logger,
   });
-  const worker = createWorker({ connection, ropo, logger, config });
+  const worker = createWorker({ connection, ropo, logger, config, timing: options.timing });
   const producer = createOnboardingProducer({
     connection: testRedisUrl(),
     prefix,
@@ -105,12 +108,24 @@ export async function startTestPipeline(
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
     },
+    async waitForAll(jobIds, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      let pending = jobIds;
+      while (pending.length > 0) {
+        const states = await Promise.all(pending.map((id) => onboarding.getJobState(id)));
+        pending = pending.filter((_id, i) => states[i] !== 'completed' && states[i] !== 'failed');
+        if (pending.length > 0 && Date.now() > deadline) {
+          throw new Error(`${pending.length} job(s) unfinished after ${timeoutMs} ms, e.g. ${pending[0]}`);
+        }
+        if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
     async events() {
-      const jobs = await events.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed']);
+      const jobs = await events.getJobs(ALL_JOB_STATES);
       return jobs.map((job) => job.data as OnboardingEvent);
     },
     async deadLetters() {
-      const jobs = await deadLetters.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed']);
+      const jobs = await deadLetters.getJobs(ALL_JOB_STATES);
       return jobs.map((job) => job.data as DeadLetterRecord);
     },
     async close() {
