@@ -5,6 +5,7 @@ import type { Logger } from '../src/logger';
 import { createBackoffStrategy } from '../src/pipeline/backoff';
 import { createRopoBreaker } from '../src/pipeline/circuit-breaker';
 import { createOnboardingProcessor, type ProcessorDeps } from '../src/pipeline/onboarding-processor';
+import type { PipelineObserver } from '../src/pipeline/pipeline-observer';
 import { createQueueControl } from '../src/pipeline/queue-control';
 import { createAttemptLog } from '../src/queues/attempt-log';
 import { forgetBreaker, reportBreaker, workerName } from '../src/queues/breaker-registry';
@@ -31,10 +32,19 @@ export interface WorkerDeps {
   config: Pick<Config, 'redis' | 'worker' | 'retry' | 'breaker'>;
   /** Overrides of the processor's waits, for tests. */
   timing?: ProcessorDeps['timing'];
+  /** Metrics hooks (the Ropo client's `onCall` is the caller's to wire). */
+  observer?: PipelineObserver;
 }
 
 /** Wires the onboarding processor to a BullMQ Worker: concurrency, global limiter, backoff, stalled checks. */
-export function createWorker({ connection, ropo, logger, config, timing }: WorkerDeps): OnboardingWorker {
+export function createWorker({
+  connection,
+  ropo,
+  logger,
+  config,
+  timing,
+  observer,
+}: WorkerDeps): OnboardingWorker {
   const prefix = config.redis.prefix;
   const name = workerName();
   const onboardingQueue = new Queue(QUEUE_NAMES.onboarding, { connection, prefix });
@@ -45,6 +55,7 @@ export function createWorker({ connection, ropo, logger, config, timing }: Worke
     halfOpenAfterMs: config.breaker.halfOpenAfterMs,
     logger,
     onStateChange: (state) => {
+      observer?.breakerChanged(state);
       reportBreaker(connection, prefix, name, state).catch((error: unknown) =>
         logger.warn('could not report breaker', { error }),
       );
@@ -60,6 +71,7 @@ export function createWorker({ connection, ropo, logger, config, timing }: Worke
     control: createQueueControl(onboardingQueue),
     logger,
     timing,
+    observer,
   });
 
   const worker = new Worker<OnboardingJobData, OnboardingJobResult>(QUEUE_NAMES.onboarding, processor, {

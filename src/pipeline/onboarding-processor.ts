@@ -15,6 +15,7 @@ import type { OnboardingLedger, SettledEntry } from '../queues/onboarding-ledger
 import type { RopoClient } from '../ropo/ropo-client';
 import { isBrokenCircuit, type RopoBreaker } from './circuit-breaker';
 import { classifyError, type ClassifiedError } from './classify-error';
+import { NO_OBSERVER, type HoldReason, type PipelineObserver } from './pipeline-observer';
 import type { QueueControl } from './queue-control';
 
 /** Everything the processor talks to; passed in so tests can use real ones on their own prefix. */
@@ -27,6 +28,8 @@ export interface ProcessorDeps {
   breaker: RopoBreaker;
   control: QueueControl;
   logger: Logger;
+  /** Metrics hooks; none by default. */
+  observer?: PipelineObserver;
   timing?: {
     /** Wait when Ropo says 429 without Retry-After. */
     rateLimitedMs?: number;
@@ -62,6 +65,7 @@ function readableBusinessId(payload: unknown): string | null {
  */
 export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProcessor {
   const { logger, ledger, control } = deps;
+  const observer = deps.observer ?? NO_OBSERVER;
   const rateLimitedMs = deps.timing?.rateLimitedMs ?? 5_000;
   const busyRetryMs = deps.timing?.busyRetryMs ?? 2_000;
   const authHoldMs = deps.timing?.authHoldMs ?? 60_000;
@@ -87,6 +91,7 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
             : { settledBy: entry.jobId };
     const eventId = await publish(EVENT_FOR_STATE[state], job, businessId, details);
     const result: OnboardingJobResult = { outcome: state, businessId, eventId, ...details };
+    observer.jobFinished(result.outcome);
     return result;
   }
 
@@ -116,6 +121,7 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
     await deps.deadLetters.write(record);
     if (businessId) await ledger.release(businessId, jobId);
     await publish(EVENT_TYPES.deadLettered, job, businessId ?? 'unknown', { reasonCode: reason.code });
+    observer.jobFinished('dead_lettered', reason.code);
     logger.warn('job dead-lettered', {
       jobId,
       businessId,
@@ -139,7 +145,8 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
   }
 
   /** Puts the job back without spending an attempt, holding every worker for `ms`. */
-  async function holdQueue(ms: number): Promise<never> {
+  async function holdQueue(reason: HoldReason, ms: number): Promise<never> {
+    observer.queueHeld(reason, ms);
     await control.rateLimit(ms);
     throw Worker.RateLimitError();
   }
@@ -200,7 +207,7 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
     } catch (error) {
       if (isBrokenCircuit(error)) {
         logger.info('circuit open: holding the queue', { ...log, holdMs: deps.breaker.halfOpenAfterMs });
-        return holdQueue(deps.breaker.halfOpenAfterMs);
+        return holdQueue('breaker_open', deps.breaker.halfOpenAfterMs);
       }
       const failure = classifyError(error);
       const durationMs = Date.now() - started;
@@ -218,7 +225,7 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
       if (failure.code === 'ROPO_RATE_LIMITED') {
         const holdMs = retryAfterMs ?? rateLimitedMs;
         logger.warn('Ropo One is rate limiting: holding the queue', { ...log, holdMs });
-        return holdQueue(holdMs);
+        return holdQueue('rate_limited', holdMs);
       }
       if (failure.code === 'ROPO_UNAVAILABLE' && retryAfterMs !== undefined && !outcomeUnknown) {
         // A 503 that says when to come back was not processed and is Ropo's fault, not the job's.
@@ -226,7 +233,7 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
           ...log,
           holdMs: retryAfterMs,
         });
-        return holdQueue(retryAfterMs);
+        return holdQueue('unavailable', retryAfterMs);
       }
       if (failure.code === 'ROPO_AUTH') {
         // Bad credentials or a missing contract fail every job alike: stop and call a human.
@@ -238,8 +245,9 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
             'fix ROPO_CID/ROPO_APICODE or the create_customer_api contract, then run `npx onboarding resume`',
         });
         await control.pause();
-        return holdQueue(authHoldMs);
+        return holdQueue('auth', authHoldMs);
       }
+      observer.attemptFailed(failure.code);
       await deps.attempts.append(job, {
         attempt,
         at: new Date().toISOString(),

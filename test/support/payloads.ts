@@ -5,7 +5,10 @@ import { businessIdCheckDigit, finnishVatNumber } from '../../src/contracts/finn
 /** The complete example payload that README.md points newcomers at. */
 export const examplePayload = JSON.parse(
   fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'customer.json'), 'utf8'),
-) as Record<string, unknown> & { customer_info: { business_id: string }; contact_person: { email: string } };
+) as Record<string, unknown> & {
+  customer_info: Record<string, unknown> & { business_id: string };
+  contact_person: Record<string, unknown> & { email: string };
+};
 
 /** The n-th valid Finnish business id of a deterministic series (ids whose check digit does not exist are skipped). */
 export function businessIds(count: number, start = 2_000_000): string[] {
