@@ -2,6 +2,11 @@ import { COMPLETE_PROFILE_FIELDS, COMPLETE_USER_FIELDS } from './payload-assumpt
 
 type Loose = Record<string, unknown>;
 
+// Flattened once: this runs on every payload sent with allowIncompleteData false.
+const SECTION_FIELDS: ReadonlyArray<readonly [string, readonly string[]]> =
+  Object.entries(COMPLETE_PROFILE_FIELDS);
+const EMPTY: Loose = {};
+
 function isRecord(value: unknown): value is Loose {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -12,11 +17,11 @@ function isRecord(value: unknown): value is Loose {
  * a wrong type count as present (their own error reports them).
  */
 export function missingForCompleteProfile(body: unknown): string[] {
-  const root: Loose = isRecord(body) ? body : {};
+  const root: Loose = isRecord(body) ? body : EMPTY;
   const missing: string[] = [];
-  for (const [section, fields] of Object.entries(COMPLETE_PROFILE_FIELDS)) {
+  for (const [section, fields] of SECTION_FIELDS) {
     const value = root[section];
-    const record: Loose = isRecord(value) ? value : {};
+    const record: Loose = isRecord(value) ? value : EMPTY;
     for (const field of fields) if (record[field] === undefined) missing.push(`${section}.${field}`);
   }
   const info = root.customer_info;

@@ -1,6 +1,6 @@
 // Upstream systems (CRMs, ERPs, forms) send `null`, `""` or `[]` for "unknown". Those carry no
 // data, so they are treated as absent before validation; everything else is kept for the schema
-// to judge. Strings are trimmed here too so rules and completeness see the same values.
+// to judge (which also trims every string it accepts).
 
 const MAX_DEPTH = 8; // the body nests three levels; deeper input is left for the schema to reject
 
@@ -19,23 +19,46 @@ function isBlank(value: unknown): boolean {
   );
 }
 
-/** Returns a copy with strings trimmed and null, blank-string and empty-array properties removed; never mutates. */
+/**
+ * Returns the value with null, blank-string and empty-array object properties removed, at any
+ * depth. Never mutates: a changed object is copied, an unchanged one is returned as is (the
+ * common case, which then costs no allocation).
+ */
 export function normaliseInput(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return value.trim();
-  if (depth >= MAX_DEPTH) return value;
-  if (Array.isArray(value)) return value.map((item: unknown) => normaliseInput(item, depth + 1));
-  if (!isPlainObject(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    const inner = value[key];
-    if (isBlank(inner)) continue;
-    // `__proto__` from JSON.parse is an own key; assigning it would change the prototype instead.
-    Object.defineProperty(out, key, {
-      value: normaliseInput(inner, depth + 1),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+  if (depth >= MAX_DEPTH || typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const normalised = normaliseInput(item, depth + 1);
+      if (normalised !== item && !copy) copy = value.slice(0, i);
+      if (copy) copy.push(normalised);
+    }
+    return copy ?? value;
   }
-  return out;
+  if (!isPlainObject(value)) return value;
+  const keys = Object.keys(value);
+  let copy: Record<string, unknown> | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const inner = value[key];
+    const blank = isBlank(inner);
+    const normalised = blank ? undefined : normaliseInput(inner, depth + 1);
+    if ((blank || normalised !== inner) && !copy) {
+      copy = {};
+      for (let j = 0; j < i; j++) assign(copy, keys[j]!, value[keys[j]!]);
+    }
+    if (copy && !blank) assign(copy, key, normalised);
+  }
+  return copy ?? value;
+}
+
+function assign(target: Record<string, unknown>, key: string, value: unknown): void {
+  // `__proto__` from JSON.parse is an own key; assigning it would change the prototype instead.
+  // (defineProperty only there: it turns objects into slow dictionaries.)
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    target[key] = value;
+  }
 }

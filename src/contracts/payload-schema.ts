@@ -10,7 +10,7 @@ import {
   normaliseLanguage,
 } from './iso-codes';
 import { missingForCompleteProfile } from './complete-profile';
-import { code, integer, refineWith, ruledText, text } from './field-schemas';
+import { code, integer, pushFailure, ruledText, text } from './field-schemas';
 import {
   DEFAULT_COUNTRY,
   LANGUAGE_CODES,
@@ -30,6 +30,10 @@ import { checkWebAddress, normaliseWebAddress } from './web-address';
 
 const always = (): boolean => true;
 
+// Coded fields get a loose length limit so that their own rule, which says what a valid code
+// looks like, explains the problem instead of a bare "too long".
+const CODE_MAX = 64;
+
 const email = () =>
   ruledText(MAX_LENGTH.email, checkEmail).meta({ format: 'email', examples: ['name@example.com'] });
 
@@ -41,14 +45,14 @@ const phone = () =>
   });
 
 const country = () =>
-  ruledText(2, checkCountry, normaliseCountryCode).meta({
+  ruledText(CODE_MAX, checkCountry, normaliseCountryCode).meta({
     description: 'ISO 3166-1 alpha-2 country code (case-insensitive); absent means FI',
     pattern: '^[A-Za-z]{2}$',
     examples: ['FI'],
   });
 
 const language = () =>
-  ruledText(3, checkLanguage, normaliseLanguage).meta({
+  ruledText(CODE_MAX, checkLanguage, normaliseLanguage).meta({
     description: `Ropo's ISO 639-2 language code: ${LANGUAGE_CODES.join(', ')} (fi, sv, en are accepted and normalised)`,
     examples: ['fin'],
   });
@@ -87,7 +91,7 @@ function checkAddressPostalCode(address: unknown, ctx: z.RefinementCtx<unknown>)
 
 const customerInfoSchema = z
   .strictObject({
-    business_id: ruledText(9, checkBusinessId).meta({
+    business_id: ruledText(CODE_MAX, checkBusinessId).meta({
       description: 'Finnish business id (Y-tunnus) NNNNNNN-C with a valid check digit',
       pattern: '^\\d{7}-\\d$',
       examples: [EXAMPLE_BUSINESS_ID],
@@ -149,17 +153,18 @@ const servicesSchema = z.strictObject({
   service_types: z
     .array(code())
     .min(1)
-    .superRefine(
-      refineWith((types: number[]) => {
-        const duplicate = types.find((type, index) => types.indexOf(type) !== index);
-        return duplicate === undefined
-          ? undefined
-          : {
-              code: 'DUPLICATE',
-              message: `expected each service type once, found ${duplicate} more than once`,
-            };
-      }),
-    )
+    .check((payload) => {
+      const types = payload.value;
+      const duplicate = types.find((type, index) => types.indexOf(type) !== index);
+      if (duplicate !== undefined) {
+        pushFailure(
+          payload,
+          'DUPLICATE',
+          `expected each service type once, found ${duplicate} more than once`,
+        );
+      }
+    })
+    .meta({ uniqueItems: true })
     .optional(),
 });
 
@@ -185,7 +190,7 @@ const ropoServiceFeesSchema = z.strictObject({
 });
 
 const additionalInformationSchema = z.strictObject({
-  profile_uuid: ruledText(36, checkUuid, normaliseUuid)
+  profile_uuid: ruledText(CODE_MAX, checkUuid, normaliseUuid)
     .meta({ description: 'Partner id for the profile, echoed back by Ropo as external-id', format: 'uuid' })
     .optional(),
 });
@@ -198,7 +203,7 @@ const userSchema = z
     postal_code: postalCode().optional(),
     town_or_city: text(MAX_LENGTH.townOrCity).optional(),
     country: country().optional(),
-    nationality: ruledText(3, checkNationality, normaliseCountryCode)
+    nationality: ruledText(CODE_MAX, checkNationality, normaliseCountryCode)
       .meta({ description: 'ISO 3166-1 alpha-3 country code', examples: ['FIN'] })
       .optional(),
     phone_number: phone().optional(),

@@ -61,13 +61,20 @@ export function fieldErrorsOf(issues: readonly z.core.$ZodIssue[]): FieldError[]
  */
 export function validatePayload(input: unknown): PayloadValidation {
   try {
-    const result = createProfileSchema.safeParse(normaliseInput(input), { reportInput: true });
-    if (!result.success) return { ok: false, errors: fieldErrorsOf(result.error.issues) };
+    const body = normaliseInput(input);
+    const result = createProfileSchema.safeParse(body);
+    if (!result.success) {
+      // Parsed again to get each issue's input, from which messages describe what was found;
+      // only failures pay for it (reportInput slows every parse, measured).
+      const detailed = createProfileSchema.safeParse(body, { reportInput: true });
+      return { ok: false, errors: fieldErrorsOf(detailed.error?.issues ?? result.error.issues) };
+    }
     const payload = result.data;
     return {
       ok: true,
       payload,
-      complete: missingForCompleteProfile(payload).length === 0,
+      // With allowIncompleteData false the schema already required every field.
+      complete: payload.allowIncompleteData === false || missingForCompleteProfile(payload).length === 0,
       businessId: payload.customer_info.business_id,
     };
   } catch (error) {
