@@ -21,7 +21,8 @@ export function missingForCompleteProfile(body: unknown): string[] {
   const missing: string[] = [];
   for (const [section, fields] of SECTION_FIELDS) {
     const value = root[section];
-    const record: Loose = isRecord(value) ? value : EMPTY;
+    if (value !== undefined && !isRecord(value)) continue; // a wrong type is reported by the schema
+    const record: Loose = value === undefined ? EMPTY : value;
     for (const field of fields) if (record[field] === undefined) missing.push(`${section}.${field}`);
   }
   const info = root.customer_info;
@@ -29,9 +30,9 @@ export function missingForCompleteProfile(body: unknown): string[] {
     missing.push('customer_info.vat_number');
   }
   const users = root.users;
-  if (!Array.isArray(users) || users.length === 0) {
+  if (users === undefined || (Array.isArray(users) && users.length === 0)) {
     missing.push('users');
-  } else {
+  } else if (Array.isArray(users)) {
     users.forEach((user, index) => {
       if (!isRecord(user)) return; // a wrong type is reported by the schema
       for (const field of COMPLETE_USER_FIELDS)
