@@ -67,6 +67,12 @@ export const configSchema = z
     BOARD_USERNAME: z.string().min(1).optional(),
     BOARD_PASSWORD: z.string().min(1).optional(),
     BOARD_READ_ONLY: bool.default(false),
+    BOARD_SHOW_PAYLOADS: bool.optional(),
+    INTAKE_MAX_BODY_BYTES: int(1024, 10 * 1024 * 1024).default(100 * 1024),
+    INTAKE_MAX_BATCH_BYTES: int(1024, 100 * 1024 * 1024).default(5 * 1024 * 1024),
+    INTAKE_MAX_BACKLOG: int(0, 1_000_000_000).default(0),
+    INTAKE_REDIS_TIMEOUT_MS: int(100, 60_000).default(2000),
+    METRICS_PORT: int(0, 65_535).optional(),
     LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
     SHUTDOWN_TIMEOUT_MS: int(0, 3_600_000).default(30_000),
     DATA_DIR: z.string().min(1).default('.data'),
@@ -111,6 +117,15 @@ export interface Config {
   retry: { attempts: number; backoffBaseMs: number; backoffMaxMs: number };
   http: { port: number; host: string; intakeTokens: string[] };
   board: { username?: string; password?: string; readOnly: boolean };
+  /** Whether Bull Board shows job payloads (personal data); off by default in production. */
+  boardView: { showPayloads: boolean };
+  /**
+   * Limits of the HTTP intake. `maxBacklog` 0 turns backpressure off; `redisTimeoutMs` bounds how
+   * long an enqueue may wait for Redis before the request is answered 503.
+   */
+  intake: { maxBodyBytes: number; maxBatchBytes: number; maxBacklog: number; redisTimeoutMs: number };
+  /** A standalone `worker` serves /metrics and /healthz on `port` when it is set. */
+  metrics: { port?: number };
   log: { level: string };
   dataDir: string;
 }
@@ -157,6 +172,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     retry: { attempts: e.JOB_ATTEMPTS, backoffBaseMs: e.BACKOFF_BASE_MS, backoffMaxMs: e.BACKOFF_MAX_MS },
     http: { port: e.HTTP_PORT, host: e.HTTP_HOST, intakeTokens: e.INTAKE_TOKENS },
     board: { username: e.BOARD_USERNAME, password: e.BOARD_PASSWORD, readOnly: e.BOARD_READ_ONLY },
+    boardView: { showPayloads: e.BOARD_SHOW_PAYLOADS ?? e.NODE_ENV !== 'production' },
+    intake: {
+      maxBodyBytes: e.INTAKE_MAX_BODY_BYTES,
+      maxBatchBytes: e.INTAKE_MAX_BATCH_BYTES,
+      maxBacklog: e.INTAKE_MAX_BACKLOG,
+      redisTimeoutMs: e.INTAKE_REDIS_TIMEOUT_MS,
+    },
+    metrics: { port: e.METRICS_PORT },
     log: { level: e.LOG_LEVEL },
     dataDir: e.DATA_DIR,
   };

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { RedisClient } from '../queues/connection';
-import { createRopoClient, type RopoClient } from '../ropo/ropo-client';
+import { createRopoClient, type RopoClient, type RopoClientOptions } from '../ropo/ropo-client';
 import { SANDBOX_APICODE, SANDBOX_CID, startSandbox, type Sandbox } from '../sandbox/sandbox-server';
 
 /** The Ropo One the worker talks to: the real one, or the built-in sandbox started in-process. */
@@ -42,6 +42,8 @@ export async function openRopoTarget(
   config: Config,
   redis: RedisClient,
   logger: Logger,
+  /** Told of every createprofile call (status and duration), for metrics. */
+  onCall?: RopoClientOptions['onCall'],
 ): Promise<RopoTarget> {
   const common = {
     timeoutMs: config.ropo.timeoutMs,
@@ -49,6 +51,7 @@ export async function openRopoTarget(
     redis: redis as Redis,
     keyPrefix: config.redis.prefix,
     logger,
+    onCall,
   };
   if (config.ropo.baseUrl) {
     const client = createRopoClient({

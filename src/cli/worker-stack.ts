@@ -1,4 +1,6 @@
+import type { Registry } from 'prom-client';
 import type { Config } from '../config';
+import { createPrometheusObserver } from '../http/metrics';
 import type { Logger } from '../logger';
 import { createRedisConnection } from '../queues/connection';
 import { checkRedisSettings } from '../queues/redis-settings-check';
@@ -6,20 +8,30 @@ import { createWorker } from '../../workers/onboarding-worker';
 import type { Lifecycle } from './lifecycle';
 import { openRopoTarget, type RopoTarget } from './ropo-target';
 
-/** Starts the worker with its Redis connection and Ropo target; registers their stops on the lifecycle. */
+/**
+ * Starts the worker with its Redis connection and Ropo target; registers their stops on the lifecycle.
+ * Given a registry, the worker's outcomes, retries, breaker and Ropo call latency are recorded in it.
+ */
 export async function startWorkerStack(
   config: Config,
   redisUrl: string,
   logger: Logger,
   lifecycle: Lifecycle,
+  options: { registry?: Registry } = {},
 ): Promise<{ ropo: RopoTarget }> {
+  const observer = options.registry ? createPrometheusObserver(options.registry) : undefined;
   const connection = createRedisConnection(redisUrl, 'worker');
   lifecycle.add(async () => void (await connection.quit()));
   for (const warning of await checkRedisSettings(connection)) logger.warn(warning);
 
-  const ropo = await openRopoTarget(config, connection, logger);
+  const ropo = await openRopoTarget(
+    config,
+    connection,
+    logger,
+    observer && ((call) => observer.ropoCall(call.status, call.durationMs)),
+  );
   lifecycle.add(ropo.close);
-  const worker = createWorker({ connection, ropo: ropo.client, logger, config });
+  const worker = createWorker({ connection, ropo: ropo.client, logger, config, observer });
   lifecycle.add(worker.close);
   return { ropo };
 }

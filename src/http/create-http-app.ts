@@ -1,19 +1,114 @@
 import express, { type Express } from 'express';
+import { Queue } from 'bullmq';
+import type { Registry } from 'prom-client';
+import type { Config } from '../config';
+import type { DeadLetterRecord } from '../contracts/dead-letter-record';
+import type { OnboardingJobData, OnboardingJobResult } from '../contracts/onboarding-job';
 import type { Logger } from '../logger';
-import { healthRouter } from './health';
+import type { RedisClient } from '../queues/connection';
+import { createDeadLetterOperations } from '../queues/dead-letter-operations';
+import { createOnboardingProducer } from '../queues/onboarding-producer';
+import { QUEUE_NAMES } from '../queues/queue-names';
+import { bearerAuth } from './auth';
+import { createBacklogProbe } from './backpressure';
+import { boardRouter } from './board';
+import { deadLetterRouter } from './dead-letter-router';
+import { errorHandler, notFoundHandler } from './errors';
+import { createReadinessCheck, healthRouter } from './health';
+import { intakeRouter } from './intake-router';
+import { metricsRouter } from './metrics-router';
+import { onboardingStatusRouter } from './onboarding-status-router';
+import { openApiRouter } from './openapi';
+import { registerQueueMetrics } from './queue-metrics';
+import { requestContextMiddleware } from './request-context';
+import { apiHeaders } from './security-headers';
 
-/** Dependencies of the HTTP surface. */
+/** Dependencies of the HTTP surface; the caller owns (and closes) the connection and the registry. */
 export interface HttpAppDeps {
+  config: Pick<Config, 'env' | 'redis' | 'ropo' | 'http' | 'board' | 'boardView' | 'intake' | 'retry'>;
   logger: Logger;
+  /**
+   * A 'producer' connection (fails fast). Not the worker's: that one retries forever, and a request
+   * must be answered 503 rather than wait for Redis to come back.
+   */
+  connection: RedisClient;
+  /** Where /metrics reads from; in `start` the worker's metrics are in the same registry. */
+  registry: Registry;
 }
 
-/** Builds the express app: health now; intake, dead letters, board and metrics plug in here. */
-export function createHttpApp(_deps: HttpAppDeps): Express {
+/** The app and how to release what it opened (its queues), after the server stopped. */
+export interface HttpApp {
+  app: Express;
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** Builds the HTTP surface: intake, job status, dead letters, Bull Board, health, metrics and OpenAPI. */
+export function createHttpApp(deps: HttpAppDeps): HttpApp {
+  const { config, logger, connection, registry } = deps;
+  const prefix = config.redis.prefix;
+  const redisTimeoutMs = config.intake.redisTimeoutMs;
+
+  const onboarding = new Queue<OnboardingJobData, OnboardingJobResult>(QUEUE_NAMES.onboarding, {
+    connection,
+    prefix,
+  });
+  const events = new Queue(QUEUE_NAMES.events, { connection, prefix });
+  const deadLetters = new Queue<DeadLetterRecord>(QUEUE_NAMES.deadLetter, { connection, prefix });
+  // The connection's owner logs Redis errors; without a listener each queue would print them again.
+  for (const queue of [onboarding, events, deadLetters]) queue.on('error', () => undefined);
+  const producer = createOnboardingProducer({ connection, prefix, attempts: config.retry.attempts });
+  const operations = createDeadLetterOperations(connection, prefix, { attempts: config.retry.attempts });
+  registerQueueMetrics(registry, {
+    queues: [onboarding, events, deadLetters],
+    connection,
+    prefix,
+    timeoutMs: redisTimeoutMs,
+  });
+
+  if (config.http.intakeTokens.length === 0) {
+    logger.warn('INTAKE_TOKENS is empty: the intake and dead-letter API will refuse every request');
+  }
+
   const app = express();
   app.disable('x-powered-by');
-  app.use(healthRouter());
-  app.use((_req, res) => {
-    res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such route' } });
+  app.set('trust proxy', false);
+  app.use(requestContextMiddleware(logger));
+  const board = boardRouter({
+    queues: { onboarding, events, deadLetters },
+    credentials: config.board,
+    readOnly: config.board.readOnly,
+    showPayloads: config.boardView.showPayloads,
+    localSandbox: !config.ropo.baseUrl && config.env !== 'production' && LOOPBACK.has(config.http.host),
+    logger,
   });
-  return app;
+  if (board) app.use(board);
+  app.use(apiHeaders());
+  app.use(healthRouter(createReadinessCheck({ connection, onboarding, prefix, timeoutMs: redisTimeoutMs })));
+  app.use(metricsRouter(registry));
+  app.use(openApiRouter());
+  app.use('/v1', bearerAuth(config.http.intakeTokens));
+  app.use(
+    intakeRouter({
+      producer,
+      connection,
+      backlog: createBacklogProbe(onboarding, config.intake.maxBacklog),
+      limits: config.intake,
+    }),
+  );
+  app.use(onboardingStatusRouter({ connection, onboarding, deadLetters, redisTimeoutMs }));
+  app.use(
+    deadLetterRouter({ operations, connection, redisTimeoutMs, maxBodyBytes: config.intake.maxBodyBytes }),
+  );
+  app.use(notFoundHandler());
+  app.use(errorHandler());
+
+  return {
+    app,
+    async close() {
+      await Promise.all([producer.close(), operations.close()]);
+      await Promise.all([onboarding.close(), events.close(), deadLetters.close()]);
+    },
+  };
 }

@@ -1,10 +1,103 @@
 import { Router } from 'express';
+import type { Queue } from 'bullmq';
+import { readBreakers, type BreakerReport } from '../queues/breaker-registry';
+import type { RedisClient } from '../queues/connection';
+import { isRedisReady } from './redis-availability';
 
-/** `/healthz`: the process is alive and serving HTTP. Readiness (Redis, worker, breaker) is `/readyz`. */
-export function healthRouter(): Router {
+/** What `/readyz` found. */
+export interface Readiness {
+  ready: boolean;
+  /** `degraded`: ready, but every worker's breaker toward Ropo One is open (jobs wait, none is lost). */
+  status: 'ready' | 'degraded' | 'not_ready';
+  checks: {
+    redis: { ok: boolean; latencyMs?: number };
+    workers: { ok: boolean; count: number; source: 'client-list' | 'breaker-registry' | 'none' };
+    breakers: { open: number; halfOpen: number; closed: number; workers: BreakerReport[] };
+  };
+}
+
+/** Dependencies of {@link createReadinessCheck}. */
+export interface ReadinessDeps {
+  connection: RedisClient;
+  onboarding: Queue;
+  prefix: string;
+  timeoutMs: number;
+}
+
+function timeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Ready means: Redis answers, and at least one worker consumes the onboarding queue (so accepted
+ * jobs will be processed). An open breaker does not make the service unready: jobs wait safely
+ * while Ropo One is down, and pulling the service out of rotation for it would only refuse intake.
+ */
+export function createReadinessCheck(deps: ReadinessDeps): () => Promise<Readiness> {
+  async function workerCount(breakers: BreakerReport[]): Promise<Readiness['checks']['workers']> {
+    try {
+      const workers = await timeout(deps.onboarding.getWorkers(), deps.timeoutMs);
+      return { ok: workers.length > 0, count: workers.length, source: 'client-list' };
+    } catch {
+      // Some managed Redis services forbid CLIENT LIST; the breaker registry is the next best witness.
+      return { ok: breakers.length > 0, count: breakers.length, source: 'breaker-registry' };
+    }
+  }
+
+  return async () => {
+    const notReady: Readiness = {
+      ready: false,
+      status: 'not_ready',
+      checks: {
+        redis: { ok: false },
+        workers: { ok: false, count: 0, source: 'none' },
+        breakers: { open: 0, halfOpen: 0, closed: 0, workers: [] },
+      },
+    };
+    if (!isRedisReady(deps.connection)) return notReady;
+    const started = performance.now();
+    try {
+      await timeout(deps.connection.ping(), deps.timeoutMs);
+    } catch {
+      return notReady;
+    }
+    const latencyMs = Math.round((performance.now() - started) * 10) / 10;
+    const breakers = await timeout(readBreakers(deps.connection, deps.prefix), deps.timeoutMs).catch(
+      () => [] as BreakerReport[],
+    );
+    const workers = await workerCount(breakers);
+    const count = (state: string) => breakers.filter((b) => b.state === state).length;
+    const open = count('open');
+    const ready = workers.ok;
+    return {
+      ready,
+      status: !ready ? 'not_ready' : breakers.length > 0 && open === breakers.length ? 'degraded' : 'ready',
+      checks: {
+        redis: { ok: true, latencyMs },
+        workers,
+        breakers: { open, halfOpen: count('half-open'), closed: count('closed'), workers: breakers },
+      },
+    };
+  };
+}
+
+/** `/healthz` (the process is alive and serving HTTP) and, given a check, `/readyz` (503 when not ready). */
+export function healthRouter(readiness?: () => Promise<Readiness>): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
   });
+  if (readiness) {
+    router.get('/readyz', async (_req, res) => {
+      const result = await readiness();
+      res.status(result.ready ? 200 : 503).json(result);
+    });
+  }
   return router;
 }

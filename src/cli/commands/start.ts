@@ -2,7 +2,10 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config';
 import { createHttpApp } from '../../http/create-http-app';
 import { listen } from '../../http/http-server';
+import { createMetricsRegistry } from '../../http/metrics';
+import { logRedisErrors } from '../../http/redis-availability';
 import { createLogger } from '../../logger';
+import { createRedisConnection } from '../../queues/connection';
 import { createLifecycle } from '../lifecycle';
 import { resolveLocalRedis } from '../local-redis';
 import { startWorkerStack } from '../worker-stack';
@@ -22,8 +25,16 @@ export function registerStartCommand(program: Command): void {
       try {
         const redis = await resolveLocalRedis(config.redis, config.dataDir, logger);
         lifecycle.add(redis.stop);
-        const { ropo } = await startWorkerStack(config, redis.url, logger, lifecycle);
-        const http = await listen(createHttpApp({ logger }), config.http.port, config.http.host);
+        // One registry for the worker and the HTTP server: this process's /metrics shows both.
+        const registry = createMetricsRegistry();
+        const { ropo } = await startWorkerStack(config, redis.url, logger, lifecycle, { registry });
+        // The HTTP side gets a fail-fast connection of its own: requests must not wait on Redis.
+        const connection = createRedisConnection(redis.url, 'producer');
+        logRedisErrors(connection, logger);
+        lifecycle.add(async () => void (await connection.quit().catch(() => connection.disconnect())));
+        const app = createHttpApp({ config, logger, connection, registry });
+        lifecycle.add(app.close);
+        const http = await listen(app.app, config.http.port, config.http.host);
         lifecycle.add(http.close);
         logger.info('ready', {
           redis: redis.url,

@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config';
+import { listen } from '../../http/http-server';
+import { createMetricsRegistry } from '../../http/metrics';
+import { createMetricsApp } from '../../http/metrics-server';
 import { createLogger } from '../../logger';
 import { createLifecycle } from '../lifecycle';
 import { startWorkerStack } from '../worker-stack';
@@ -8,16 +11,31 @@ import { startWorkerStack } from '../worker-stack';
 export function registerWorkerCommand(program: Command): void {
   program
     .command('worker')
-    .description('process onboarding jobs (the sandbox runs in-process unless ROPO_BASE_URL is set)')
+    .description(
+      'process onboarding jobs (the sandbox runs in-process unless ROPO_BASE_URL is set); ' +
+        'with METRICS_PORT set, serve /metrics and /healthz there',
+    )
     .action(async () => {
       const config = loadConfig();
       const logger = createLogger({ level: config.log.level, defaultMeta: { role: 'worker' } });
       const lifecycle = createLifecycle(logger);
       try {
-        await startWorkerStack(config, config.redis.url, logger, lifecycle);
+        const registry = config.metrics.port === undefined ? undefined : createMetricsRegistry();
+        await startWorkerStack(config, config.redis.url, logger, lifecycle, { registry });
+        let metricsUrl: string | undefined;
+        if (registry && config.metrics.port !== undefined) {
+          const server = await listen(
+            createMetricsApp({ registry, logger }),
+            config.metrics.port,
+            config.http.host,
+          );
+          lifecycle.add(server.close);
+          metricsUrl = `${server.url}/metrics`;
+        }
         logger.info('worker ready', {
           concurrency: config.worker.concurrency,
           queuePrefix: config.redis.prefix,
+          metrics: metricsUrl,
         });
       } catch (error) {
         await lifecycle.stopAll();

@@ -1,0 +1,36 @@
+import type { Queue } from 'bullmq';
+
+/** Whether the intake should refuse new jobs because too many wait already. */
+export interface BacklogProbe {
+  /** Resolves to the current backlog when it is at or above the limit, else `undefined`. */
+  overLimit(): Promise<number | undefined>;
+}
+
+/**
+ * Reads the onboarding queue's backlog (waiting, delayed, prioritized) at most once per `ttlMs`, so
+ * backpressure costs one Redis call a second however many requests arrive. `maxBacklog` 0 is off.
+ */
+export function createBacklogProbe(queue: Queue, maxBacklog: number, ttlMs = 1000): BacklogProbe {
+  let cached: { value: number; at: number } | undefined;
+  let inFlight: Promise<number> | undefined;
+  const read = async (): Promise<number> => {
+    if (cached && Date.now() - cached.at < ttlMs) return cached.value;
+    inFlight ??= queue
+      .getJobCountByTypes('waiting', 'delayed', 'prioritized')
+      .then((value) => {
+        cached = { value, at: Date.now() };
+        return value;
+      })
+      .finally(() => {
+        inFlight = undefined;
+      });
+    return inFlight;
+  };
+  return {
+    async overLimit() {
+      if (maxBacklog <= 0) return undefined;
+      const backlog = await read();
+      return backlog >= maxBacklog ? backlog : undefined;
+    },
+  };
+}

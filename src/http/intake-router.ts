@@ -1,0 +1,216 @@
+import express, { Router, type Request } from 'express';
+import { validatePayload, type FieldError } from '../contracts/validate-payload';
+import { PayloadInvalidError } from '../errors/payload-invalid-error';
+import type { RedisClient } from '../queues/connection';
+import type { EnqueueOptions, OnboardingProducer } from '../queues/onboarding-producer';
+import { idempotencyKeySchema, intakeEnvelopeSchema, parameterErrors } from './api-schemas';
+import type { BacklogProbe } from './backpressure';
+import { ApiError } from './errors';
+import { JSON_TYPES, NDJSON_TYPES, requireMediaType } from './media-type';
+import { isRedisReady, redisUnavailable, withRedis } from './redis-availability';
+import { requestContext } from './request-context';
+
+/** Dependencies of {@link intakeRouter}. */
+export interface IntakeDeps {
+  producer: OnboardingProducer;
+  connection: RedisClient;
+  backlog: BacklogProbe;
+  limits: { maxBodyBytes: number; maxBatchBytes: number; redisTimeoutMs: number };
+}
+
+/** Where a job's status is read. */
+export function statusUrl(jobId: string): string {
+  return `/v1/onboardings/${encodeURIComponent(jobId)}`;
+}
+
+interface IntakeRecord {
+  payload: unknown;
+  options: EnqueueOptions;
+}
+
+function payloadInvalid(errors: FieldError[]): ApiError {
+  return new ApiError(422, 'PAYLOAD_INVALID', `${errors.length} field error(s)`, errors);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Reads a body that is either the createprofile payload itself or `{payload, eventId?, source?}`.
+ * A payload never has a top-level `payload` key (the schema rejects unknown keys), so the presence
+ * of that key decides which form it is.
+ */
+function readRecord(body: unknown, defaultSource: string, idempotencyKey?: string): IntakeRecord {
+  let record: IntakeRecord = { payload: body, options: { source: defaultSource } };
+  if (isPlainObject(body) && 'payload' in body) {
+    const envelope = intakeEnvelopeSchema.safeParse(body);
+    if (!envelope.success) throw payloadInvalid(parameterErrors(envelope.error));
+    record = {
+      payload: envelope.data.payload,
+      options: { eventId: envelope.data.eventId, source: envelope.data.source ?? defaultSource },
+    };
+  }
+  if (idempotencyKey !== undefined) {
+    const key = idempotencyKeySchema.safeParse(idempotencyKey);
+    if (!key.success) {
+      throw new ApiError(400, 'BAD_REQUEST', 'invalid Idempotency-Key header', [
+        { path: 'Idempotency-Key', code: 'INVALID', message: 'expected 1-200 printable ASCII characters' },
+      ]);
+    }
+    // Two different ids for one record would silently pick one; refuse instead.
+    if (record.options.eventId !== undefined && record.options.eventId !== key.data) {
+      throw payloadInvalid([
+        {
+          path: 'eventId',
+          code: 'INVALID',
+          message: 'differs from the Idempotency-Key header; give one or make them equal',
+        },
+      ]);
+    }
+    record.options.eventId = key.data;
+  }
+  return record;
+}
+
+/** Refuses an invalid payload before an answer about Redis or backlog, which would only make the client retry it. */
+function assertValid(payload: unknown): void {
+  const validation = validatePayload(payload);
+  if (!validation.ok) throw payloadInvalid(validation.errors);
+}
+
+/** `POST /v1/onboardings` (one JSON record) and `POST /v1/onboardings/batch` (NDJSON, one record a line). */
+export function intakeRouter(deps: IntakeDeps): Router {
+  const { producer, connection, backlog, limits } = deps;
+  const router = Router();
+  const timeout = limits.redisTimeoutMs;
+
+  async function refuseWhenFull(payloads: () => unknown[]): Promise<void> {
+    const over = await withRedis(connection, timeout, () => backlog.overLimit());
+    if (over === undefined) return;
+    for (const payload of payloads()) assertValid(payload);
+    throw new ApiError(429, 'BACKLOG_FULL', 'the onboarding queue is full; try again later', undefined, {
+      'Retry-After': '30',
+    });
+  }
+
+  router.post(
+    '/v1/onboardings',
+    requireMediaType(JSON_TYPES, 'application/json'),
+    express.json({ limit: limits.maxBodyBytes, strict: false, type: JSON_TYPES }),
+    async (req: Request, res) => {
+      if (req.body === undefined) throw new ApiError(400, 'MALFORMED_JSON', 'the request body is empty');
+      const record = readRecord(req.body, 'http', req.get('idempotency-key'));
+      // Validation is the producer's first step; it is done here only when no enqueue will follow.
+      if (!isRedisReady(connection)) {
+        assertValid(record.payload);
+        throw redisUnavailable();
+      }
+      await refuseWhenFull(() => [record.payload]);
+      let result;
+      try {
+        result = await withRedis(connection, timeout, () => producer.enqueue(record.payload, record.options));
+      } catch (error) {
+        if (error instanceof PayloadInvalidError) throw payloadInvalid(error.errors);
+        throw error;
+      }
+      const url = statusUrl(result.jobId);
+      requestContext(res).logger.info(result.created ? 'onboarding accepted' : 'duplicate onboarding', {
+        jobId: result.jobId,
+      });
+      if (result.created) res.status(202).location(url);
+      else res.status(200);
+      res.json({ jobId: result.jobId, duplicate: !result.created, statusUrl: url });
+    },
+  );
+
+  router.post(
+    '/v1/onboardings/batch',
+    requireMediaType(NDJSON_TYPES, 'application/x-ndjson'),
+    express.text({ limit: limits.maxBatchBytes, type: NDJSON_TYPES }),
+    async (req: Request, res) => {
+      if (req.get('idempotency-key') !== undefined) {
+        throw new ApiError(
+          400,
+          'BAD_REQUEST',
+          'Idempotency-Key does not apply to a batch; give eventId on each line',
+        );
+      }
+      const text = typeof req.body === 'string' ? req.body : '';
+      const results: {
+        line: number;
+        status: 'accepted' | 'duplicate' | 'invalid' | 'malformed';
+        jobId?: string;
+        statusUrl?: string;
+        errors?: FieldError[];
+      }[] = [];
+      const valid: { line: number; record: IntakeRecord }[] = [];
+      text.split('\n').forEach((raw, index) => {
+        const line = index + 1;
+        if (raw.trim() === '') return;
+        let body: unknown;
+        try {
+          body = JSON.parse(raw);
+        } catch {
+          // JSON.parse's message quotes the line, which may hold personal data.
+          results.push({
+            line,
+            status: 'malformed',
+            errors: [{ path: '', code: 'INVALID', message: 'not valid JSON' }],
+          });
+          return;
+        }
+        try {
+          const record = readRecord(body, 'http-batch');
+          const validation = validatePayload(record.payload);
+          if (!validation.ok) results.push({ line, status: 'invalid', errors: validation.errors });
+          else valid.push({ line, record });
+        } catch (error) {
+          if (!(error instanceof ApiError)) throw error;
+          results.push({ line, status: 'invalid', errors: error.errors });
+        }
+      });
+      if (results.length === 0 && valid.length === 0) {
+        throw new ApiError(
+          400,
+          'BAD_REQUEST',
+          'the batch holds no records (one JSON object per line expected)',
+        );
+      }
+      if (valid.length > 0) {
+        if (!isRedisReady(connection)) throw redisUnavailable();
+        await refuseWhenFull(() => []);
+        const enqueued = await withRedis(connection, timeout, () =>
+          producer.enqueueMany(
+            valid.map(({ record }) => ({ payload: record.payload, options: record.options })),
+          ),
+        );
+        enqueued.forEach((result, i) => {
+          results.push({
+            line: (valid[i] as { line: number }).line,
+            status: result.created ? 'accepted' : 'duplicate',
+            jobId: result.jobId,
+            statusUrl: statusUrl(result.jobId),
+          });
+        });
+      }
+      results.sort((a, b) => a.line - b.line);
+      const count = (status: string) => results.filter((r) => r.status === status).length;
+      const rejected = count('invalid') + count('malformed');
+      requestContext(res).logger.info('onboarding batch', {
+        accepted: count('accepted'),
+        duplicates: count('duplicate'),
+        rejected,
+      });
+      res.status(200).json({
+        errors: rejected > 0,
+        accepted: count('accepted'),
+        duplicates: count('duplicate'),
+        rejected,
+        results,
+      });
+    },
+  );
+
+  return router;
+}
