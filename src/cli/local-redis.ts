@@ -27,7 +27,9 @@ export async function redisAnswers(url: string, timeoutMs = 1000): Promise<boole
   } catch {
     return false;
   } finally {
-    client.disconnect();
+    // After a refused connection the client has already ended; disconnecting it again would
+    // schedule a reconnect that keeps the process alive for two seconds.
+    if (client.status !== 'end') client.disconnect();
   }
 }
 
