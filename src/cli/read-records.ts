@@ -40,3 +40,32 @@ export async function readRecords(source: string): Promise<ReadRecord[]> {
   });
   return records;
 }
+
+/** A record's payload and, when it came wrapped as `{payload, eventId?, source?}`, the wrapper's fields. */
+export interface RecordEnvelope {
+  payload: unknown;
+  eventId?: string;
+  source?: string;
+}
+
+/**
+ * Unwraps `{payload, eventId?, source?}` as upstream systems send records; anything else is the
+ * payload itself (a createprofile body never has a top-level `payload` key, and has `customer_info`).
+ */
+export function splitEnvelope(value: unknown): RecordEnvelope {
+  if (
+    value &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    'payload' in value &&
+    !('customer_info' in value)
+  ) {
+    const { payload, eventId, source } = value as { payload: unknown; eventId?: unknown; source?: unknown };
+    return {
+      payload,
+      eventId: typeof eventId === 'string' ? eventId : undefined,
+      source: typeof source === 'string' ? source : undefined,
+    };
+  }
+  return { payload: value };
+}

@@ -2,8 +2,8 @@
 export interface FieldError {
   /** Dotted path into the body, e.g. `users.0.email`; `''` for the body as a whole. */
   path: string;
-  /** Stable, machine-readable code from {@link FIELD_ERROR_CODES}. */
-  code: FieldErrorCode;
+  /** Stable, machine-readable code, one of {@link FIELD_ERROR_CODES}. */
+  code: string;
   /** What was expected and the shape of what was found, for a human. */
   message: string;
 }
@@ -33,6 +33,8 @@ export const FIELD_ERROR_CODES = [
   'LANGUAGE_INVALID',
   'POSTAL_CODE_INVALID',
   'INVALID',
+  // Record-level, from readers of JSON/NDJSON input (the CLI): the record is not JSON at all.
+  'JSON_INVALID',
 ] as const;
 
 /** A stable error code. */
