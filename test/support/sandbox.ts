@@ -2,7 +2,13 @@ import { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import { createLogger, type Logger } from '../../src/logger';
 import { createRopoClient, type RopoClient, type RopoClientOptions } from '../../src/ropo/ropo-client';
-import { SANDBOX_APICODE, SANDBOX_CID, startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox';
+import {
+  SANDBOX_APICODE,
+  SANDBOX_CID,
+  startSandbox,
+  type Sandbox,
+  type SandboxOptions,
+} from '../../src/sandbox';
 import { testPrefix, testRedisClient } from './redis';
 
 /** A logger whose JSON lines the test can read back. */
@@ -47,7 +53,7 @@ export async function startRopoHarness(sandboxOptions: SandboxOptions = {}): Pro
         baseUrl: sandbox.baseUrl,
         cid: sandboxOptions.cid ?? SANDBOX_CID,
         apicode: sandboxOptions.apicode ?? SANDBOX_APICODE,
-        timeoutMs: 2_000,
+        timeoutMs: 10_000,
         redis,
         keyPrefix,
         logger,
