@@ -15,6 +15,7 @@ import { boardRouter } from './board';
 import { deadLetterRouter } from './dead-letter-router';
 import { errorHandler, notFoundHandler } from './errors';
 import { createReadinessCheck, healthRouter } from './health';
+import { createRedisGate } from './redis-availability';
 import { intakeRouter } from './intake-router';
 import { metricsRouter } from './metrics-router';
 import { onboardingStatusRouter } from './onboarding-status-router';
@@ -29,7 +30,7 @@ export interface HttpAppDeps {
   logger: Logger;
   /**
    * A 'producer' connection (fails fast). Not the worker's: that one retries forever, and a request
-   * must be answered 503 rather than wait for Redis to come back.
+   * must be answered 503 rather than wait for Redis to come back. The app logs its errors.
    */
   connection: RedisClient;
   /** Where /metrics reads from; in `start` the worker's metrics are in the same registry. */
@@ -58,11 +59,12 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   const deadLetters = new Queue<DeadLetterRecord>(QUEUE_NAMES.deadLetter, { connection, prefix });
   // The connection's owner logs Redis errors; without a listener each queue would print them again.
   for (const queue of [onboarding, events, deadLetters]) queue.on('error', () => undefined);
+  const redis = createRedisGate(connection, { timeoutMs: redisTimeoutMs, logger });
   const producer = createOnboardingProducer({ connection, prefix, attempts: config.retry.attempts });
   const operations = createDeadLetterOperations(connection, prefix, { attempts: config.retry.attempts });
   registerQueueMetrics(registry, {
     queues: [onboarding, events, deadLetters],
-    connection,
+    redis,
     prefix,
     timeoutMs: redisTimeoutMs,
   });
@@ -92,15 +94,13 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   app.use(
     intakeRouter({
       producer,
-      connection,
+      redis,
       backlog: createBacklogProbe(onboarding, config.intake.maxBacklog),
       limits: config.intake,
     }),
   );
-  app.use(onboardingStatusRouter({ connection, onboarding, deadLetters, redisTimeoutMs }));
-  app.use(
-    deadLetterRouter({ operations, connection, redisTimeoutMs, maxBodyBytes: config.intake.maxBodyBytes }),
-  );
+  app.use(onboardingStatusRouter({ redis, onboarding, deadLetters }));
+  app.use(deadLetterRouter({ operations, redis, maxBodyBytes: config.intake.maxBodyBytes }));
   app.use(notFoundHandler());
   app.use(errorHandler());
 

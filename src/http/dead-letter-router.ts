@@ -1,5 +1,4 @@
 import express, { Router } from 'express';
-import type { RedisClient } from '../queues/connection';
 import type { DeadLetterOperations, ReplayOutcome } from '../queues/dead-letter-operations';
 import {
   bulkDeleteQuerySchema,
@@ -11,14 +10,13 @@ import {
 import { ApiError } from './errors';
 import { allowMediaTypeIfBody } from './media-type';
 import { statusUrl } from './intake-router';
-import { withRedis } from './redis-availability';
+import type { RedisGate } from './redis-availability';
 import { requestContext } from './request-context';
 
 /** Dependencies of {@link deadLetterRouter}. */
 export interface DeadLetterRouterDeps {
   operations: DeadLetterOperations;
-  connection: RedisClient;
-  redisTimeoutMs: number;
+  redis: RedisGate;
   maxBodyBytes: number;
 }
 
@@ -39,10 +37,10 @@ function isTruthy(value: unknown): boolean {
  * through the same library as `npx onboarding dlq`, so the API and the CLI cannot disagree.
  */
 export function deadLetterRouter(deps: DeadLetterRouterDeps): Router {
-  const { operations, connection, redisTimeoutMs } = deps;
-  const redis = <T>(run: () => Promise<T>) => withRedis(connection, redisTimeoutMs, run);
+  const { operations } = deps;
+  const redis = <T>(run: () => Promise<T>) => deps.redis.run(run);
   // A bulk replay with a rate limit may run for a while; it is bounded by its own work, not the Redis deadline.
-  const bulkRedis = <T>(run: () => Promise<T>) => withRedis(connection, 10 * 60_000, run);
+  const bulkRedis = <T>(run: () => Promise<T>) => deps.redis.run(run, 10 * 60_000);
   const jsonType = allowMediaTypeIfBody(PATCH_TYPES, 'application/merge-patch+json');
   const json = express.json({ limit: deps.maxBodyBytes, strict: false, type: PATCH_TYPES });
   const router = Router();

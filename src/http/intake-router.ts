@@ -1,21 +1,20 @@
 import express, { Router, type Request } from 'express';
 import { validatePayload, type FieldError } from '../contracts/validate-payload';
 import { PayloadInvalidError } from '../errors/payload-invalid-error';
-import type { RedisClient } from '../queues/connection';
 import type { EnqueueOptions, OnboardingProducer } from '../queues/onboarding-producer';
 import { idempotencyKeySchema, intakeEnvelopeSchema, parameterErrors } from './api-schemas';
 import type { BacklogProbe } from './backpressure';
 import { ApiError } from './errors';
 import { JSON_TYPES, NDJSON_TYPES, requireMediaType } from './media-type';
-import { isRedisReady, redisUnavailable, withRedis } from './redis-availability';
+import { redisUnavailable, type RedisGate } from './redis-availability';
 import { requestContext } from './request-context';
 
 /** Dependencies of {@link intakeRouter}. */
 export interface IntakeDeps {
   producer: OnboardingProducer;
-  connection: RedisClient;
+  redis: RedisGate;
   backlog: BacklogProbe;
-  limits: { maxBodyBytes: number; maxBatchBytes: number; redisTimeoutMs: number };
+  limits: { maxBodyBytes: number; maxBatchBytes: number };
 }
 
 /** Where a job's status is read. */
@@ -81,12 +80,11 @@ function assertValid(payload: unknown): void {
 
 /** `POST /v1/onboardings` (one JSON record) and `POST /v1/onboardings/batch` (NDJSON, one record a line). */
 export function intakeRouter(deps: IntakeDeps): Router {
-  const { producer, connection, backlog, limits } = deps;
+  const { producer, redis, backlog, limits } = deps;
   const router = Router();
-  const timeout = limits.redisTimeoutMs;
 
   async function refuseWhenFull(payloads: () => unknown[]): Promise<void> {
-    const over = await withRedis(connection, timeout, () => backlog.overLimit());
+    const over = await redis.run(() => backlog.overLimit());
     if (over === undefined) return;
     for (const payload of payloads()) assertValid(payload);
     throw new ApiError(429, 'BACKLOG_FULL', 'the onboarding queue is full; try again later', undefined, {
@@ -99,17 +97,19 @@ export function intakeRouter(deps: IntakeDeps): Router {
     requireMediaType(JSON_TYPES, 'application/json'),
     express.json({ limit: limits.maxBodyBytes, strict: false, type: JSON_TYPES }),
     async (req: Request, res) => {
-      if (req.body === undefined) throw new ApiError(400, 'MALFORMED_JSON', 'the request body is empty');
+      if (req.body === undefined || req.get('content-length') === '0') {
+        throw new ApiError(400, 'MALFORMED_JSON', 'the request body is empty');
+      }
       const record = readRecord(req.body, 'http', req.get('idempotency-key'));
       // Validation is the producer's first step; it is done here only when no enqueue will follow.
-      if (!isRedisReady(connection)) {
+      if (redis.down()) {
         assertValid(record.payload);
         throw redisUnavailable();
       }
       await refuseWhenFull(() => [record.payload]);
       let result;
       try {
-        result = await withRedis(connection, timeout, () => producer.enqueue(record.payload, record.options));
+        result = await redis.run(() => producer.enqueue(record.payload, record.options));
       } catch (error) {
         if (error instanceof PayloadInvalidError) throw payloadInvalid(error.errors);
         throw error;
@@ -178,9 +178,9 @@ export function intakeRouter(deps: IntakeDeps): Router {
         );
       }
       if (valid.length > 0) {
-        if (!isRedisReady(connection)) throw redisUnavailable();
+        if (redis.down()) throw redisUnavailable();
         await refuseWhenFull(() => []);
-        const enqueued = await withRedis(connection, timeout, () =>
+        const enqueued = await redis.run(() =>
           producer.enqueueMany(
             valid.map(({ record }) => ({ payload: record.payload, options: record.options })),
           ),

@@ -21,8 +21,9 @@ export function requireMediaType(types: readonly string[], expected: string): Re
 /** Like {@link requireMediaType} for routes whose body is optional: only a body of another type is refused. */
 export function allowMediaTypeIfBody(types: readonly string[], expected: string): RequestHandler {
   return (req, res, next) => {
-    // `req.is` answers null when there is no body at all, false when the body has another type.
-    if (req.is([...types]) !== false) return next();
+    // `req.is` answers null when there is no body at all, false when the body has another type;
+    // an empty body (Content-Length: 0, as fetch sends for a bodiless POST) counts as none.
+    if (req.get('content-length') === '0' || req.is([...types]) !== false) return next();
     sendError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', `expected Content-Type: ${expected} (or no body)`);
   };
 }

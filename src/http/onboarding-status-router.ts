@@ -3,17 +3,15 @@ import type { Job, Queue } from 'bullmq';
 import type { z } from 'zod';
 import { deadLetterJobId, type DeadLetterRecord } from '../contracts/dead-letter-record';
 import type { OnboardingJobData, OnboardingJobResult } from '../contracts/onboarding-job';
-import type { RedisClient } from '../queues/connection';
 import type { onboardingStatusSchema, outcomeSchema } from './api-schemas';
 import { ApiError } from './errors';
-import { withRedis } from './redis-availability';
+import type { RedisGate } from './redis-availability';
 
 /** Dependencies of {@link onboardingStatusRouter}. */
 export interface OnboardingStatusDeps {
-  connection: RedisClient;
+  redis: RedisGate;
   onboarding: Queue<OnboardingJobData, OnboardingJobResult>;
   deadLetters: Queue<DeadLetterRecord>;
-  redisTimeoutMs: number;
 }
 
 type Outcome = z.output<typeof outcomeSchema>;
@@ -74,7 +72,7 @@ async function describe(
 export function onboardingStatusRouter(deps: OnboardingStatusDeps): Router {
   const router = Router();
   router.get('/v1/onboardings/:id', async (req, res) => {
-    const status = await withRedis(deps.connection, deps.redisTimeoutMs, async () => {
+    const status = await deps.redis.run(async () => {
       const job = await deps.onboarding.getJob(req.params.id);
       return job ? describe(job, deps.deadLetters) : undefined;
     });

@@ -1,15 +1,14 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { Queue } from 'bullmq';
 import { readBreakers } from '../queues/breaker-registry';
-import type { RedisClient } from '../queues/connection';
 import { COUNTED_STATES } from '../queues/queue-stats';
 import { metricOnce } from './metrics';
-import { isRedisReady } from './redis-availability';
+import type { RedisGate } from './redis-availability';
 
 /** What the scrape-time collectors read. */
 export interface QueueMetricsDeps {
   queues: Queue[];
-  connection: RedisClient;
+  redis: RedisGate;
   prefix: string;
   timeoutMs: number;
 }
@@ -36,7 +35,7 @@ export function registerQueueMetrics(registry: Registry, deps: QueueMetricsDeps)
   };
 
   async function read(): Promise<Snapshot | undefined> {
-    if (!isRedisReady(deps.connection)) return undefined;
+    if (deps.redis.down()) return undefined;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<undefined>((resolve) => {
       timer = setTimeout(resolve, deps.timeoutMs, undefined);
@@ -50,7 +49,7 @@ export function registerQueueMetrics(registry: Registry, deps: QueueMetricsDeps)
         })),
       );
       const breakers: Record<string, number> = { closed: 0, open: 0, 'half-open': 0 };
-      for (const report of await readBreakers(deps.connection, deps.prefix)) {
+      for (const report of await readBreakers(deps.redis.connection, deps.prefix)) {
         breakers[report.state] = (breakers[report.state] ?? 0) + 1;
       }
       return { counts, breakers };

@@ -10,68 +10,80 @@ export function redisUnavailable(): ApiError {
     'REDIS_UNAVAILABLE',
     'Redis is unreachable; nothing was stored, try again later',
     undefined,
-    {
-      'Retry-After': '5',
-    },
+    { 'Retry-After': '5' },
   );
 }
 
-/** True when the connection can take commands now; anything else would queue or hang. */
+/** True when the connection can take commands now. */
 export function isRedisReady(connection: RedisClient): boolean {
   return connection.status === 'ready';
 }
 
-/**
- * Runs a Redis-backed operation with a deadline and turns a lost Redis into {@link redisUnavailable}.
- * BullMQ waits for a connection to become ready before it sends anything, so without the deadline a
- * request against a dead Redis would hang for as long as ioredis keeps reconnecting.
- *
- * A timed-out operation may still complete later; that is safe because job ids are idempotent
- * (Idempotency-Key or payload hash): the client's retry collapses into the same job.
- */
-export async function withRedis<T>(
-  connection: RedisClient,
-  timeoutMs: number,
-  run: () => Promise<T>,
-): Promise<T> {
-  if (!isRedisReady(connection)) throw redisUnavailable();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(redisUnavailable()), timeoutMs);
-  });
-  try {
-    return await Promise.race([run(), deadline]);
-  } catch (error) {
-    if (error instanceof ApiError || error instanceof PayloadInvalidError) throw error;
-    if (isRedisFailure(error, connection)) throw redisUnavailable();
-    throw error;
-  } finally {
-    clearTimeout(timer);
-  }
+/** Guards every Redis-backed operation of the HTTP surface. */
+export interface RedisGate {
+  connection: RedisClient;
+  /** True while Redis is known to be down: the connection failed and has not been ready since. */
+  down(): boolean;
+  /**
+   * Runs a Redis-backed operation with a deadline and turns a lost Redis into a 503. BullMQ waits
+   * for a connection to become ready before it sends anything, so without the deadline a request
+   * against a dead Redis would hang for as long as ioredis keeps reconnecting; with Redis known
+   * down, it fails at once.
+   *
+   * A timed-out operation may still complete later. That is safe because job ids are idempotent
+   * (Idempotency-Key or payload hash): the client's retry collapses into the same job.
+   */
+  run<T>(operation: () => Promise<T>, timeoutMs?: number): Promise<T>;
 }
 
 /** True for errors that mean Redis, not our code, failed: a lost connection or a refused write (OOM, READONLY). */
-export function isRedisFailure(error: unknown, connection: RedisClient): boolean {
+function isRedisFailure(error: unknown, connection: RedisClient): boolean {
   if (!isRedisReady(connection)) return true;
-  const name = (error as { name?: unknown })?.name;
+  const name = (error as { name?: unknown } | null)?.name;
   return name === 'ReplyError' || name === 'MaxRetriesPerRequestError' || name === 'ConnectionClosedError';
 }
 
 /**
- * Logs the connection's errors at most once per `intervalMs` (ioredis reports every failed reconnect)
- * and when it is back, so a Redis outage is visible in the log without flooding it.
+ * Watches the connection and logs its errors at most once per `logIntervalMs` (ioredis reports every
+ * failed reconnect) and its return, so an outage is visible without flooding the log.
  */
-export function logRedisErrors(connection: RedisClient, logger: Logger, intervalMs = 10_000): void {
-  let lastLogged = 0;
+export function createRedisGate(
+  connection: RedisClient,
+  options: { timeoutMs: number; logger: Logger; logIntervalMs?: number },
+): RedisGate {
+  const logIntervalMs = options.logIntervalMs ?? 10_000;
   let failing = false;
+  let lastLogged = 0;
   connection.on('error', (error: Error) => {
     failing = true;
-    if (Date.now() - lastLogged < intervalMs) return;
+    if (Date.now() - lastLogged < logIntervalMs) return;
     lastLogged = Date.now();
-    logger.warn('Redis connection error; HTTP requests that need Redis answer 503', { error });
+    options.logger.warn('Redis connection error; HTTP requests that need Redis answer 503', { error });
   });
   connection.on('ready', () => {
-    if (failing) logger.info('Redis connection is back');
+    if (failing) options.logger.info('Redis connection is back');
     failing = false;
   });
+
+  const down = (): boolean => failing && !isRedisReady(connection);
+  return {
+    connection,
+    down,
+    async run(operation, timeoutMs = options.timeoutMs) {
+      if (down()) throw redisUnavailable();
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(redisUnavailable()), timeoutMs);
+      });
+      try {
+        return await Promise.race([operation(), deadline]);
+      } catch (error) {
+        if (error instanceof ApiError || error instanceof PayloadInvalidError) throw error;
+        if (isRedisFailure(error, connection)) throw redisUnavailable();
+        throw error;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
 }

@@ -3,7 +3,6 @@ import { loadConfig } from '../../config';
 import { createHttpApp } from '../../http/create-http-app';
 import { listen } from '../../http/http-server';
 import { createMetricsRegistry } from '../../http/metrics';
-import { logRedisErrors } from '../../http/redis-availability';
 import { createLogger } from '../../logger';
 import { createRedisConnection } from '../../queues/connection';
 import { createLifecycle } from '../lifecycle';
@@ -20,7 +19,6 @@ export function registerServeCommand(program: Command): void {
       try {
         // 'producer': commands fail fast while Redis is away, so requests get a 503 instead of hanging.
         const connection = createRedisConnection(config.redis.url, 'producer');
-        logRedisErrors(connection, logger);
         lifecycle.add(async () => void (await connection.quit().catch(() => connection.disconnect())));
         const http = createHttpApp({ config, logger, connection, registry: createMetricsRegistry() });
         lifecycle.add(http.close);

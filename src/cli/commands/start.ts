@@ -3,7 +3,6 @@ import { loadConfig } from '../../config';
 import { createHttpApp } from '../../http/create-http-app';
 import { listen } from '../../http/http-server';
 import { createMetricsRegistry } from '../../http/metrics';
-import { logRedisErrors } from '../../http/redis-availability';
 import { createLogger } from '../../logger';
 import { createRedisConnection } from '../../queues/connection';
 import { createLifecycle } from '../lifecycle';
@@ -30,7 +29,6 @@ export function registerStartCommand(program: Command): void {
         const { ropo } = await startWorkerStack(config, redis.url, logger, lifecycle, { registry });
         // The HTTP side gets a fail-fast connection of its own: requests must not wait on Redis.
         const connection = createRedisConnection(redis.url, 'producer');
-        logRedisErrors(connection, logger);
         lifecycle.add(async () => void (await connection.quit().catch(() => connection.disconnect())));
         const app = createHttpApp({ config, logger, connection, registry });
         lifecycle.add(app.close);
