@@ -1,0 +1,126 @@
+import type { Queue } from 'bullmq';
+import { QUEUE_NAMES } from '../../src/queues/queue-names';
+import { preloadBacklog } from './backlog';
+import type { BenchEnv } from './bench-env';
+import { readJobTimings, type JobTiming } from './job-timings';
+import { quantile } from './stats';
+import { startWorkerProcess, type WorkerHandle, type WorkerKind, type WorkerStats } from './worker-control';
+
+/** One round: a preloaded backlog drained by one or more worker processes of one kind. */
+export interface DrainSpec {
+  kind: WorkerKind;
+  payloads: Record<string, unknown>[];
+  concurrency: number;
+  limiter: { max: number; durationMs: number };
+  processes?: number;
+  /** Upstream latency the sandbox adds to every createprofile (ms). */
+  latencyMs?: number;
+  /** Called right after the queue is released (e.g. to start an outage once traffic flows). */
+  afterResume?: (queue: Queue) => Promise<void>;
+  timeoutMs: number;
+  cpuProfDir?: string;
+  workerEnv?: Record<string, string>;
+}
+
+/** What one round measured. */
+export interface DrainResult {
+  jobs: number;
+  completed: number;
+  failed: number;
+  /** When the queue was released (epoch ms). */
+  releasedAt: number;
+  lastFinishedAt: number;
+  jobsPerSecond: number;
+  /** finishedOn − max(timestamp, releasedAt): enqueue to outcome, counted from when the job could run. */
+  latencyP50: number;
+  latencyP99: number;
+  /** finishedOn − processedOn of the last attempt: the worker's own time per job. */
+  serviceP50: number;
+  serviceP99: number;
+  /** Highest VmHWM (or sampled RSS) of any worker process, bytes. */
+  peakRss: number;
+  workerStats: WorkerStats[];
+  /** Worker CPU (all processes) per job, µs. */
+  workerCpuPerJob: number;
+  /** Redis CPU per job over the round, µs (includes the bench's own light polling). */
+  redisCpuPerJob: number;
+  timings: JobTiming[];
+}
+
+const POLL_MS = 100;
+
+async function waitForOutcomes(queue: Queue, jobs: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const counts = await queue.getJobCounts('completed', 'failed');
+    if ((counts.completed ?? 0) + (counts.failed ?? 0) >= jobs) return;
+    if (Date.now() > deadline) {
+      throw new Error(`backlog not drained within ${timeoutMs} ms: ${JSON.stringify(counts)} of ${jobs}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+async function redisCpuMicros(env: BenchEnv): Promise<number> {
+  const info = await env.redis.info('cpu');
+  const read = (field: string): number => Number(new RegExp(`^${field}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
+  return (read('used_cpu_user') + read('used_cpu_sys')) * 1e6;
+}
+
+/** Runs one round from a clean Redis and sandbox; stops every worker process it started, also on failure. */
+export async function drainRound(env: BenchEnv, spec: DrainSpec): Promise<DrainResult> {
+  await env.clean();
+  if (spec.latencyMs) await env.sandbox.setFaults({ latency: spec.latencyMs });
+  const queue = await preloadBacklog(spec.kind, env.redis, env.prefix, spec.payloads);
+  const workers: WorkerHandle[] = [];
+  try {
+    for (let i = 0; i < (spec.processes ?? 1); i += 1) {
+      workers.push(
+        await startWorkerProcess({
+          kind: spec.kind,
+          redisUrl: env.redisServer.url,
+          prefix: env.prefix,
+          ropoBaseUrl: env.sandbox.baseUrl,
+          concurrency: spec.concurrency,
+          limiter: spec.limiter,
+          cpuProfDir: spec.cpuProfDir,
+          env: spec.workerEnv,
+        }),
+      );
+    }
+    const redisCpuBefore = await redisCpuMicros(env);
+    const releasedAt = Date.now();
+    await queue.resume();
+    await spec.afterResume?.(queue);
+    await waitForOutcomes(queue, spec.payloads.length, spec.timeoutMs);
+    const workerStats = await Promise.all(workers.map((worker) => worker.stats()));
+    const redisCpu = (await redisCpuMicros(env)) - redisCpuBefore;
+    const counts = await queue.getJobCounts('completed', 'failed');
+    const timings = await readJobTimings(env.redis, env.prefix, QUEUE_NAMES.onboarding);
+    const lastFinishedAt = Math.max(...timings.map((t) => t.finishedOn));
+    const latencies = timings
+      .map((t) => t.finishedOn - Math.max(t.timestamp, releasedAt))
+      .sort((a, b) => a - b);
+    const service = timings.map((t) => t.finishedOn - t.processedOn).sort((a, b) => a - b);
+    return {
+      jobs: spec.payloads.length,
+      completed: counts.completed ?? 0,
+      failed: counts.failed ?? 0,
+      releasedAt,
+      lastFinishedAt,
+      jobsPerSecond: (spec.payloads.length * 1000) / (lastFinishedAt - releasedAt),
+      latencyP50: quantile(latencies, 0.5),
+      latencyP99: quantile(latencies, 0.99),
+      serviceP50: quantile(service, 0.5),
+      serviceP99: quantile(service, 0.99),
+      peakRss: Math.max(...workerStats.map((s) => s.vmHwm ?? s.peakRssSampled)),
+      workerStats,
+      workerCpuPerJob: workerStats.reduce((sum, s) => sum + s.cpuMicros, 0) / spec.payloads.length,
+      redisCpuPerJob: redisCpu / spec.payloads.length,
+      timings,
+    };
+  } finally {
+    await Promise.all(workers.map((worker) => worker.stop()));
+    await queue.close();
+  }
+}
