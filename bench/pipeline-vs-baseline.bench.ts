@@ -1,16 +1,15 @@
 /**
  * Issue 9: throughput, latency and memory of the full pipeline against the twenty lines a user would
  * write themselves (a BullMQ Worker that POSTs with axios), same Redis, sandbox and concurrency, in the
- * same run. `npx tsx bench/pipeline-vs-baseline.bench.ts [--quick] [--only=a,b] [--write]`; BENCH_QUICK=1
- * is --quick. The full run writes its section of docs/bench.md; a quick run only prints unless --write.
+ * same run. `npm run bench -- pipeline-vs-baseline` writes its section of docs/bench.md (BENCH_QUICK=1 for
+ * small counts, BENCH_ONLY=outage,… for some scenarios); `npm run bench:quick` smoke-tests it and only prints.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeDocSection } from './support/bench-doc';
 import { openBenchEnv } from './support/bench-env';
 import { FULL_PLAN, ISSUE_COUNTS, QUICK_PLAN, type BenchPlan } from './support/bench-plan';
 import { compileChildEntries } from './support/child-entries';
-import { describeMachine, loadAverage } from './support/machine-info';
+import { loadAverage, redisVersion } from './support/machine-info';
 import { num, table, verdict, type ScenarioReport } from './support/report-format';
 import { enqueueScenario } from './support/scenario-enqueue';
 import { longRunScenario } from './support/scenario-long-run';
@@ -19,8 +18,8 @@ import { rateLimitScenario } from './support/scenario-rate-limit';
 import { scaleOutScenario } from './support/scenario-scale-out';
 import { latencyScenario, zeroLatencyScenario } from './support/scenario-throughput';
 import type { BenchEnv } from './support/bench-env';
+import type { BenchSection } from './run';
 
-const SECTION_ID = 'pipeline-vs-baseline';
 const NOTES = path.join(__dirname, 'pipeline-vs-baseline.notes.md');
 
 const SCENARIOS: Record<string, (env: BenchEnv, plan: BenchPlan) => Promise<ScenarioReport>> = {
@@ -68,39 +67,34 @@ function setupText(plan: BenchPlan): string {
   ].join('\n');
 }
 
-async function main(): Promise<void> {
-  const quick = process.env.BENCH_QUICK === '1' || process.argv.includes('--quick');
-  const plan = quick ? QUICK_PLAN : FULL_PLAN;
-  const only = argValue('only')?.split(',');
-  const write = (!quick && !only) || process.argv.includes('--write');
+/** What a run measured, before it becomes markdown. */
+async function measure(plan: BenchPlan, only: string[] | undefined): Promise<BenchSection> {
   const selected = Object.entries(SCENARIOS).filter(([id]) => !only || only.includes(id));
-  const startedAt = new Date();
+  const startedAt = Date.now();
   const loadBefore = loadAverage();
   compileChildEntries();
   const env = await openBenchEnv();
   const reports: ScenarioReport[] = [];
   try {
-    for (const [, run] of selected) reports.push(await run(env, plan));
+    for (const [, scenario] of selected) reports.push(await scenario(env, plan));
   } finally {
     await env.close();
   }
-  const minutes = (Date.now() - startedAt.getTime()) / 60_000;
+  const minutes = (Date.now() - startedAt) / 60_000;
   const targets = reports.flatMap((r) => r.targets);
-  const command = `npx tsx bench/pipeline-vs-baseline.bench.ts${quick ? ' --quick' : ''}${only ? ` --only=${only.join(',')}` : ''}`;
   const notes = fs.existsSync(NOTES) ? fs.readFileSync(NOTES, 'utf8').trim() : '';
   const markdown = [
-    '## Pipeline vs a hand-written BullMQ worker',
-    '',
-    `\`${command}\`, ` +
-      `${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${num(minutes, 1)} min. ` +
-      `Machine: ${describeMachine()}; shared with other engineers' test runs (load average 1/5/15 min ` +
-      `${loadBefore} at start, ${loadAverage()} at end), so every target is a ratio or bound from the same run.` +
-      (quick ? ' **Quick mode: a smoke test with small counts and one round, not results.**' : ''),
+    (plan.quick
+      ? '**Quick mode (`BENCH_QUICK=1`): a smoke test with small counts and one round, not results.** '
+      : '') +
+      `${num(minutes, 1)} min; ${redisVersion()}. The machine is shared with other engineers' test runs ` +
+      `(load average 1/5/15 min ${loadBefore} at the start, ${loadAverage()} at the end), so every target is ` +
+      'a ratio or bound measured in the same run, and CPU time per job is given beside wall-clock rates.',
     '',
     `Counts: ${num(plan.zeroLatencyJobs)} jobs at 0 ms (issue: ${num(ISSUE_COUNTS.zeroLatencyJobs)}), ` +
       `${num(plan.latencyJobs)} at 50 ms (issue: ${num(ISSUE_COUNTS.latencyJobs)}), ` +
-      `${num(plan.longRunJobs)} for the memory run (issue: ${num(ISSUE_COUNTS.longRunJobs)}); see the notes ` +
-      'at the end for why.',
+      `${num(plan.longRunJobs)} for the memory run (issue: ${num(ISSUE_COUNTS.longRunJobs)}); the notes at ` +
+      'the end say why.',
     '',
     '### Targets',
     '',
@@ -116,16 +110,28 @@ async function main(): Promise<void> {
     ...reports.flatMap((r) => [`### ${r.title}`, '', r.markdown, '']),
     notes,
   ].join('\n');
-  console.log(`\n${markdown}`);
-  if (write) {
-    writeDocSection(SECTION_ID, markdown);
-    console.log(`\nwrote its section of docs/bench.md`);
-  }
+  return { title: 'Pipeline vs a hand-written BullMQ worker', markdown };
 }
 
-main()
-  .then(() => process.exit(0))
-  .catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
+function planFromEnvironment(): BenchPlan {
+  return process.env.BENCH_QUICK === '1' || process.argv.includes('--quick') ? QUICK_PLAN : FULL_PLAN;
+}
+
+/** bench/run.ts's entry: every scenario, full counts unless BENCH_QUICK=1; BENCH_ONLY=a,b picks scenarios. */
+export async function run(): Promise<BenchSection> {
+  return measure(planFromEnvironment(), process.env.BENCH_ONLY?.split(','));
+}
+
+// Run directly (`npm run bench:quick`, or with --only=…) it prints and writes nothing.
+if (require.main === module) {
+  const only = argValue('only')?.split(',') ?? process.env.BENCH_ONLY?.split(',');
+  measure(planFromEnvironment(), only)
+    .then((section) => {
+      console.log(`\n## ${section.title}\n\n${section.markdown}`);
+      process.exit(0);
+    })
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+}
