@@ -87,7 +87,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   });
   if (board) app.use(board);
   app.use(apiHeaders());
-  app.use(healthRouter(createReadinessCheck({ connection, onboarding, prefix, timeoutMs: redisTimeoutMs })));
+  app.use(healthRouter(createReadinessCheck({ redis, onboarding, prefix, timeoutMs: redisTimeoutMs })));
   app.use(metricsRouter(registry));
   app.use(openApiRouter());
   app.use('/v1', bearerAuth(config.http.intakeTokens));

@@ -1,8 +1,7 @@
 import { Router } from 'express';
 import type { Queue } from 'bullmq';
 import { readBreakers, type BreakerReport } from '../queues/breaker-registry';
-import type { RedisClient } from '../queues/connection';
-import { isRedisReady } from './redis-availability';
+import type { RedisGate } from './redis-availability';
 
 /** What `/readyz` found. */
 export interface Readiness {
@@ -18,7 +17,7 @@ export interface Readiness {
 
 /** Dependencies of {@link createReadinessCheck}. */
 export interface ReadinessDeps {
-  connection: RedisClient;
+  redis: RedisGate;
   onboarding: Queue;
   prefix: string;
   timeoutMs: number;
@@ -60,15 +59,15 @@ export function createReadinessCheck(deps: ReadinessDeps): () => Promise<Readine
         breakers: { open: 0, halfOpen: 0, closed: 0, workers: [] },
       },
     };
-    if (!isRedisReady(deps.connection)) return notReady;
+    if (deps.redis.down()) return notReady;
     const started = performance.now();
     try {
-      await timeout(deps.connection.ping(), deps.timeoutMs);
+      await timeout(deps.redis.connection.ping(), deps.timeoutMs);
     } catch {
       return notReady;
     }
     const latencyMs = Math.round((performance.now() - started) * 10) / 10;
-    const breakers = await timeout(readBreakers(deps.connection, deps.prefix), deps.timeoutMs).catch(
+    const breakers = await timeout(readBreakers(deps.redis.connection, deps.prefix), deps.timeoutMs).catch(
       () => [] as BreakerReport[],
     );
     const workers = await workerCount(breakers);

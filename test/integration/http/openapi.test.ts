@@ -1,0 +1,81 @@
+import { startHttpHarness } from './support/http-harness';
+
+type Json = Record<string, unknown>;
+
+function refs(value: unknown, into: string[] = []): string[] {
+  if (Array.isArray(value)) value.forEach((item) => refs(item, into));
+  else if (value && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) {
+      if (key === '$ref' && typeof inner === 'string') into.push(inner);
+      else refs(inner, into);
+    }
+  }
+  return into;
+}
+
+describe('GET /openapi.json', () => {
+  it('serves an OpenAPI 3.1 document of every intake and dead-letter route, all references resolved', async () => {
+    const http = await startHttpHarness();
+    try {
+      const response = await http.request('/openapi.json', { auth: false });
+      expect(response.status).toBe(200);
+      const document = (await response.json()) as Json & {
+        paths: Record<string, Json>;
+        components: { schemas: Record<string, Json> };
+      };
+      expect(document.openapi).toBe('3.1.0');
+      expect(
+        Object.fromEntries(
+          Object.entries(document.paths).map(([path, ops]) => [path, Object.keys(ops).sort()]),
+        ),
+      ).toEqual({
+        '/v1/onboardings': ['post'],
+        '/v1/onboardings/batch': ['post'],
+        '/v1/onboardings/{id}': ['get'],
+        '/v1/dead-letters': ['delete', 'get'],
+        '/v1/dead-letters/replay': ['post'],
+        '/v1/dead-letters/{id}': ['delete', 'get'],
+        '/v1/dead-letters/{id}/replay': ['post'],
+      });
+      for (const ref of refs(document)) {
+        const name = ref.replace('#/components/schemas/', '');
+        expect({ ref, resolved: name in document.components.schemas }).toEqual({ ref, resolved: true });
+      }
+      const payload = document.components.schemas.OnboardingPayload as {
+        properties: Json;
+        required: string[];
+      };
+      expect(payload.required).toEqual(expect.arrayContaining(['customer_info', 'contact_person']));
+      expect(Object.keys(payload.properties)).toEqual(
+        expect.arrayContaining(['customer_info', 'settlement_settings', 'users']),
+      );
+      const error = document.components.schemas.Error as {
+        properties: { error: { properties: { code: { enum: string[] } } } };
+      };
+      expect(error.properties.error.properties.code.enum).toEqual(
+        expect.arrayContaining([
+          'UNAUTHORIZED',
+          'PAYLOAD_INVALID',
+          'BODY_TOO_LARGE',
+          'REDIS_UNAVAILABLE',
+          'BACKLOG_FULL',
+          'READ_ONLY',
+        ]),
+      );
+      const intake = document.paths['/v1/onboardings']?.post as { responses: Record<string, unknown> };
+      expect(Object.keys(intake.responses).sort()).toEqual([
+        '200',
+        '202',
+        '400',
+        '401',
+        '413',
+        '415',
+        '422',
+        '429',
+        '503',
+      ]);
+    } finally {
+      await http.close();
+    }
+  });
+});
