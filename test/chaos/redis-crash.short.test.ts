@@ -1,0 +1,27 @@
+import { createProcessGroup } from './support/child-process';
+import { runRedisCrashScenario } from './scenarios/redis-crash';
+
+const group = createProcessGroup();
+afterEach(() => group.reapAll());
+
+describe('chaos (short): Redis killed with -9 and restarted on its AOF', () => {
+  it('keeps every acknowledged job, workers resume on their own, nothing is created twice', async () => {
+    const result = await runRedisCrashScenario(group, {
+      workers: 1,
+      jobs: 60,
+      paceMs: 50,
+      crashAfterMs: 1_500,
+      downMs: 1_500,
+      seed: 3,
+      drainTimeoutMs: 30_000,
+    });
+    expect(result.acknowledged).toBeGreaterThan(10);
+    expect(result.lostOlderThan1s).toEqual([]);
+    expect(result.resumeMs).toBeLessThanOrEqual(30_000);
+    expect(result.workersRestarted).toBe(false);
+    expect(result.createdTwice).toEqual([]);
+    expect(result.outcomes.failedWithoutRecord).toEqual([]);
+    expect(result.outcomes.unfinished).toEqual([]);
+    expect([...result.eventsOffByOne]).toEqual([]);
+  }, 60_000);
+});

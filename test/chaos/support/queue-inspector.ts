@@ -1,0 +1,133 @@
+import { Queue, type Job } from 'bullmq';
+import type { DeadLetterRecord } from '../../../src/contracts/dead-letter-record';
+import type { OnboardingEvent } from '../../../src/contracts/events';
+import type { OnboardingJobResult } from '../../../src/contracts/onboarding-job';
+import { createRedisConnection, type RedisClient } from '../../../src/queues/connection';
+import { QUEUE_NAMES } from '../../../src/queues/queue-names';
+
+/** Where every job of a run ended, as the acceptance criteria count it. */
+export interface OutcomeCount {
+  created: number;
+  pending: number;
+  exists: number;
+  deadLettered: number;
+  /** Failed with no dead-letter record: a job that ended without an outcome anyone can act on. */
+  failedWithoutRecord: string[];
+  /** Not (yet) completed or failed. */
+  unfinished: string[];
+  /** Never found in Redis at all. */
+  missing: string[];
+}
+
+/** Reads the three queues of one prefix from outside the workers. */
+export interface QueueInspector {
+  connection: RedisClient;
+  onboarding: Queue;
+  /** Job counts by state on `onboarding`. */
+  counts(): Promise<Record<string, number>>;
+  /** Polls until no job is waiting, active, delayed or prioritized; returns the ms it took. */
+  waitUntilDrained(timeoutMs: number, expectedFinished?: number): Promise<number>;
+  outcomes(jobIds: string[]): Promise<OutcomeCount>;
+  events(): Promise<OnboardingEvent[]>;
+  deadLetters(): Promise<DeadLetterRecord[]>;
+  close(): Promise<void>;
+}
+
+const OPEN_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'] as const;
+
+/** Opens an inspector; `redisUrl` may be a Cluster node list like the workers'. */
+export function createQueueInspector(redisUrl: string, prefix: string): QueueInspector {
+  const connection = createRedisConnection(redisUrl, 'worker');
+  connection.on('error', () => undefined);
+  const onboarding = new Queue(QUEUE_NAMES.onboarding, { connection, prefix });
+  const events = new Queue(QUEUE_NAMES.events, { connection, prefix });
+  const deadLetters = new Queue(QUEUE_NAMES.deadLetter, { connection, prefix });
+  for (const queue of [onboarding, events, deadLetters]) queue.on('error', () => undefined);
+
+  const counts = () =>
+    onboarding.getJobCounts(...OPEN_STATES, 'completed', 'failed') as Promise<Record<string, number>>;
+
+  return {
+    connection,
+    onboarding,
+    counts,
+    async waitUntilDrained(timeoutMs, expectedFinished) {
+      const started = Date.now();
+      for (;;) {
+        const c = await counts();
+        const open = OPEN_STATES.reduce((n, s) => n + (c[s] ?? 0), 0);
+        const finished = (c.completed ?? 0) + (c.failed ?? 0);
+        if (open === 0 && (expectedFinished === undefined || finished >= expectedFinished)) {
+          return Date.now() - started;
+        }
+        if (Date.now() - started > timeoutMs) {
+          throw new Error(`queue not drained after ${timeoutMs} ms: ${JSON.stringify(c)}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    },
+    async outcomes(jobIds) {
+      const result: OutcomeCount = {
+        created: 0,
+        pending: 0,
+        exists: 0,
+        deadLettered: 0,
+        failedWithoutRecord: [],
+        unfinished: [],
+        missing: [],
+      };
+      const recorded = new Set((await this.deadLetters()).map((record) => record.jobId));
+      const completed = (await onboarding.getJobs(['completed'], 0, -1)) as Job<
+        unknown,
+        OnboardingJobResult
+      >[];
+      const failed = await onboarding.getJobs(['failed'], 0, -1);
+      const byId = new Map<string, 'completed' | 'failed'>();
+      const outcomeOf = new Map<string, OnboardingJobResult['outcome']>();
+      for (const job of completed) {
+        byId.set(job.id as string, 'completed');
+        outcomeOf.set(job.id as string, job.returnvalue.outcome);
+      }
+      for (const job of failed) byId.set(job.id as string, 'failed');
+      for (const jobId of jobIds) {
+        const state = byId.get(jobId);
+        if (state === 'completed') {
+          const outcome = outcomeOf.get(jobId);
+          if (outcome === 'created') result.created += 1;
+          else if (outcome === 'pending') result.pending += 1;
+          else if (outcome === 'exists') result.exists += 1;
+          else result.failedWithoutRecord.push(jobId);
+        } else if (state === 'failed') {
+          if (recorded.has(jobId)) result.deadLettered += 1;
+          else result.failedWithoutRecord.push(jobId);
+        } else {
+          const live = await onboarding.getJobState(jobId);
+          if (live === 'unknown') result.missing.push(jobId);
+          else result.unfinished.push(jobId);
+        }
+      }
+      return result;
+    },
+    async events() {
+      const jobs = await events.getJobs([...OPEN_STATES, 'completed', 'failed'], 0, -1);
+      return jobs.map((job) => job.data as OnboardingEvent);
+    },
+    async deadLetters() {
+      const jobs = await deadLetters.getJobs([...OPEN_STATES, 'completed', 'failed'], 0, -1);
+      return jobs.map((job) => job.data as DeadLetterRecord);
+    },
+    async close() {
+      await Promise.all([onboarding.close(), events.close(), deadLetters.close()]).catch(() => undefined);
+      await connection.quit().catch(() => connection.disconnect());
+    },
+  };
+}
+
+/** Business ids with other than exactly one outcome event (the map holds the count, 0 = none). */
+export function eventCountsOffByOne(events: OnboardingEvent[], businessIds: string[]): Map<string, number> {
+  const perId = new Map<string, number>(businessIds.map((id) => [id, 0]));
+  for (const event of events) {
+    if (perId.has(event.subject)) perId.set(event.subject, (perId.get(event.subject) ?? 0) + 1);
+  }
+  return new Map([...perId].filter(([, n]) => n !== 1));
+}
