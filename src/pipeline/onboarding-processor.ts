@@ -52,6 +52,15 @@ const EVENT_FOR_STATE: Record<SettledEntry['state'], EventType> = {
   exists: EVENT_TYPES.exists,
 };
 
+/**
+ * The job's data as stored. Upstreams that bypass the producer can put anything on the queue,
+ * `null` included, and such a job must be dead-lettered, not crash the processor on every attempt.
+ */
+function dataOf(job: Job<OnboardingJobData>): Partial<OnboardingJobData> {
+  const data = job.data as unknown;
+  return data !== null && typeof data === 'object' ? (data as Partial<OnboardingJobData>) : {};
+}
+
 /** The business id of an invalid payload when it has one to show (it is public, and operators filter by it). */
 function readableBusinessId(payload: unknown): string | null {
   const id = (payload as { customer_info?: { business_id?: unknown } } | null)?.customer_info?.business_id;
@@ -101,20 +110,22 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
     reason: DeadLetterReason,
   ): Promise<never> {
     const jobId = job.id as string;
+    const data = dataOf(job);
     const record: DeadLetterRecord = {
       version: 1,
       jobId,
       businessId,
-      payload: job.data.payload,
-      eventId: job.data.eventId,
-      source: job.data.source,
-      receivedAt: job.data.receivedAt,
+      // Data that is not the documented envelope is kept whole, so operators see what was sent.
+      payload: data === job.data ? data.payload : job.data,
+      eventId: data.eventId,
+      source: data.source,
+      receivedAt: data.receivedAt,
       reason,
       attempts: await deps.attempts.list(jobId),
       lineage: {
-        originalJobId: job.data.replayOf ?? jobId,
-        replayOf: job.data.replayOf,
-        replayCount: job.data.replayCount ?? 0,
+        originalJobId: data.replayOf ?? jobId,
+        replayOf: data.replayOf,
+        replayCount: data.replayCount ?? 0,
       },
       deadLetteredAt: new Date().toISOString(),
     };
@@ -162,9 +173,9 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
     const attempt = job.attemptsMade + 1;
     const started = Date.now();
 
-    const validation = validatePayload(job.data.payload);
+    const validation = validatePayload(dataOf(job).payload);
     if (!validation.ok) {
-      return deadLetter(job, readableBusinessId(job.data.payload), {
+      return deadLetter(job, readableBusinessId(dataOf(job).payload), {
         code: DEAD_LETTER_CODES.payloadInvalid,
         message: `${validation.errors.length} field error(s): ${validation.errors.map((e) => e.path).join(', ')}`,
         errors: validation.errors,
