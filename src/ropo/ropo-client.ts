@@ -203,21 +203,24 @@ export function createRopoClient(options: RopoClientOptions): RopoClient {
         },
       });
       const result = parseCreateProfileBody(response.data, response.status);
-      logger.debug('ropo createprofile answered', {
-        businessId,
-        status: response.status,
-        outcome: result.outcome,
-        durationMs: Math.round(performance.now() - started),
-      });
+      // winston formats (and redacts) every line before its transports filter by level: skip that work.
+      if (logger.isLevelEnabled('debug'))
+        logger.debug('ropo createprofile answered', {
+          businessId,
+          status: response.status,
+          outcome: result.outcome,
+          durationMs: Math.round(performance.now() - started),
+        });
       return result;
     } catch (error) {
       const classified: RopoError = classifyAxiosError('createprofile', error);
-      logger.debug('ropo createprofile failed', {
-        businessId,
-        status: classified.status ?? 'error',
-        code: classified.code,
-        durationMs: Math.round(performance.now() - started),
-      });
+      if (logger.isLevelEnabled('debug'))
+        logger.debug('ropo createprofile failed', {
+          businessId,
+          status: classified.status ?? 'error',
+          code: classified.code,
+          durationMs: Math.round(performance.now() - started),
+        });
       throw classified;
     }
   };
