@@ -55,6 +55,10 @@ export function fieldErrorsOf(issues: readonly z.core.$ZodIssue[]): FieldError[]
   return toFieldErrors(issues, knownKeysAt);
 }
 
+// zod's default messages are replaced by ours anyway (they may echo input); skipping its locale
+// formatting makes a failing parse a third cheaper (measured on random JSON).
+const discardMessage = (): string => 'replaced by toFieldErrors';
+
 /**
  * Validates and normalises a createprofile body. Never throws, whatever the input: every problem
  * comes back as a {@link FieldError} with a path, a stable code and a message free of personal data.
@@ -66,7 +70,7 @@ export function validatePayload(input: unknown): PayloadValidation {
     if (!result.success) {
       // Parsed again to get each issue's input, from which messages describe what was found;
       // only failures pay for it (reportInput slows every parse, measured).
-      const detailed = createProfileSchema.safeParse(body, { reportInput: true });
+      const detailed = createProfileSchema.safeParse(body, { reportInput: true, error: discardMessage });
       return { ok: false, errors: fieldErrorsOf(detailed.error?.issues ?? result.error.issues) };
     }
     const payload = result.data;
