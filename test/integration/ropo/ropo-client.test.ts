@@ -1,6 +1,7 @@
 import { isRopoError, type RopoError } from '../../../src/errors/ropo-error';
 import { startSandbox } from '../../../src/sandbox';
 import { freePort } from '../../support/free-port';
+import { testRedisClient } from '../../support/redis';
 import { completePayload, minimalPayload, startRopoHarness, type RopoHarness } from '../../support/sandbox';
 
 async function failure(promise: Promise<unknown>): Promise<RopoError> {
@@ -294,6 +295,26 @@ describe('Ropo One client: credentials and contract', () => {
     } finally {
       await restarted.catch(() => undefined);
       await second?.close();
+      await h.close();
+    }
+  });
+});
+
+describe('Ropo One client: token cache when Redis fails', () => {
+  it('falls back to a process-local token and keeps onboarding', async () => {
+    const h = await startRopoHarness();
+    // A connection that is closed fails every command at once, as a Redis outage would.
+    const broken = testRedisClient();
+    await broken.quit();
+    try {
+      const client = h.client({ redis: broken });
+      const results = await Promise.all(
+        ['0000001-8', '0000002-6', '0000003-4'].map((id) => client.createProfile(completePayload(id))),
+      );
+      expect(results.map((r) => r.outcome)).toEqual(['created', 'created', 'created']);
+      expect(h.sandbox.stats().tokenCalls).toBe(1);
+      expect(h.logLines.join('')).toContain('process-local token');
+    } finally {
       await h.close();
     }
   });
