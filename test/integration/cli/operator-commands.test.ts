@@ -8,6 +8,9 @@ import { startTestPipeline, type TestPipeline } from '../../support/pipeline-har
 import { businessIds, completePayload, minimalPayload } from '../../support/payloads';
 import { testRedisUrl } from '../../support/redis';
 
+// Each step spawns the CLI as a user would; on a busy 2-core machine a start-up takes seconds.
+jest.setTimeout(120_000);
+
 describe('the onboarding command, as an operator runs it', () => {
   let pipeline: TestPipeline;
   let env: NodeJS.ProcessEnv;
