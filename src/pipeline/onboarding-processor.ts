@@ -68,6 +68,14 @@ function readableBusinessId(payload: unknown): string | null {
 }
 
 /**
+ * Faults of our configuration rather than of the job: refused credentials or contract, and a
+ * 404/405 (a wrong ROPO_BASE_URL). Dead-lettering would fail every job in the queue alike.
+ */
+function isConfigurationFault(failure: ClassifiedError): boolean {
+  return failure.code === 'ROPO_AUTH' || failure.httpStatus === 404 || failure.httpStatus === 405;
+}
+
+/**
  * Validates, claims the business id in the ledger, creates the customer in Ropo One and publishes
  * the outcome. A terminal failure is written to the dead-letter queue before the job fails, so no
  * job ends without a record; systemic faults hold the whole queue instead of burning attempts.
@@ -246,15 +254,18 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
         });
         return holdQueue('unavailable', retryAfterMs);
       }
-      if (failure.code === 'ROPO_AUTH') {
-        // Bad credentials or a missing contract fail every job alike: stop and call a human.
-        logger.error('ALERT: Ropo One refused our credentials or contract; the queue is paused', {
-          ...log,
-          code: failure.code,
-          httpStatus: failure.httpStatus,
-          action:
-            'fix ROPO_CID/ROPO_APICODE or the create_customer_api contract, then run `npx onboarding resume`',
-        });
+      if (isConfigurationFault(failure)) {
+        // Bad credentials, a missing contract or a wrong base URL fail every job alike: stop and call a human.
+        logger.error(
+          'ALERT: Ropo One refused our configuration (credentials, contract or URL); the queue is paused',
+          {
+            ...log,
+            code: failure.code,
+            httpStatus: failure.httpStatus,
+            action:
+              'fix ROPO_CID/ROPO_APICODE or the create_customer_api contract, then run `npx onboarding resume`',
+          },
+        );
         await control.pause();
         return holdQueue('auth', authHoldMs);
       }

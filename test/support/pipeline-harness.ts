@@ -45,7 +45,13 @@ export interface TestPipeline {
 
 /** Starts a pipeline; `env` overrides configuration variables as an operator would set them. */
 export async function startTestPipeline(
-  options: { env?: NodeJS.ProcessEnv; sandbox?: SandboxOptions; timing?: WorkerDeps['timing'] } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    sandbox?: SandboxOptions;
+    timing?: WorkerDeps['timing'];
+    /** The base URL the client is given, from the sandbox's; to simulate a misconfigured ROPO_BASE_URL. */
+    ropoBaseUrl?: (sandbox: Sandbox) => string;
+  } = {},
 ): Promise<TestPipeline> {
   const prefix = testPrefix('pipe');
   const config = loadConfig({
@@ -65,7 +71,7 @@ export async function startTestPipeline(
   const sandbox = await startSandbox({ port: 0, ...options.sandbox });
   const connection = createRedisConnection(testRedisUrl(), 'worker');
   const ropo = createRopoClient({
-    baseUrl: sandbox.baseUrl,
+    baseUrl: options.ropoBaseUrl?.(sandbox) ?? sandbox.baseUrl,
     cid: SANDBOX_CID,
     apicode: SANDBOX_APICODE,
     timeoutMs: config.ropo.timeoutMs,
