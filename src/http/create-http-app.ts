@@ -76,6 +76,8 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  // Answers are small and mostly to POSTs; hashing each body for an ETag is wasted work.
+  app.set('etag', false);
   app.use(requestContextMiddleware(logger));
   const board = boardRouter({
     queues: { onboarding, events, deadLetters },

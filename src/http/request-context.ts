@@ -29,13 +29,20 @@ export function requestContextMiddleware(logger: Logger): RequestHandler {
   return (req, res, next) => {
     const incoming = req.get('x-request-id');
     const requestId = incoming && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    const context: RequestContext = { requestId, logger: logger.child({ requestId }) };
+    // The child logger is made on first use: most requests log nothing at the default level.
+    let child: Logger | undefined;
+    const context: RequestContext = {
+      requestId,
+      get logger() {
+        return (child ??= logger.child({ requestId }));
+      },
+    };
     (res.locals as { [CONTEXT]?: RequestContext })[CONTEXT] = context;
     res.setHeader('X-Request-Id', requestId);
     const started = process.hrtime.bigint();
     res.once('finish', () => {
       const level = res.statusCode >= 500 ? 'warn' : 'http';
-      if (!context.logger.isLevelEnabled(level)) return;
+      if (!logger.isLevelEnabled(level)) return;
       context.logger.log(level, 'http request', {
         method: req.method,
         path: req.originalUrl.split('?')[0],
