@@ -4,8 +4,17 @@ import { QUEUE_NAMES } from '../../../src/queues/queue-names';
 import { createOnboardingProducer } from '../../../src/queues/onboarding-producer';
 import type { ProcessGroup } from '../support/child-process';
 import { startChaosRedis } from '../support/chaos-redis';
+import { freePort } from '../../support/free-port';
+import { ONBOARDING_BIN, REPO_ROOT } from '../support/sandbox-process';
 import { chaosPrefix, onboardingPayloads } from '../support/chaos-stack';
 import { reportScenario } from '../support/scenario-report';
+
+/** Sizes of the memory-full scenario. */
+export interface MemoryFullOptions {
+  attempts: number;
+  /** Also POST to the HTTP intake (`serve`), which costs a process start. */
+  http: boolean;
+}
 
 /** What the producer said while Redis was full, and after. */
 export interface MemoryFullResult {
@@ -19,6 +28,45 @@ export interface MemoryFullResult {
   /** Resolved enqueues whose job is not in Redis: the silent drop this scenario hunts. */
   silentlyDropped: number;
   recoveredAfterFree: boolean;
+  /** HTTP statuses `POST /v1/onboardings` answered while Redis was full. */
+  httpStatuses: number[];
+}
+
+/** Starts the HTTP intake (`serve`) in its own process on the full Redis and POSTs each payload once. */
+async function postWhileFull(
+  group: ProcessGroup,
+  redisUrl: string,
+  prefix: string,
+  items: { payload: unknown }[],
+): Promise<number[]> {
+  const httpPort = await freePort();
+  const serve = group.spawn({
+    name: 'serve',
+    command: process.execPath,
+    args: [ONBOARDING_BIN, 'serve'],
+    cwd: REPO_ROOT,
+    env: {
+      NODE_ENV: 'test',
+      REDIS_URL: redisUrl,
+      QUEUE_PREFIX: prefix,
+      HTTP_PORT: String(httpPort),
+      INTAKE_TOKENS: 'chaos-token',
+      // 'http ready' is an info line.
+      LOG_LEVEL: 'info',
+    },
+  });
+  await serve.waitForLine(/http ready/, 90_000);
+  const statuses: number[] = [];
+  for (const item of items) {
+    const response = await fetch(`http://127.0.0.1:${httpPort}/v1/onboardings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer chaos-token' },
+      body: JSON.stringify(item.payload),
+      signal: AbortSignal.timeout(15_000),
+    });
+    statuses.push(response.status);
+  }
+  return statuses;
 }
 
 /**
@@ -28,7 +76,7 @@ export interface MemoryFullResult {
  */
 export async function runMemoryFullScenario(
   group: ProcessGroup,
-  options: { attempts: number },
+  options: MemoryFullOptions,
 ): Promise<MemoryFullResult> {
   const redis = await startChaosRedis(group, { maxmemory: '8mb' });
   const prefix = chaosPrefix('oom');
@@ -58,6 +106,9 @@ export async function runMemoryFullScenario(
       errors.push((error as Error).message);
     }
   }
+  const httpStatuses: number[] = [];
+  if (options.http) httpStatuses.push(...(await postWhileFull(group, redis.url, prefix, items.slice(0, 20))));
+
   const queue = new Queue(QUEUE_NAMES.onboarding, { connection: filler, prefix });
   group.defer(() => queue.close());
   const stored = (await queue.getJobCounts('waiting', 'delayed', 'prioritized')) as Record<string, number>;
@@ -83,6 +134,7 @@ export async function runMemoryFullScenario(
     storedAnyway: storedTotal - resolvedIds.length,
     silentlyDropped,
     recoveredAfterFree,
+    httpStatuses,
   };
   reportScenario({
     scenario: 'memory-full',
@@ -94,6 +146,7 @@ export async function runMemoryFullScenario(
     resolvedWhileFull: resolvedIds.length,
     storedAnyway: result.storedAnyway,
     recoveredAfterFree,
+    httpStatuses: [...new Set(httpStatuses)].join('/'),
     firstError: errors.find(Boolean)?.slice(0, 80),
   });
   return result;

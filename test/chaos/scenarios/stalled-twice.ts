@@ -50,6 +50,11 @@ export async function runStalledTwiceScenario(group: ProcessGroup): Promise<Stal
     await worker.start();
   }
   await stack.inspector.waitUntilDrained(30_000, 1);
+  // The worker dead-letters a job BullMQ failed for stalling right after the failure lands, so the
+  // record can trail the failed state by a few milliseconds.
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await sleep(50)) {
+    if ((await stack.inspector.deadLetters()).length > 0) break;
+  }
   const outcomes = await stack.inspector.outcomes([jobId]);
   const job = await stack.inspector.onboarding.getJob(jobId);
   const deadLetters = (await stack.inspector.deadLetters()).length;
