@@ -5,7 +5,8 @@ import type { Logger } from '../src/logger';
 import { createBackoffStrategy } from '../src/pipeline/backoff';
 import { createRopoBreaker } from '../src/pipeline/circuit-breaker';
 import { createOnboardingProcessor, type ProcessorDeps } from '../src/pipeline/onboarding-processor';
-import type { PipelineObserver } from '../src/pipeline/pipeline-observer';
+import { createDeadLettering } from '../src/pipeline/dead-lettering';
+import { NO_OBSERVER, type PipelineObserver } from '../src/pipeline/pipeline-observer';
 import { createQueueControl } from '../src/pipeline/queue-control';
 import { createAttemptLog } from '../src/queues/attempt-log';
 import { forgetBreaker, reportBreaker, workerName } from '../src/queues/breaker-registry';
@@ -61,17 +62,27 @@ export function createWorker({
       );
     },
   });
+  const attempts = createAttemptLog(onboardingQueue);
+  const ledger = createLedger(connection, prefix);
   const processor = createOnboardingProcessor({
     ropo,
     events,
     deadLetters,
-    attempts: createAttemptLog(onboardingQueue),
-    ledger: createLedger(connection, prefix),
+    attempts,
+    ledger,
     breaker,
     control: createQueueControl(onboardingQueue),
     logger,
     timing,
     observer,
+  });
+  const deadLettering = createDeadLettering({
+    events,
+    deadLetters,
+    attempts,
+    ledger,
+    logger,
+    observer: observer ?? NO_OBSERVER,
   });
 
   const worker = new Worker<OnboardingJobData, OnboardingJobResult>(QUEUE_NAMES.onboarding, processor, {
@@ -93,6 +104,16 @@ export function createWorker({
   });
   worker.on('error', (error) => logger.error('worker error', { error }));
   worker.on('stalled', (jobId) => logger.warn('job stalled; it will run again', { jobId }));
+  // BullMQ fails a job that stalled too often without running the processor, and an error can
+  // escape the processor on a last attempt: either way the job still gets its dead letter.
+  worker.on('failed', (job, error) => {
+    if (!job) return;
+    deadLettering
+      .recordUnhandledFailure(job, error)
+      .catch((failure: unknown) =>
+        logger.error('could not dead-letter a failed job', { jobId: job.id, error: failure }),
+      );
+  });
   reportBreaker(connection, prefix, name, 'closed').catch(() => undefined);
 
   let closing: Promise<void> | undefined;

@@ -7,6 +7,7 @@ import { registerSandboxCommand } from './commands/sandbox';
 import { registerServeCommand } from './commands/serve';
 import { registerStartCommand } from './commands/start';
 import { registerStatsCommand } from './commands/stats';
+import { registerValidateCommand } from './commands/validate';
 import { registerWorkerCommand } from './commands/worker';
 
 /** Builds the `onboarding` command with every subcommand; one subcommand per role. */
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerWorkerCommand(program);
   registerServeCommand(program);
   registerSandboxCommand(program);
+  registerValidateCommand(program);
   registerEnqueueCommand(program);
   registerStatsCommand(program);
   registerDlqCommand(program);

@@ -6,6 +6,10 @@ export const DEAD_LETTER_CODES = {
   rejected: 'ROPO_REJECTED',
   attemptsExhausted: 'ATTEMPTS_EXHAUSTED',
   unexpectedResponse: 'ROPO_UNEXPECTED_RESPONSE',
+  /** BullMQ failed the job because its workers died or hung while holding it, again and again. */
+  stalled: 'JOB_STALLED',
+  /** An error escaped the pipeline's own handling on the last attempt (e.g. Redis failed mid-job). */
+  internal: 'INTERNAL_ERROR',
 } as const;
 
 /** Why a job ended in the dead-letter queue. */

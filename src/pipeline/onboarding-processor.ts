@@ -1,9 +1,5 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
-import {
-  DEAD_LETTER_CODES,
-  type DeadLetterReason,
-  type DeadLetterRecord,
-} from '../contracts/dead-letter-record';
+import { DEAD_LETTER_CODES, type DeadLetterReason } from '../contracts/dead-letter-record';
 import { buildEvent, EVENT_TYPES, type EventType } from '../contracts/events';
 import type { OnboardingJobData, OnboardingJobResult } from '../contracts/onboarding-job';
 import { validatePayload } from '../contracts/validate-payload';
@@ -15,6 +11,7 @@ import type { OnboardingLedger, SettledEntry } from '../queues/onboarding-ledger
 import type { RopoClient } from '../ropo/ropo-client';
 import { isBrokenCircuit, type RopoBreaker } from './circuit-breaker';
 import { classifyError, type ClassifiedError } from './classify-error';
+import { createDeadLettering, dataOf, readableBusinessId } from './dead-lettering';
 import { NO_OBSERVER, type HoldReason, type PipelineObserver } from './pipeline-observer';
 import type { QueueControl } from './queue-control';
 
@@ -53,21 +50,6 @@ const EVENT_FOR_STATE: Record<SettledEntry['state'], EventType> = {
 };
 
 /**
- * The job's data as stored. Upstreams that bypass the producer can put anything on the queue,
- * `null` included, and such a job must be dead-lettered, not crash the processor on every attempt.
- */
-function dataOf(job: Job<OnboardingJobData>): Partial<OnboardingJobData> {
-  const data = job.data as unknown;
-  return data !== null && typeof data === 'object' ? (data as Partial<OnboardingJobData>) : {};
-}
-
-/** The business id of an invalid payload when it has one to show (it is public, and operators filter by it). */
-function readableBusinessId(payload: unknown): string | null {
-  const id = (payload as { customer_info?: { business_id?: unknown } } | null)?.customer_info?.business_id;
-  return typeof id === 'string' && id.trim().length > 0 && id.trim().length <= 20 ? id.trim() : null;
-}
-
-/**
  * Faults of our configuration rather than of the job: refused credentials or contract, and a
  * 404/405 (a wrong ROPO_BASE_URL). Dead-lettering would fail every job in the queue alike.
  */
@@ -83,6 +65,7 @@ function isConfigurationFault(failure: ClassifiedError): boolean {
 export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProcessor {
   const { logger, ledger, control } = deps;
   const observer = deps.observer ?? NO_OBSERVER;
+  const deadLettering = createDeadLettering({ ...deps, observer });
   const rateLimitedMs = deps.timing?.rateLimitedMs ?? 5_000;
   const busyRetryMs = deps.timing?.busyRetryMs ?? 2_000;
   const authHoldMs = deps.timing?.authHoldMs ?? 60_000;
@@ -117,36 +100,7 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
     businessId: string | null,
     reason: DeadLetterReason,
   ): Promise<never> {
-    const jobId = job.id as string;
-    const data = dataOf(job);
-    const record: DeadLetterRecord = {
-      version: 1,
-      jobId,
-      businessId,
-      // Data that is not the documented envelope is kept whole, so operators see what was sent.
-      payload: data === job.data ? data.payload : job.data,
-      eventId: data.eventId,
-      source: data.source,
-      receivedAt: data.receivedAt,
-      reason,
-      attempts: await deps.attempts.list(jobId),
-      lineage: {
-        originalJobId: data.replayOf ?? jobId,
-        replayOf: data.replayOf,
-        replayCount: data.replayCount ?? 0,
-      },
-      deadLetteredAt: new Date().toISOString(),
-    };
-    await deps.deadLetters.write(record);
-    if (businessId) await ledger.release(businessId, jobId);
-    await publish(EVENT_TYPES.deadLettered, job, businessId ?? 'unknown', { reasonCode: reason.code });
-    observer.jobFinished('dead_lettered', reason.code);
-    logger.warn('job dead-lettered', {
-      jobId,
-      businessId,
-      outcome: 'dead_lettered',
-      reasonCode: reason.code,
-    });
+    await deadLettering.record(job, businessId, reason);
     // UnrecoverableError: BullMQ fails the job now instead of spending the remaining attempts.
     throw new UnrecoverableError(`${reason.code}: ${reason.message}`);
   }

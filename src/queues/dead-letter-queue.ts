@@ -7,6 +7,8 @@ import { JOB_NAMES, QUEUE_NAMES } from './queue-names';
 export interface DeadLetterWriter {
   /** Stores the record under a job id derived from the failed job: a retried write keeps one record. */
   write(record: DeadLetterRecord): Promise<void>;
+  /** Whether a record for this onboarding job exists. */
+  exists(jobId: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -16,6 +18,9 @@ export function createDeadLetterWriter(connection: RedisClient, prefix: string):
   return {
     async write(record) {
       await queue.add(JOB_NAMES.deadLetter, record, { jobId: deadLetterJobId(record.jobId) });
+    },
+    async exists(jobId) {
+      return (await queue.getJob(deadLetterJobId(jobId))) !== undefined;
     },
     close: () => queue.close(),
   };

@@ -89,4 +89,30 @@ describe('terminal failures end as exactly one dead letter and one dead_lettered
     // 500 is an unknown outcome: never repeated in-process, so one call per attempt.
     expect(pipeline.sandbox.stats().createProfileCalls).toBe(3);
   });
+
+  it('a job BullMQ fails for stalling too often (its workers died holding it) still gets its dead letter', async () => {
+    pipeline = await startTestPipeline();
+    await pipeline.worker.worker.pause();
+    const [businessId] = businessIds(1, 8_800_000) as [string];
+    const { jobId } = await pipeline.producer.enqueue(minimalPayload(businessId));
+    // What BullMQ's stalled-job check writes when a job exceeded MAX_STALLED_COUNT.
+    await pipeline.connection.hset(
+      pipeline.onboarding.toKey(jobId),
+      'defa',
+      'job stalled more than allowable limit',
+    );
+    pipeline.worker.worker.resume();
+
+    const job = await pipeline.waitForJob(jobId);
+    expect(await job.getState()).toBe('failed');
+    const deadline = Date.now() + 5000;
+    while ((await pipeline.deadLetters()).length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    const [record] = await pipeline.deadLetters();
+    expect(record).toMatchObject({ jobId, businessId, reason: { code: 'JOB_STALLED' } });
+    const events = await pipeline.events();
+    expect(events.filter((e) => e.type === EVENT_TYPES.deadLettered)).toHaveLength(1);
+    expect(pipeline.sandbox.stats().createProfileCalls).toBe(0);
+  });
 });

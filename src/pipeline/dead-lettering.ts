@@ -1,0 +1,113 @@
+import type { Job } from 'bullmq';
+import {
+  DEAD_LETTER_CODES,
+  type DeadLetterReason,
+  type DeadLetterRecord,
+} from '../contracts/dead-letter-record';
+import { buildEvent, EVENT_TYPES } from '../contracts/events';
+import type { OnboardingJobData } from '../contracts/onboarding-job';
+import type { Logger } from '../logger';
+import type { AttemptLog } from '../queues/attempt-log';
+import type { DeadLetterWriter } from '../queues/dead-letter-queue';
+import type { EventPublisher } from '../queues/event-publisher';
+import type { OnboardingLedger } from '../queues/onboarding-ledger';
+import type { PipelineObserver } from './pipeline-observer';
+
+/** BullMQ's own reason when a job stalled more often than `maxStalledCount` allows. */
+const STALLED_TOO_OFTEN = /stalled more than allowable limit|started more than allowable limit/;
+
+/**
+ * The job's data as stored. Upstreams that bypass the producer can put anything on the queue,
+ * `null` included, and such a job must be dead-lettered, not crash the processor on every attempt.
+ */
+export function dataOf(job: Job<OnboardingJobData>): Partial<OnboardingJobData> {
+  const data = job.data as unknown;
+  return data !== null && typeof data === 'object' ? (data as Partial<OnboardingJobData>) : {};
+}
+
+/** The business id of a payload when it has one to show (it is public, and operators filter by it). */
+export function readableBusinessId(payload: unknown): string | null {
+  const id = (payload as { customer_info?: { business_id?: unknown } } | null)?.customer_info?.business_id;
+  return typeof id === 'string' && id.trim().length > 0 && id.trim().length <= 20 ? id.trim() : null;
+}
+
+/** What writing a dead letter touches. */
+export interface DeadLetteringDeps {
+  events: EventPublisher;
+  deadLetters: DeadLetterWriter;
+  attempts: AttemptLog;
+  ledger: OnboardingLedger;
+  logger: Logger;
+  observer: PipelineObserver;
+}
+
+/** Writes dead letters: from the processor, and for jobs BullMQ failed without running it. */
+export interface DeadLettering {
+  /** Writes the record, frees the ledger claim and publishes `onboarding.dead_lettered`; idempotent. */
+  record(job: Job<OnboardingJobData>, businessId: string | null, reason: DeadLetterReason): Promise<void>;
+  /**
+   * For a job that ended failed without a record (BullMQ failed it as stalled too often, or an
+   * error escaped the processor on its last attempt): writes one. Returns whether it wrote.
+   */
+  recordUnhandledFailure(job: Job<OnboardingJobData>, error: Error): Promise<boolean>;
+}
+
+/** Creates the dead-lettering step over its dependencies. */
+export function createDeadLettering(deps: DeadLetteringDeps): DeadLettering {
+  const { logger, observer } = deps;
+
+  async function record(job: Job<OnboardingJobData>, businessId: string | null, reason: DeadLetterReason) {
+    const jobId = job.id as string;
+    const data = dataOf(job);
+    const deadLetter: DeadLetterRecord = {
+      version: 1,
+      jobId,
+      businessId,
+      // Data that is not the documented envelope is kept whole, so operators see what was sent.
+      payload: data === job.data ? data.payload : job.data,
+      eventId: data.eventId,
+      source: data.source,
+      receivedAt: data.receivedAt,
+      reason,
+      attempts: await deps.attempts.list(jobId),
+      lineage: {
+        originalJobId: data.replayOf ?? jobId,
+        replayOf: data.replayOf,
+        replayCount: data.replayCount ?? 0,
+      },
+      deadLetteredAt: new Date().toISOString(),
+    };
+    await deps.deadLetters.write(deadLetter);
+    if (businessId) await deps.ledger.release(businessId, jobId);
+    await deps.events.publish(
+      buildEvent(EVENT_TYPES.deadLettered, {
+        jobId,
+        businessId: businessId ?? 'unknown',
+        reasonCode: reason.code,
+      }),
+    );
+    observer.jobFinished('dead_lettered', reason.code);
+    logger.warn('job dead-lettered', {
+      jobId,
+      businessId,
+      outcome: 'dead_lettered',
+      reasonCode: reason.code,
+    });
+  }
+
+  return {
+    record,
+    async recordUnhandledFailure(job, error) {
+      const jobId = job.id as string;
+      if ((await job.getState()) !== 'failed' || (await deps.deadLetters.exists(jobId))) return false;
+      const stalled = STALLED_TOO_OFTEN.test(error.message);
+      await record(job, readableBusinessId(dataOf(job).payload), {
+        code: stalled ? DEAD_LETTER_CODES.stalled : DEAD_LETTER_CODES.internal,
+        message: stalled
+          ? 'the job stalled (its worker died or hung while holding it) more often than MAX_STALLED_COUNT allows'
+          : `the job failed outside the pipeline's handling: ${error.message}`,
+      });
+      return true;
+    },
+  };
+}
