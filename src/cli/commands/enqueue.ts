@@ -2,29 +2,14 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config';
 import { validatePayload } from '../../contracts/validate-payload';
 import { createOnboardingProducer, type EnqueueOptions } from '../../queues/onboarding-producer';
-import { readRecords } from '../read-records';
+import { readRecords, splitEnvelope } from '../read-records';
 
 const BATCH = 500;
 
 /** A record may be a bare payload or `{payload, eventId?, source?}` as upstream systems send it. */
 function unwrap(value: unknown, defaultSource: string): { payload: unknown; options: EnqueueOptions } {
-  if (
-    value &&
-    typeof value === 'object' &&
-    !Array.isArray(value) &&
-    'payload' in value &&
-    !('customer_info' in value)
-  ) {
-    const { payload, eventId, source } = value as { payload: unknown; eventId?: unknown; source?: unknown };
-    return {
-      payload,
-      options: {
-        eventId: typeof eventId === 'string' ? eventId : undefined,
-        source: typeof source === 'string' ? source : defaultSource,
-      },
-    };
-  }
-  return { payload: value, options: { source: defaultSource } };
+  const { payload, eventId, source } = splitEnvelope(value);
+  return { payload, options: { eventId, source: source ?? defaultSource } };
 }
 
 /** `enqueue <file|->`: one JSON object, a JSON array or NDJSON; invalid records are reported, never enqueued. */
