@@ -1,3 +1,4 @@
+import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config';
 import { validatePayload } from '../../contracts/validate-payload';
@@ -51,6 +52,15 @@ export function registerEnqueueCommand(program: Command): void {
           if (validation.ok) valid.push({ record, ...item });
           else rejected.push({ record, line: entry.line, errors: validation.errors });
         });
+        // A bar only where someone watches: a terminal, more than one batch, not --json.
+        const bar =
+          process.stderr.isTTY && !options.json && valid.length > BATCH
+            ? new SingleBar(
+                { format: 'enqueue [{bar}] {value}/{total}', stream: process.stderr },
+                Presets.shades_classic,
+              )
+            : undefined;
+        bar?.start(valid.length, 0);
         for (let i = 0; i < valid.length; i += BATCH) {
           const batch = valid.slice(i, i + BATCH);
           const results = await producer.enqueueMany(
@@ -59,7 +69,9 @@ export function registerEnqueueCommand(program: Command): void {
           results.forEach((result, j) =>
             accepted.push({ record: (batch[j] as { record: number }).record, ...result }),
           );
+          bar?.update(accepted.length);
         }
+        bar?.stop();
       } finally {
         await producer.close();
       }
