@@ -1,5 +1,4 @@
 import express, { type Express } from 'express';
-import { Queue } from 'bullmq';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config';
 import type { DeadLetterRecord } from '../contracts/dead-letter-record';
@@ -23,6 +22,7 @@ import { openApiRouter } from './openapi';
 import { registerQueueMetrics } from './queue-metrics';
 import { requestContextMiddleware } from './request-context';
 import { apiHeaders } from './security-headers';
+import { openQueue } from '../queues/open-queue';
 
 /** Dependencies of the HTTP surface; the caller owns (and closes) the connection and the registry. */
 export interface HttpAppDeps {
@@ -51,14 +51,13 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   const prefix = config.redis.prefix;
   const redisTimeoutMs = config.intake.redisTimeoutMs;
 
-  const onboarding = new Queue<OnboardingJobData, OnboardingJobResult>(QUEUE_NAMES.onboarding, {
+  const onboarding = openQueue<OnboardingJobData, OnboardingJobResult>(
+    QUEUE_NAMES.onboarding,
     connection,
     prefix,
-  });
-  const events = new Queue(QUEUE_NAMES.events, { connection, prefix });
-  const deadLetters = new Queue<DeadLetterRecord>(QUEUE_NAMES.deadLetter, { connection, prefix });
-  // The connection's owner logs Redis errors; without a listener each queue would print them again.
-  for (const queue of [onboarding, events, deadLetters]) queue.on('error', () => undefined);
+  );
+  const events = openQueue(QUEUE_NAMES.events, connection, prefix);
+  const deadLetters = openQueue<DeadLetterRecord>(QUEUE_NAMES.deadLetter, connection, prefix);
   const redis = createRedisGate(connection, { timeoutMs: redisTimeoutMs, logger });
   const producer = createOnboardingProducer({ connection, prefix, attempts: config.retry.attempts });
   const operations = createDeadLetterOperations(connection, prefix, { attempts: config.retry.attempts });

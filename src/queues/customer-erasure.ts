@@ -1,4 +1,4 @@
-import { Queue, type Job } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import type { DeadLetterRecord } from '../contracts/dead-letter-record';
 import type { OnboardingEvent } from '../contracts/events';
 import type { OnboardingJobData } from '../contracts/onboarding-job';
@@ -6,6 +6,7 @@ import type { RedisClient } from './connection';
 import { createLedger } from './onboarding-ledger';
 import { ALL_JOB_STATES } from './job-states';
 import { QUEUE_NAMES } from './queue-names';
+import { openQueue } from './open-queue';
 
 /** What an erasure removed, and what it could not (a job running right now holds a lock). */
 export interface ErasureReport {
@@ -57,9 +58,9 @@ export async function eraseCustomer(
   prefix: string,
   businessId: string,
 ): Promise<ErasureReport> {
-  const onboarding = new Queue<OnboardingJobData>(QUEUE_NAMES.onboarding, { connection, prefix });
-  const deadLetters = new Queue<DeadLetterRecord>(QUEUE_NAMES.deadLetter, { connection, prefix });
-  const events = new Queue<OnboardingEvent>(QUEUE_NAMES.events, { connection, prefix });
+  const onboarding = openQueue<OnboardingJobData>(QUEUE_NAMES.onboarding, connection, prefix);
+  const deadLetters = openQueue<DeadLetterRecord>(QUEUE_NAMES.deadLetter, connection, prefix);
+  const events = openQueue<OnboardingEvent>(QUEUE_NAMES.events, connection, prefix);
   const skippedActive: string[] = [];
   try {
     return {

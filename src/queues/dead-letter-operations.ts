@@ -1,4 +1,4 @@
-import { Queue, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import { apply as applyMergePatch } from 'json-merge-patch';
 import type { DeadLetterRecord } from '../contracts/dead-letter-record';
 import { buildEvent, EVENT_TYPES } from '../contracts/events';
@@ -10,6 +10,7 @@ import { onboardingJobOptions } from './job-options';
 import { createLedger, type LedgerEntry } from './onboarding-ledger';
 import { ALL_JOB_STATES } from './job-states';
 import { JOB_NAMES, QUEUE_NAMES } from './queue-names';
+import { openQueue } from './open-queue';
 
 /** Which dead letters an operation touches; all given conditions must hold. */
 export interface DeadLetterFilter {
@@ -101,8 +102,8 @@ export function createDeadLetterOperations(
   prefix: string,
   options: { attempts?: number } = {},
 ): DeadLetterOperations {
-  const deadLetters = new Queue<DeadLetterRecord>(QUEUE_NAMES.deadLetter, { connection, prefix });
-  const onboarding = new Queue<OnboardingJobData>(QUEUE_NAMES.onboarding, { connection, prefix });
+  const deadLetters = openQueue<DeadLetterRecord>(QUEUE_NAMES.deadLetter, connection, prefix);
+  const onboarding = openQueue<OnboardingJobData>(QUEUE_NAMES.onboarding, connection, prefix);
   const events = createEventPublisher(connection, prefix);
   const ledger = createLedger(connection, prefix);
 

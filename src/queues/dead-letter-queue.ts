@@ -1,7 +1,7 @@
-import { Queue } from 'bullmq';
 import { deadLetterJobId, type DeadLetterRecord } from '../contracts/dead-letter-record';
 import type { RedisClient } from './connection';
 import { JOB_NAMES, QUEUE_NAMES } from './queue-names';
+import { openQueue } from './open-queue';
 
 /** Writes dead-letter records; no worker consumes the queue, operators replay from it. */
 export interface DeadLetterWriter {
@@ -14,7 +14,7 @@ export interface DeadLetterWriter {
 
 /** Creates the writer on a shared connection (the caller owns and closes the connection). */
 export function createDeadLetterWriter(connection: RedisClient, prefix: string): DeadLetterWriter {
-  const queue = new Queue(QUEUE_NAMES.deadLetter, { connection, prefix });
+  const queue = openQueue(QUEUE_NAMES.deadLetter, connection, prefix);
   return {
     async write(record) {
       await queue.add(JOB_NAMES.deadLetter, record, { jobId: deadLetterJobId(record.jobId) });

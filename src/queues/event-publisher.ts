@@ -1,7 +1,7 @@
-import { Queue } from 'bullmq';
 import type { OnboardingEvent } from '../contracts/events';
 import type { RedisClient } from './connection';
 import { JOB_NAMES, QUEUE_NAMES } from './queue-names';
+import { openQueue } from './open-queue';
 
 /** Publishes outcome events to `onboarding-events`. */
 export interface EventPublisher {
@@ -12,7 +12,7 @@ export interface EventPublisher {
 
 /** Creates the publisher on a shared connection (the caller owns and closes the connection). */
 export function createEventPublisher(connection: RedisClient, prefix: string): EventPublisher {
-  const queue = new Queue(QUEUE_NAMES.events, { connection, prefix });
+  const queue = openQueue(QUEUE_NAMES.events, connection, prefix);
   return {
     async publish(event) {
       await queue.add(JOB_NAMES.event, event, { jobId: event.id });

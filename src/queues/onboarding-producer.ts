@@ -51,6 +51,8 @@ export function createOnboardingProducer(options: OnboardingProducerOptions): On
     prefix: options.prefix ?? 'bull',
     defaultJobOptions: onboardingJobOptions({ attempts: options.attempts ?? 8 }),
   });
+  // A failed add rejects and the caller answers for it; the event would only print the error again.
+  queue.on('error', () => undefined);
 
   const prepare = (payload: unknown, meta: EnqueueOptions = {}) => {
     const validation = validatePayload(payload);

@@ -1,8 +1,9 @@
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { OnboardingEvent } from '../contracts/events';
 import { readBreakers, type BreakerReport } from './breaker-registry';
 import type { RedisClient } from './connection';
 import { ALL_QUEUE_NAMES, QUEUE_NAMES } from './queue-names';
+import { openQueue } from './open-queue';
 
 /** The job states that `stats` counts. */
 export const COUNTED_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed'] as const;
@@ -23,7 +24,7 @@ export async function readQueueStats(
   prefix: string,
   recent = 10,
 ): Promise<QueueStats> {
-  const queues = ALL_QUEUE_NAMES.map((name) => new Queue(name, { connection, prefix }));
+  const queues = ALL_QUEUE_NAMES.map((name) => openQueue(name, connection, prefix));
   try {
     const counts = await Promise.all(
       queues.map(async (queue) => ({
