@@ -217,7 +217,7 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
             code: failure.code,
             httpStatus: failure.httpStatus,
             action:
-              'fix ROPO_CID/ROPO_APICODE or the create_customer_api contract, then run `npx onboarding resume`',
+              'fix ROPO_BASE_URL, ROPO_CID/ROPO_APICODE or the create_customer_api contract, then run `npx onboarding resume`',
           },
         );
         await control.pause();
