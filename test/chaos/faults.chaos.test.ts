@@ -108,9 +108,13 @@ describe('chaos: nothing lost, nothing created twice', () => {
     expect(result.deadLetterRecords).toBe(result.enqueued);
   });
 
-  // KNOWN BUG, see docs/reliability.md: turns red (and should become a plain `it`) once fixed.
-  it.failing('a job stalled twice still ends with a dead letter', async () => {
+  it('1b. a job whose worker is killed twice while holding it still ends with one dead letter', async () => {
     const result = await runStalledTwiceScenario(group);
     expect(result.outcomes.failedWithoutRecord).toEqual([]);
+    expect(result.outcomes.deadLettered).toBe(1);
+    expect(result.deadLetters).toBe(1);
+    expect([...result.eventsOffByOne]).toEqual([]);
+    expect(result.ledger).toBeNull();
+    expect(result.createdTwice).toEqual([]);
   });
 });
