@@ -77,6 +77,7 @@ const error = (description: string): JsonObject => ({ description, content: json
 const COMMON_ERRORS = {
   '401': error('UNAUTHORIZED: no or wrong Bearer token'),
   '503': error('REDIS_UNAVAILABLE: nothing was stored; retry later (Retry-After)'),
+  '507': error('REDIS_FULL: Redis is out of memory; nothing was stored until an operator acts'),
 };
 
 const idParameter = (description: string): JsonObject => ({

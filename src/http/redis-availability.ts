@@ -14,6 +14,23 @@ export function redisUnavailable(): ApiError {
   );
 }
 
+/** The 507 when Redis refused a write because it is full: retrying soon will not help, an operator must act. */
+export function redisFull(): ApiError {
+  return new ApiError(
+    507,
+    'REDIS_FULL',
+    'Redis is out of memory (maxmemory reached, noeviction); nothing was stored. An operator must free memory or raise maxmemory',
+    undefined,
+    { 'Retry-After': '60' },
+  );
+}
+
+/** True for Redis's refusal of a write when maxmemory is reached under noeviction. */
+function isOutOfMemory(error: unknown): boolean {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' && message.startsWith('OOM ');
+}
+
 /** True when the connection can take commands now. */
 export function isRedisReady(connection: RedisClient): boolean {
   return connection.status === 'ready';
@@ -79,6 +96,7 @@ export function createRedisGate(
         return await Promise.race([operation(), deadline]);
       } catch (error) {
         if (error instanceof ApiError || error instanceof PayloadInvalidError) throw error;
+        if (isOutOfMemory(error)) throw redisFull();
         if (isRedisFailure(error, connection)) throw redisUnavailable();
         throw error;
       } finally {

@@ -73,6 +73,7 @@ describe('GET /openapi.json', () => {
         '422',
         '429',
         '503',
+        '507',
       ]);
     } finally {
       await http.close();
