@@ -16,6 +16,8 @@ export interface WorkerStats {
   rss: number;
   /** RSS once a second since start, to tell a plateau from a leak. */
   timeline: number[];
+  /** V8's heapTotal at the same instants: how much of the RSS is the JavaScript heap. */
+  heapTimeline: number[];
   /** User + system CPU since the worker was ready, µs. */
   cpuMicros: number;
 }

@@ -48,10 +48,15 @@ let cpuSince = (): number => 0;
 async function main(): Promise<void> {
   let peakRss = process.memoryUsage.rss();
   const timeline: number[] = [];
+  const heapTimeline: number[] = [];
   setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
   }, SAMPLE_MS).unref();
-  setInterval(() => timeline.push(process.memoryUsage.rss()), TIMELINE_MS).unref();
+  setInterval(() => {
+    const usage = process.memoryUsage();
+    timeline.push(usage.rss);
+    heapTimeline.push(usage.heapTotal);
+  }, TIMELINE_MS).unref();
 
   const kind = process.env.BENCH_WORKER_KIND;
   const close = kind === 'pipeline' ? await startPipeline() : await startBaseline();
@@ -73,6 +78,7 @@ async function main(): Promise<void> {
         vmHwm: vmHwmBytes(),
         rss: process.memoryUsage.rss(),
         timeline,
+        heapTimeline,
         cpuMicros: cpuSince(),
       };
       process.send?.(stats);
