@@ -18,18 +18,22 @@ function isBlank(value: unknown): boolean {
   return value === null || (Array.isArray(value) && value.length === 0);
 }
 
+/** The keys the schema accepts at a path prefix such as `''`, `customer_info.` or `users.*.`. */
+export type KnownKeys = (prefix: string) => readonly string[] | undefined;
+
 /**
  * Returns the value with null, blank-string and empty-array object properties removed, at any
  * depth. Never mutates: a changed object is copied, an unchanged one is returned as is (the
- * common case, which then costs no allocation).
+ * common case, which then costs no allocation). With `knownKeys`, only keys the schema knows are
+ * dropped: an unknown key stays for the schema to reject by its path, even when it is empty.
  */
-export function normaliseInput(value: unknown, depth = 0): unknown {
+export function normaliseInput(value: unknown, knownKeys?: KnownKeys, prefix = '', depth = 0): unknown {
   if (depth >= MAX_DEPTH || typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
-      const normalised = normaliseInput(item, depth + 1);
+      const normalised = normaliseInput(item, knownKeys, `${prefix}*.`, depth + 1);
       if (normalised !== item && !copy) copy = value.slice(0, i);
       if (copy) copy.push(normalised);
     }
@@ -41,8 +45,11 @@ export function normaliseInput(value: unknown, depth = 0): unknown {
   for (const key in value) {
     if (!Object.hasOwn(value, key)) continue;
     const inner = value[key];
-    const blank = isBlank(inner);
-    const normalised = blank || typeof inner !== 'object' ? inner : normaliseInput(inner, depth + 1);
+    const blank = isBlank(inner) && (!knownKeys || knownKeys(prefix)?.includes(key) === true);
+    const normalised =
+      blank || typeof inner !== 'object'
+        ? inner
+        : normaliseInput(inner, knownKeys, `${prefix}${key}.`, depth + 1);
     if ((blank || normalised !== inner) && !copy) copy = copyUntil(value, key);
     if (copy && !blank) assign(copy, key, normalised);
   }

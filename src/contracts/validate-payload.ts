@@ -65,7 +65,7 @@ const discardMessage = (): string => 'replaced by toFieldErrors';
  */
 export function validatePayload(input: unknown): PayloadValidation {
   try {
-    const body = normaliseInput(input);
+    const body = normaliseInput(input, (prefix) => KNOWN_KEYS.get(prefix));
     const result = createProfileSchema.safeParse(body);
     if (!result.success) {
       // Parsed again to get each issue's input, from which messages describe what was found;

@@ -119,6 +119,19 @@ describe('validatePayload', () => {
     ]);
   });
 
+  it('rejects an unknown key even when its value is empty: a typo is reported, never dropped', () => {
+    const body = example('customer');
+    body.customer_info.vat_numbr = null;
+    body.users[0].emails = [];
+    body.extra = '  ';
+    const errors = errorsOf(body);
+    expect(errors.map((e) => [e.path, e.code])).toEqual([
+      ['customer_info.vat_numbr', 'UNKNOWN_KEY'],
+      ['users.0.emails', 'UNKNOWN_KEY'],
+      ['extra', 'UNKNOWN_KEY'],
+    ]);
+  });
+
   it('trims, drops blank values and normalises codes, IBAN, phone, VAT and UUID', () => {
     const body = example('customer');
     body.customer_info.name = '  Esimerkki Oy \n';
