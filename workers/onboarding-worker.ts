@@ -3,6 +3,7 @@ import type { Config } from '../src/config';
 import type { OnboardingJobData, OnboardingJobResult } from '../src/contracts/onboarding-job';
 import type { Logger } from '../src/logger';
 import { createBackoffStrategy } from '../src/pipeline/backoff';
+import { createCallSpacing } from '../src/pipeline/call-spacing';
 import { createRopoBreaker } from '../src/pipeline/circuit-breaker';
 import { createOnboardingProcessor, type ProcessorDeps } from '../src/pipeline/onboarding-processor';
 import { createDeadLettering } from '../src/pipeline/dead-lettering';
@@ -72,6 +73,7 @@ export function createWorker({
     ledger,
     breaker,
     control: createQueueControl(onboardingQueue),
+    spacing: createCallSpacing(connection, prefix, config.worker.rateLimit),
     logger,
     timing,
     observer,

@@ -9,6 +9,7 @@ import type { DeadLetterWriter } from '../queues/dead-letter-queue';
 import type { EventPublisher } from '../queues/event-publisher';
 import type { OnboardingLedger, SettledEntry } from '../queues/onboarding-ledger';
 import type { RopoClient } from '../ropo/ropo-client';
+import type { CallSpacing } from './call-spacing';
 import { isBrokenCircuit, type RopoBreaker } from './circuit-breaker';
 import { classifyError, type ClassifiedError } from './classify-error';
 import { createDeadLettering, dataOf, readableBusinessId } from './dead-lettering';
@@ -24,6 +25,8 @@ export interface ProcessorDeps {
   ledger: OnboardingLedger;
   breaker: RopoBreaker;
   control: QueueControl;
+  /** Spaces calls to Ropo One under the global rate; none means unspaced. */
+  spacing?: CallSpacing;
   logger: Logger;
   /** Metrics hooks; none by default. */
   observer?: PipelineObserver;
@@ -164,7 +167,10 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
     }
 
     try {
-      const answer = await deps.breaker.execute(() => deps.ropo.createProfile(validation.payload));
+      const answer = await deps.breaker.execute(async () => {
+        await deps.spacing?.acquire();
+        return deps.ropo.createProfile(validation.payload);
+      });
       const at = new Date().toISOString();
       const entry: SettledEntry =
         answer.outcome === 'created'
