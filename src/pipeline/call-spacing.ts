@@ -1,4 +1,5 @@
 import type { RedisClient } from '../queues/connection';
+import { redisScript } from '../queues/redis-script';
 
 /** Spaces calls to Ropo One evenly across every worker process: one slot each, `intervalMs` apart. */
 export interface CallSpacing {
@@ -9,7 +10,7 @@ export interface CallSpacing {
 // GCRA without burst: each caller reserves the next free slot on the Redis clock and is told how
 // long to wait for it. Slots never come closer than the interval, so no 1 s window (sliding, not
 // just BullMQ's fixed windows) ever holds more calls than the configured rate.
-const RESERVE = `
+const RESERVE = redisScript(`
 local now = redis.call('TIME')
 local nowUs = tonumber(now[1]) * 1000000 + tonumber(now[2])
 local interval = tonumber(ARGV[1])
@@ -17,7 +18,7 @@ local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 local slot = math.max(tat, nowUs)
 redis.call('SET', KEYS[1], string.format('%.0f', slot + interval), 'PX', math.ceil((slot + interval - nowUs) / 1000) + 1000)
 return math.ceil((slot - nowUs) / 1000)
-`;
+`);
 
 /** A little under the rate, for the jitter between a call leaving and Ropo One receiving it. */
 const HEADROOM = 0.98;
@@ -35,7 +36,7 @@ export function createCallSpacing(
   return {
     async acquire() {
       for (;;) {
-        const waitMs = Number(await redis.eval(RESERVE, 1, key, String(intervalUs)));
+        const waitMs = Number(await RESERVE(redis, [key], [intervalUs]));
         if (waitMs <= 0) return;
         const due = performance.now() + waitMs;
         await new Promise((resolve) => setTimeout(resolve, waitMs));

@@ -1,4 +1,5 @@
 import type { RedisClient } from './connection';
+import { redisScript } from './redis-script';
 
 /** Where a business id stands; `inflight` is a claim by one job, the others are final. */
 export type LedgerEntry =
@@ -16,7 +17,7 @@ export type ClaimResult =
 
 // Atomic claim: a settled entry wins; an in-flight claim by another job blocks unless the caller
 // says that job is gone (it crashed and was removed, or it ended without settling).
-const CLAIM = `
+const CLAIM = redisScript(`
 local current = redis.call('GET', KEYS[1])
 if current then
   local entry = cjson.decode(current)
@@ -25,10 +26,10 @@ if current then
 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[4])
 return false
-`;
+`);
 
 // Settles only if nobody else settled first, so the first outcome recorded is the one kept.
-const SETTLE = `
+const SETTLE = redisScript(`
 local current = redis.call('GET', KEYS[1])
 if current then
   local entry = cjson.decode(current)
@@ -36,15 +37,15 @@ if current then
 end
 redis.call('SET', KEYS[1], ARGV[1])
 return false
-`;
+`);
 
-const RELEASE = `
+const RELEASE = redisScript(`
 local current = redis.call('GET', KEYS[1])
 if current and cjson.decode(current).state == 'inflight' and cjson.decode(current).jobId == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
 return 0
-`;
+`);
 
 /** Options for the ledger. */
 export interface LedgerOptions {
@@ -82,26 +83,18 @@ export function createLedger(
   return {
     async claim(businessId, jobId, claimOptions = {}) {
       const claim = JSON.stringify({ state: 'inflight', jobId, since: new Date().toISOString() });
-      const raw = await redis.eval(
-        CLAIM,
-        1,
-        key(businessId),
-        jobId,
-        claim,
-        claimOptions.takeOverFrom ?? '',
-        String(ttl),
-      );
+      const raw = await CLAIM(redis, [key(businessId)], [jobId, claim, claimOptions.takeOverFrom ?? '', ttl]);
       const entry = parse(raw);
       if (!entry) return { kind: 'claimed' };
       if (entry.state === 'inflight') return { kind: 'busy', holder: entry.jobId };
       return { kind: 'settled', entry };
     },
     async settle(businessId, entry) {
-      const raw = await redis.eval(SETTLE, 1, key(businessId), JSON.stringify(entry));
+      const raw = await SETTLE(redis, [key(businessId)], [JSON.stringify(entry)]);
       return (parse(raw) as SettledEntry | null) ?? entry;
     },
     async release(businessId, jobId) {
-      await redis.eval(RELEASE, 1, key(businessId), jobId);
+      await RELEASE(redis, [key(businessId)], [jobId]);
     },
     async get(businessId) {
       return parse(await redis.get(key(businessId)));

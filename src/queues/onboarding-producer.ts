@@ -66,20 +66,22 @@ export function createOnboardingProducer(options: OnboardingProducerOptions): On
     return { name: JOB_NAMES.onboardCustomer, data, opts: { jobId: onboardingJobId(payload, meta.eventId) } };
   };
 
-  // BullMQ answers an add with an existing id silently, so read back which delivery the stored job holds.
-  const storedDeliveryIds = async (jobIds: string[]): Promise<(string | undefined)[]> => {
+  // BullMQ answers an add with an existing id silently, so read back which delivery the stored job
+  // holds. The delivery id is a fresh UUID, so finding it in the stored JSON is proof enough and
+  // spares parsing a whole payload per job.
+  const storedByThisDelivery = async (jobs: { data: OnboardingJobData; opts: { jobId: string } }[]) => {
     const pipeline = connection.pipeline();
-    for (const jobId of jobIds) pipeline.hget(queue.toKey(jobId), 'data');
+    for (const job of jobs) pipeline.hget(queue.toKey(job.opts.jobId), 'data');
     const replies = (await pipeline.exec()) ?? [];
-    return replies.map(([error, raw]) => {
-      if (error || typeof raw !== 'string') return undefined;
-      return (JSON.parse(raw) as Partial<OnboardingJobData>).deliveryId;
+    return jobs.map((job, i) => {
+      const [error, raw] = replies[i] ?? [null, null];
+      return !error && typeof raw === 'string' && raw.includes(`"deliveryId":"${job.data.deliveryId}"`);
     });
   };
 
   const results = async (jobs: { data: OnboardingJobData; opts: { jobId: string } }[]) => {
-    const stored = await storedDeliveryIds(jobs.map((job) => job.opts.jobId));
-    return jobs.map((job, i) => ({ jobId: job.opts.jobId, created: stored[i] === job.data.deliveryId }));
+    const created = await storedByThisDelivery(jobs);
+    return jobs.map((job, i) => ({ jobId: job.opts.jobId, created: created[i] === true }));
   };
 
   return {
