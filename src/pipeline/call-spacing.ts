@@ -20,7 +20,11 @@ redis.call('SET', KEYS[1], string.format('%.0f', slot + interval), 'PX', math.ce
 return math.ceil((slot - nowUs) / 1000)
 `);
 
-/** A little under the rate, for the jitter between a call leaving and Ropo One receiving it. */
+/**
+ * 2% under the rate. A sliding window of RATE_LIMIT_DURATION_MS then holds at most the rate even
+ * when calls arrive up to 2% of the window after their slot (20 ms of a second), at any rate: half
+ * of that is allowed to a late timer (below), half to the way from this process to Ropo One.
+ */
 const HEADROOM = 0.98;
 
 /** Creates the spacing for `max` calls per `durationMs`, shared through Redis under `prefix`. */
@@ -31,6 +35,7 @@ export function createCallSpacing(
 ): CallSpacing {
   const intervalUs = Math.ceil((rate.durationMs * 1000) / rate.max / HEADROOM);
   const key = `${prefix}:onboarding-call-spacing`;
+  const lateToleranceMs = Math.min(10, rate.durationMs * 0.01);
   // Below a tenth of a millisecond between calls the cap is not the bottleneck; skip the round trip.
   if (intervalUs < 100) return { acquire: async () => undefined };
   return {
@@ -40,9 +45,9 @@ export function createCallSpacing(
         if (waitMs <= 0) return;
         const due = performance.now() + waitMs;
         await new Promise((resolve) => setTimeout(resolve, waitMs));
-        // A timer that fired late would send this call right on top of the next slot's call:
-        // a caller that overslept by half an interval gives its slot up and takes a new one.
-        if (performance.now() - due <= intervalUs / 2000) return;
+        // A timer that fired much later than its slot would send this call on top of later slots'
+        // calls: such a caller gives its slot up and takes a new one.
+        if (performance.now() - due <= lateToleranceMs) return;
       }
     },
   };

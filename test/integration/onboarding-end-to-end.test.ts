@@ -1,13 +1,13 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { EVENT_TYPES } from '../../src/contracts/events';
 import { onboardingJobId } from '../../src/contracts/onboarding-job';
 import { JOB_NAMES } from '../../src/queues/queue-names';
+import { examplePayload } from '../support/payloads';
 import { startTestPipeline, type TestPipeline } from '../support/pipeline-harness';
 
-const example = JSON.parse(
-  fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'customer.json'), 'utf8'),
-) as { customer_info: { business_id: string }; contact_person: { email: string } };
+const example = examplePayload as typeof examplePayload & {
+  contact_person: { name: string; telephone: string };
+  settlement_settings: { bank_account_number: string };
+};
 
 describe('one onboarding job end to end (real Redis, real HTTP to the sandbox)', () => {
   let pipeline: TestPipeline;
@@ -51,6 +51,20 @@ describe('one onboarding job end to end (real Redis, real HTTP to the sandbox)',
     // The event is for other systems: no contact data in it.
     expect(JSON.stringify(event)).not.toContain(example.contact_person.email);
     expect(await pipeline.deadLetters()).toHaveLength(0);
+
+    // Operators read the logs; the payload's personal data and the credentials never appear there.
+    const logs = pipeline.logText();
+    expect(logs).toContain(businessId);
+    const personal = [
+      example.contact_person.email,
+      example.contact_person.name,
+      example.contact_person.telephone,
+      example.settlement_settings.bank_account_number,
+      'sandbox-apicode',
+    ];
+    for (const value of personal)
+      expect({ value, inLogs: logs.includes(value as string) }).toEqual({ value, inLogs: false });
+    expect(logs).not.toMatch(/eyJ[A-Za-z0-9_-]{5,}\./);
   });
 
   it('collapses a duplicate delivery of the same upstream event into one job', async () => {

@@ -1,4 +1,7 @@
+import { createCallSpacing, type CallSpacing } from '../../../src/pipeline/call-spacing';
+import { createRedisConnection } from '../../../src/queues/connection';
 import { startTestPipeline, type TestPipeline } from '../../support/pipeline-harness';
+import { testPrefix, testRedisUrl } from '../../support/redis';
 import { businessIds, minimalPayload } from '../../support/payloads';
 
 /** The largest number of call times that fit in any window [t, t + windowMs). */
@@ -11,6 +14,31 @@ function maxInSlidingWindow(times: number[], windowMs: number): number {
   }
   return best;
 }
+
+describe('call spacing shared by several worker processes', () => {
+  it('hands out slots so that two processes together stay under the rate in every sliding second', async () => {
+    const prefix = testPrefix('spacing');
+    const connections = [0, 1].map(() => createRedisConnection(testRedisUrl(), 'worker'));
+    try {
+      const rate = 100;
+      const spacings = connections.map((c) => createCallSpacing(c, prefix, { max: rate, durationMs: 1000 }));
+      const times: number[] = [];
+      // 150 callers at once, split over the two "processes".
+      await Promise.all(
+        Array.from({ length: 150 }, async (_, i) => {
+          await (spacings[i % 2] as CallSpacing).acquire();
+          times.push(Date.now());
+        }),
+      );
+      const busiest = maxInSlidingWindow(times, 1000);
+      const spanS = (Math.max(...times) - Math.min(...times)) / 1000;
+      expect(busiest).toBeLessThanOrEqual(rate);
+      expect((times.length - 1) / spanS / rate).toBeGreaterThan(0.9);
+    } finally {
+      await Promise.all(connections.map((c) => c.quit()));
+    }
+  });
+});
 
 describe('the global rate toward Ropo One', () => {
   let pipeline: TestPipeline;
