@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { redisServerArgs } from '../../src/cli/redis-server-args';
 import { freePort } from '../../test/support/free-port';
+import { waitForPort } from '../../test/support/redis-server';
 import { stopChild, track } from './child-registry';
 
 /** A redis-server spawned for one bench run. */
@@ -11,25 +12,6 @@ export interface BenchRedis {
   url: string;
   pid: number;
   stop(): Promise<void>;
-}
-
-function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const attempt = (): void => {
-      const socket = net.connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.end();
-        resolve();
-      });
-      socket.once('error', () => {
-        socket.destroy();
-        if (Date.now() > deadline) reject(new Error(`redis-server did not listen on ${port}`));
-        else setTimeout(attempt, 25);
-      });
-    };
-    attempt();
-  });
 }
 
 /**
@@ -40,24 +22,7 @@ export async function spawnBenchRedis(): Promise<BenchRedis> {
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ropo-bench-redis-'));
   const child = track(
-    spawn(
-      'redis-server',
-      [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--dir',
-        dir,
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--maxmemory-policy',
-        'noeviction',
-      ],
-      { stdio: 'ignore' },
-    ),
+    spawn('redis-server', redisServerArgs({ port, dir, appendonly: false }), { stdio: 'ignore' }),
   );
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', () => reject(new Error(`redis-server exited before listening on ${port}`))),

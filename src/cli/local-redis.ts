@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger';
+import { redisServerArgs } from './redis-server-args';
 
 /** The Redis that `start` settled on, and how to stop it when `start` spawned it. */
 export interface ResolvedRedis {
@@ -58,23 +59,10 @@ export async function resolveLocalRedis(
   fs.mkdirSync(dir, { recursive: true });
   const child = spawn(
     'redis-server',
-    [
-      '--port',
-      port || '6379',
-      '--bind',
-      '127.0.0.1',
-      '--dir',
-      dir,
-      '--appendonly',
-      'yes',
-      '--appendfsync',
-      'everysec',
-      '--maxmemory-policy',
-      'noeviction',
-      '--save',
-      '',
-    ],
-    { stdio: 'ignore' },
+    redisServerArgs({ port: Number(port || 6379), dir, appendonly: true }),
+    {
+      stdio: 'ignore',
+    },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   for (let waited = 0; !(await redisAnswers(config.url, 200)); waited += 100) {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
+import { redisServerArgs } from '../../src/cli/redis-server-args';
 import { freePort } from './free-port';
 
 /** A Redis started for tests, with the means to stop it (and, for chaos tests, to kill and restart it). */
@@ -28,7 +29,8 @@ export function hasRedisServerBinary(): boolean {
   return probe.status === 0;
 }
 
-function waitForPort(port: number, timeoutMs: number): Promise<void> {
+/** Resolves once something listens on the loopback port. */
+export function waitForPort(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     const attempt = (): void => {
@@ -52,24 +54,13 @@ function waitForPort(port: number, timeoutMs: number): Promise<void> {
 export async function spawnRedisServer(options: SpawnRedisOptions = {}): Promise<TestRedis> {
   const port = options.port ?? (await freePort());
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ropo-onboarding-redis-'));
-  const args = [
-    '--port',
-    String(port),
-    '--bind',
-    '127.0.0.1',
-    '--dir',
+  const args = redisServerArgs({
+    port,
     dir,
-    '--save',
-    '',
-    '--appendonly',
-    options.appendonly ? 'yes' : 'no',
-    '--appendfsync',
-    'everysec',
-    '--maxmemory-policy',
-    'noeviction',
-    ...(options.maxmemory ? ['--maxmemory', options.maxmemory] : []),
-    ...(options.extraArgs ?? []),
-  ];
+    appendonly: options.appendonly ?? false,
+    maxmemory: options.maxmemory,
+    extraArgs: options.extraArgs,
+  });
   const child: ChildProcess = spawn('redis-server', args, { stdio: 'ignore', detached: false });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await Promise.race([

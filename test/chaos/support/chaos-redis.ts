@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
+import { redisAnswers } from '../../../src/cli/local-redis';
+import { redisServerArgs } from '../../../src/cli/redis-server-args';
 import { freePort } from '../../support/free-port';
 import type { ManagedProcess, ProcessGroup } from './child-process';
 
@@ -36,42 +37,10 @@ export function tempDir(group: ProcessGroup, label: string): string {
 /** Waits until Redis answers PING with the dataset loaded (a restart loads the AOF first). */
 export async function waitForRedis(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      if ((await client.ping()) === 'PONG') return;
-    } catch (error) {
-      if (Date.now() > deadline)
-        throw new Error(`Redis at ${url} not ready within ${timeoutMs} ms`, { cause: error });
-    } finally {
-      client.disconnect();
-    }
+  while (!(await redisAnswers(url, 1000))) {
+    if (Date.now() > deadline) throw new Error(`Redis at ${url} not ready within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-/** The same arguments test/support/redis-server.ts uses, with AOF on: what BullMQ's production guide asks for. */
-function redisArgs(port: number, dir: string, options: ChaosRedisOptions): string[] {
-  return [
-    '--port',
-    String(port),
-    '--bind',
-    '127.0.0.1',
-    '--dir',
-    dir,
-    '--save',
-    '',
-    '--appendonly',
-    'yes',
-    '--appendfsync',
-    'everysec',
-    '--maxmemory-policy',
-    'noeviction',
-    ...(options.maxmemory ? ['--maxmemory', options.maxmemory] : []),
-    ...(options.extraArgs ?? []),
-  ];
 }
 
 /** Spawns redis-server in the group (so it is always reaped) and waits until it answers. */
@@ -86,7 +55,13 @@ export async function startChaosRedis(
     const child = group.spawn({
       name: options.name ?? `redis:${port}`,
       command: 'redis-server',
-      args: redisArgs(port, dir, options),
+      args: redisServerArgs({
+        port,
+        dir,
+        appendonly: true,
+        maxmemory: options.maxmemory,
+        extraArgs: options.extraArgs,
+      }),
     });
     await child.waitForLine(/Ready to accept connections/, 20_000);
     await waitForRedis(url, 20_000);
