@@ -1,4 +1,5 @@
 import { createProcessGroup } from './support/child-process';
+import { expectBadInputContained } from './support/expectations';
 import { runBadInputScenario } from './scenarios/bad-input-flood';
 
 const group = createProcessGroup();
@@ -13,12 +14,7 @@ describe('chaos (short): a flood of malformed jobs put straight on the queue', (
       drainTimeoutMs: 40_000,
     });
     expect(result.enqueued).toBeGreaterThan(300);
-    expect(result.completedSamples).toEqual([]);
-    expect(result.workersAlive).toBe(true);
-    expect(result.workersRestarted).toBe(false);
-    expect(result.ropoCalls).toBe(0);
+    expectBadInputContained(result);
     expect(result.completedJobs).toBe(0);
-    expect(result.failedWithoutRecord).toEqual([]);
-    expect(result.deadLetterRecords).toBe(result.enqueued);
   }, 60_000);
 });

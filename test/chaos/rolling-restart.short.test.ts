@@ -1,4 +1,5 @@
 import { createProcessGroup } from './support/child-process';
+import { expectRollingRestartClean } from './support/expectations';
 import { runRollingRestartScenario } from './scenarios/rolling-restart';
 
 const group = createProcessGroup();
@@ -13,16 +14,6 @@ describe('chaos (short): rolling restart with SIGTERM', () => {
       seed: 2,
       drainTimeoutMs: 30_000,
     });
-    expect(result.stalledEvents).toBe(0);
-    expect(result.stalledLogLines).toBe(0);
-    expect(result.createdTwice).toEqual([]);
-    expect(result.repeatPosts).toBe(0);
-    expect(result.outcomes.failedWithoutRecord).toEqual([]);
-    expect(result.outcomes.unfinished).toEqual([]);
-    expect([...result.eventsOffByOne]).toEqual([]);
-    for (const close of result.closes) {
-      expect(close).toMatchObject({ code: 0, forced: false });
-      expect(close.ms).toBeLessThanOrEqual(10_000);
-    }
+    expectRollingRestartClean(result, 10_000);
   }, 60_000);
 });

@@ -1,4 +1,5 @@
 import { createProcessGroup } from './support/child-process';
+import { expectUnclearAnswersHandled } from './support/expectations';
 import { runUnclearAnswersScenario } from './scenarios/unclear-answers';
 
 const group = createProcessGroup();
@@ -16,11 +17,6 @@ describe('chaos (short): Ropo One commits and drops the answer, or never answers
       drainTimeoutMs: 40_000,
     });
     expect(result.drops + result.hangs).toBeGreaterThan(5);
-    expect(result.createdTwice).toEqual([]);
-    expect(result.outcomes.failedWithoutRecord).toEqual([]);
-    expect(result.outcomes.unfinished).toEqual([]);
-    expect(result.deadLettersRepeated).toBe(0);
-    expect(result.deadLetterRecords).toBe(result.failedJobs);
-    expect([...result.eventsOffByOne]).toEqual([]);
+    expectUnclearAnswersHandled(result);
   }, 60_000);
 });
