@@ -10,7 +10,7 @@ import { createRedisConnection, type RedisClient } from '../../src/queues/connec
 import { createOnboardingProducer, type OnboardingProducer } from '../../src/queues/onboarding-producer';
 import { ALL_JOB_STATES } from '../../src/queues/job-states';
 import { QUEUE_NAMES } from '../../src/queues/queue-names';
-import { createRopoClient, type RopoClient } from '../../src/ropo/ropo-client';
+import { createRopoClient, type RopoClient, type RopoClientOptions } from '../../src/ropo/ropo-client';
 import {
   SANDBOX_APICODE,
   SANDBOX_CID,
@@ -51,6 +51,8 @@ export async function startTestPipeline(
     timing?: WorkerDeps['timing'];
     /** The base URL the client is given, from the sandbox's; to simulate a misconfigured ROPO_BASE_URL. */
     ropoBaseUrl?: (sandbox: Sandbox) => string;
+    /** Told of every createprofile call the client made, as its metrics hook is. */
+    onRopoCall?: RopoClientOptions['onCall'];
   } = {},
 ): Promise<TestPipeline> {
   const prefix = testPrefix('pipe');
@@ -78,6 +80,7 @@ export async function startTestPipeline(
     redis: connection as Redis,
     keyPrefix: prefix,
     logger,
+    onCall: options.onRopoCall,
   });
   const worker = createWorker({ connection, ropo, logger, config, timing: options.timing });
   const producer = createOnboardingProducer({
