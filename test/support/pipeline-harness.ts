@@ -1,11 +1,10 @@
-import { PassThrough } from 'node:stream';
 import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../src/config';
 import type { DeadLetterRecord } from '../../src/contracts/dead-letter-record';
 import type { OnboardingEvent } from '../../src/contracts/events';
 import type { OnboardingJobData, OnboardingJobResult } from '../../src/contracts/onboarding-job';
-import { createLogger, type Logger } from '../../src/logger';
+import type { Logger } from '../../src/logger';
 import { createRedisConnection, type RedisClient } from '../../src/queues/connection';
 import { createOnboardingProducer, type OnboardingProducer } from '../../src/queues/onboarding-producer';
 import { ALL_JOB_STATES } from '../../src/queues/job-states';
@@ -20,6 +19,7 @@ import {
 } from '../../src/sandbox';
 import { createWorker, type OnboardingWorker, type WorkerDeps } from '../../workers/onboarding-worker';
 import { testPrefix, testRedisUrl } from './redis';
+import { captureLogger } from './sandbox';
 
 /** A whole pipeline on its own queue prefix: sandbox over real HTTP, real Redis, a real BullMQ worker. */
 export interface TestPipeline {
@@ -65,10 +65,7 @@ export async function startTestPipeline(
     SHUTDOWN_TIMEOUT_MS: '5000',
     ...options.env,
   });
-  const stream = new PassThrough();
-  const logChunks: string[] = [];
-  stream.on('data', (chunk: Buffer) => logChunks.push(chunk.toString('utf8')));
-  const logger = createLogger({ stream, level: 'debug' });
+  const { logger, lines: logLines } = captureLogger('debug');
 
   const sandbox = await startSandbox({ port: 0, ...options.sandbox });
   const connection = createRedisConnection(testRedisUrl(), 'worker');
@@ -105,7 +102,7 @@ export async function startTestPipeline(
     producer,
     onboarding,
     logger,
-    logText: () => logChunks.join(''),
+    logText: () => logLines.join(''),
     async waitForJob(jobId, timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

@@ -7,6 +7,7 @@ import { startChaosRedis, type ChaosRedis } from './chaos-redis';
 import { createQueueInspector, type QueueInspector } from './queue-inspector';
 import { startSandboxProcess, type SandboxProcess } from './sandbox-process';
 import { workerEnv, workerSlot, type WorkerSlot } from './worker-process';
+import { seededRandom } from '../../../src/sandbox/sandbox-faults';
 
 /** Redis, the sandbox and N workers, each in its own process, on one fresh queue prefix. */
 export interface ChaosStack {
@@ -82,17 +83,8 @@ export async function enqueueAll(
   }
 }
 
-/** A small seeded PRNG, so a scenario's kill moments can be replayed. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG (the sandbox's own), so a scenario's kill moments can be replayed. */
+export const seeded = seededRandom;
 
 /** Resolves after `ms`. */
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
