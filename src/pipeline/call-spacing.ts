@@ -27,6 +27,9 @@ return math.ceil((slot - nowUs) / 1000)
  */
 const HEADROOM = 0.98;
 
+/** Slots one caller may give up in a row before it takes a late one anyway. */
+const MAX_GIVE_UPS = 3;
+
 /** Creates the spacing for `max` calls per `durationMs`, shared through Redis under `prefix`. */
 export function createCallSpacing(
   redis: RedisClient,
@@ -40,14 +43,17 @@ export function createCallSpacing(
   if (intervalUs < 100) return { acquire: async () => undefined };
   return {
     async acquire() {
-      for (;;) {
+      for (let giveUps = 0; ; giveUps += 1) {
+        // The slot is counted from when the reservation left, not when the answer came back: an answer
+        // that sat in a busy event loop must not push the call on top of later slots' calls.
+        const askedAt = performance.now();
         const waitMs = Number(await RESERVE(redis, [key], [intervalUs]));
-        if (waitMs <= 0) return;
-        const due = performance.now() + waitMs;
-        await new Promise((resolve) => setTimeout(resolve, waitMs));
-        // A timer that fired much later than its slot would send this call on top of later slots'
-        // calls: such a caller gives its slot up and takes a new one.
-        if (performance.now() - due <= lateToleranceMs) return;
+        const due = askedAt + waitMs;
+        const early = due - performance.now();
+        if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
+        // A caller far behind its slot gives it up and takes a new one. Only a few times in a row,
+        // though: with Redis answers slower than the tolerance no slot would ever be on time.
+        if (performance.now() - due <= lateToleranceMs || giveUps >= MAX_GIVE_UPS) return;
       }
     },
   };

@@ -167,10 +167,10 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
     }
 
     try {
-      const answer = await deps.breaker.execute(async () => {
-        await deps.spacing?.acquire();
-        return deps.ropo.createProfile(validation.payload);
-      });
+      const spacing = deps.spacing;
+      const answer = await deps.breaker.execute(() =>
+        deps.ropo.createProfile(validation.payload, spacing && { beforeAttempt: () => spacing.acquire() }),
+      );
       const at = new Date().toISOString();
       const entry: SettledEntry =
         answer.outcome === 'created'

@@ -17,6 +17,13 @@ import { SharedTokenCache } from './token-cache';
 
 export type { CreateProfileResult } from './create-profile-result';
 
+declare module 'axios' {
+  interface AxiosRequestConfig {
+    /** Our per-call hook, kept on the config because axios-retry replays that config for each retry. */
+    ropoBeforeAttempt?: () => Promise<void>;
+  }
+}
+
 /** How to reach Ropo One and what to share the token through. */
 export interface RopoClientOptions {
   /** Ropo One's REST base including /rest, e.g. http://127.0.0.1:4010/rest. */
@@ -36,10 +43,19 @@ export interface RopoClientOptions {
   onCall?: (info: { status: number | 'error'; durationMs: number }) => void;
 }
 
+/** Per-call options of {@link RopoClient.createProfile}. */
+export interface CreateProfileOptions {
+  /**
+   * Awaited right before every createprofile HTTP attempt, in-process retries and the repeat after a
+   * refused token included: where the global rate limit waits, as close to the socket as axios allows.
+   */
+  beforeAttempt?: () => Promise<void>;
+}
+
 /** Ropo One, as the worker sees it. */
 export interface RopoClient {
   /** Creates a profile; throws RopoError subclasses (ROPO_DUPLICATE means it already exists). */
-  createProfile(body: Record<string, unknown>): Promise<CreateProfileResult>;
+  createProfile(body: Record<string, unknown>, options?: CreateProfileOptions): Promise<CreateProfileResult>;
   /** Destroys the keep-alive agents; the Redis connection stays the caller's. */
   close(): Promise<void>;
 }
@@ -100,7 +116,9 @@ export function createRopoClient(options: RopoClientOptions): RopoClient {
   const attempts = new WeakMap<object, AttemptInfo>();
   const decisions = new WeakMap<object, RetryDecision>();
 
-  client.interceptors.request.use((config) => {
+  // axios-retry sends every retry through the interceptors again, so each attempt waits its turn.
+  client.interceptors.request.use(async (config) => {
+    if (config.ropoBeforeAttempt) await config.ropoBeforeAttempt();
     attempts.set(config, { startedAt: performance.now() });
     return config;
   });
@@ -187,11 +205,13 @@ export function createRopoClient(options: RopoClientOptions): RopoClient {
     body: Record<string, unknown>,
     token: string,
     businessId: string | undefined,
+    beforeAttempt: (() => Promise<void>) | undefined,
   ): Promise<CreateProfileResult> => {
     const started = performance.now();
     try {
       const response = await client.post(CREATE_PROFILE_PATH, body, {
         headers: { Authorization: `Bearer ${token}` },
+        ropoBeforeAttempt: beforeAttempt,
         'axios-retry': {
           onRetry: (retryCount, error) => {
             logger.warn('ropo createprofile retried', {
@@ -227,18 +247,18 @@ export function createRopoClient(options: RopoClientOptions): RopoClient {
 
   let closed = false;
   return {
-    async createProfile(body) {
+    async createProfile(body, callOptions) {
       if (closed) throw new Error('The Ropo One client is closed');
       const businessId = businessIdOf(body);
       const token = await tokens.getToken();
       try {
-        return await post(body, token, businessId);
+        return await post(body, token, businessId, callOptions?.beforeAttempt);
       } catch (error) {
         if (!(error instanceof RopoAuthError) || error.status !== TOKEN_EXPIRED_STATUS) throw error;
         // A 401 was not processed: refresh once (shared with every other caller) and repeat once.
         logger.info('ropo token refused; refreshing', { businessId });
         const fresh = await tokens.refreshAfterRejection(token);
-        return await post(body, fresh, businessId);
+        return await post(body, fresh, businessId, callOptions?.beforeAttempt);
       }
     },
     async close() {

@@ -213,6 +213,26 @@ describe('Ropo One client against the sandbox (real HTTP, real Redis)', () => {
     expect(calls.every((c) => c.durationMs >= 0)).toBe(true);
   });
 
+  it('makes every createprofile attempt wait for beforeAttempt: retries and the repeat after a 401', async () => {
+    // 503 and 429 are repeated in-process, 401 once with a fresh token: four attempts in all.
+    h.sandbox.setFaults({ sequence: [{ status: 503 }, { status: 401 }, { status: 503 }] });
+    const client = h.client();
+    let released = 0;
+    const attemptsSeen: number[] = [];
+    const result = await client.createProfile(completePayload('0000001-8'), {
+      beforeAttempt: async () => {
+        // What the sandbox has received so far must be the attempts already let through.
+        attemptsSeen.push(h.sandbox.stats().createProfileCalls);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        released += 1;
+      },
+    });
+    expect(result.outcome).toBe('created');
+    expect(released).toBe(4);
+    expect(attemptsSeen).toEqual([0, 1, 2, 3]);
+    expect(h.sandbox.stats().createProfileByStatus).toEqual({ '200': 1, '401': 1, '503': 2 });
+  });
+
   it('refreshes the token ahead of expiry in the background', async () => {
     await h.close();
     h = await startRopoHarness({ tokenTtlSeconds: 5 });
