@@ -6,6 +6,17 @@ import { PayloadInvalidError } from '../errors/payload-invalid-error';
 import { createRedisConnection, type RedisClient } from './connection';
 import { onboardingJobOptions } from './job-options';
 import { JOB_NAMES, QUEUE_NAMES } from './queue-names';
+import { redisScript } from './redis-script';
+
+// 1 when the job hash's data holds this delivery's id. Searched in Redis, so an enqueue reads back
+// one integer instead of the whole payload.
+const HOLDS_DELIVERY = redisScript(`
+local data = redis.call('HGET', KEYS[1], 'data')
+if data and string.find(data, ARGV[1], 1, true) then return 1 end
+return 0
+`);
+
+const deliveryMarker = (deliveryId: string): string => `"deliveryId":"${deliveryId}"`;
 
 /** Options for {@link createOnboardingProducer}. */
 export interface OnboardingProducerOptions {
@@ -75,7 +86,7 @@ export function createOnboardingProducer(options: OnboardingProducerOptions): On
     const replies = (await pipeline.exec()) ?? [];
     return jobs.map((job, i) => {
       const [error, raw] = replies[i] ?? [null, null];
-      return !error && typeof raw === 'string' && raw.includes(`"deliveryId":"${job.data.deliveryId}"`);
+      return !error && typeof raw === 'string' && raw.includes(deliveryMarker(job.data.deliveryId));
     });
   };
 
@@ -88,8 +99,12 @@ export function createOnboardingProducer(options: OnboardingProducerOptions): On
     async enqueue(payload, meta) {
       const job = prepare(payload, meta);
       await queue.add(job.name, job.data, job.opts);
-      const [result] = await results([job]);
-      return result as EnqueueResult;
+      const holds = await HOLDS_DELIVERY(
+        connection,
+        [queue.toKey(job.opts.jobId)],
+        [deliveryMarker(job.data.deliveryId)],
+      );
+      return { jobId: job.opts.jobId, created: holds === 1 };
     },
     async enqueueMany(items) {
       const jobs = items.map((item) => prepare(item.payload, item.options));

@@ -75,6 +75,16 @@ describe('one onboarding job end to end (real Redis, real HTTP to the sandbox)',
     expect(await pipeline.onboarding.getJobCountByTypes('completed', 'waiting', 'active', 'delayed')).toBe(1);
   });
 
+  it('tells exactly one of many simultaneous deliveries that it created the job', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => pipeline.producer.enqueue(example, { eventId: 'crm-race' })),
+    );
+    expect(new Set(results.map((r) => r.jobId))).toEqual(new Set(['evt-crm-race']));
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    await pipeline.waitForJob('evt-crm-race');
+    expect(pipeline.sandbox.creations()).toHaveLength(1);
+  });
+
   it('dead-letters an invalid payload with the field path in its reason and never calls Ropo', async () => {
     // A raw upstream producer that skipped validation: the worker is the last gate.
     const payload = {
