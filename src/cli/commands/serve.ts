@@ -18,7 +18,7 @@ export function registerServeCommand(program: Command): void {
       const lifecycle = createLifecycle(logger);
       try {
         // 'producer': commands fail fast while Redis is away, so requests get a 503 instead of hanging.
-        const connection = createRedisConnection(config.redis.url, 'producer');
+        const connection = createRedisConnection(config.redis.url, 'http');
         lifecycle.add(async () => void (await connection.quit().catch(() => connection.disconnect())));
         const http = createHttpApp({ config, logger, connection, registry: createMetricsRegistry() });
         lifecycle.add(http.close);

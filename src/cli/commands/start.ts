@@ -28,7 +28,7 @@ export function registerStartCommand(program: Command): void {
         const registry = createMetricsRegistry();
         const { ropo } = await startWorkerStack(config, redis.url, logger, lifecycle, { registry });
         // The HTTP side gets a fail-fast connection of its own: requests must not wait on Redis.
-        const connection = createRedisConnection(redis.url, 'producer');
+        const connection = createRedisConnection(redis.url, 'http');
         lifecycle.add(async () => void (await connection.quit().catch(() => connection.disconnect())));
         const app = createHttpApp({ config, logger, connection, registry });
         lifecycle.add(app.close);

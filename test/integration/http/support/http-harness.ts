@@ -59,7 +59,7 @@ export async function startHttpHarness(options: HttpHarnessOptions = {}): Promis
     },
   });
   const logger = createLogger({ stream, level: 'debug' });
-  const connection = createRedisConnection(options.redisUrl ?? testRedisUrl(), 'producer');
+  const connection = createRedisConnection(options.redisUrl ?? testRedisUrl(), 'http');
   connection.on('error', () => undefined);
   const registry = options.registry ?? createMetricsRegistry();
   const http = createHttpApp({ config, logger, connection, registry });
