@@ -63,6 +63,7 @@ export const configSchema = z
     BACKOFF_MAX_MS: int(1, 86_400_000).default(300_000),
     HTTP_PORT: int(0, 65_535).default(3000),
     HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+    HTTP_PROCESSES: int(1, 64).default(1),
     INTAKE_TOKENS: list.default([]),
     BOARD_USERNAME: z.string().min(1).optional(),
     BOARD_PASSWORD: z.string().min(1).optional(),
@@ -115,7 +116,8 @@ export interface Config {
   };
   breaker: { threshold: number; halfOpenAfterMs: number };
   retry: { attempts: number; backoffBaseMs: number; backoffMaxMs: number };
-  http: { port: number; host: string; intakeTokens: string[] };
+  /** `processes`: how many processes `serve` runs on the one port (Node's cluster); 1 = just this one. */
+  http: { port: number; host: string; processes: number; intakeTokens: string[] };
   board: { username?: string; password?: string; readOnly: boolean };
   /** Whether Bull Board shows job payloads (personal data); off by default in production. */
   boardView: { showPayloads: boolean };
@@ -170,7 +172,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     },
     breaker: { threshold: e.BREAKER_THRESHOLD, halfOpenAfterMs: e.BREAKER_HALF_OPEN_MS },
     retry: { attempts: e.JOB_ATTEMPTS, backoffBaseMs: e.BACKOFF_BASE_MS, backoffMaxMs: e.BACKOFF_MAX_MS },
-    http: { port: e.HTTP_PORT, host: e.HTTP_HOST, intakeTokens: e.INTAKE_TOKENS },
+    http: {
+      port: e.HTTP_PORT,
+      host: e.HTTP_HOST,
+      processes: e.HTTP_PROCESSES,
+      intakeTokens: e.INTAKE_TOKENS,
+    },
     board: { username: e.BOARD_USERNAME, password: e.BOARD_PASSWORD, readOnly: e.BOARD_READ_ONLY },
     boardView: { showPayloads: e.BOARD_SHOW_PAYLOADS ?? e.NODE_ENV !== 'production' },
     intake: {

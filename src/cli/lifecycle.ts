@@ -1,5 +1,5 @@
 import type { Logger } from '../logger';
-import { onShutdownSignal } from './shutdown';
+import { onShutdownSignal, type RequestShutdown } from './shutdown';
 
 /** What a long-running command started, stopped in reverse order on Ctrl-C, SIGTERM or a start-up failure. */
 export interface Lifecycle {
@@ -7,8 +7,14 @@ export interface Lifecycle {
   stopAll(): Promise<void>;
 }
 
+/** The lifecycle of this process: also begins, without a signal, the shutdown SIGTERM would. */
+export interface ProcessLifecycle extends Lifecycle {
+  /** Stops everything, then exits; a no-op once a shutdown began. */
+  shutdown: RequestShutdown;
+}
+
 /** Creates the lifecycle and hooks it to SIGINT/SIGTERM. */
-export function createLifecycle(logger: Logger): Lifecycle {
+export function createLifecycle(logger: Logger): ProcessLifecycle {
   const stops: (() => Promise<void>)[] = [];
   const lifecycle: Lifecycle = {
     add: (stop) => void stops.push(stop),
@@ -19,6 +25,6 @@ export function createLifecycle(logger: Logger): Lifecycle {
       }
     },
   };
-  onShutdownSignal(() => lifecycle.stopAll(), logger);
-  return lifecycle;
+  const shutdown = onShutdownSignal(() => lifecycle.stopAll(), logger);
+  return { ...lifecycle, shutdown };
 }

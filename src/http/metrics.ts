@@ -2,10 +2,14 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type Metric
 import type { PipelineObserver } from '../pipeline/pipeline-observer';
 import type { BreakerState } from '../pipeline/circuit-breaker';
 
-/** A registry with Node's default process metrics; each process makes one and passes it around. */
-export function createMetricsRegistry(): Registry {
+/**
+ * A registry with Node's default process metrics; each process makes one and passes it around.
+ * `processLabels` go on those process metrics only (which of several HTTP processes answered);
+ * the queue metrics read Redis and are the same whichever process answers.
+ */
+export function createMetricsRegistry(processLabels?: Record<string, string>): Registry {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  collectDefaultMetrics({ register: registry, labels: processLabels });
   return registry;
 }
 

@@ -35,6 +35,7 @@ describe('loadConfig', () => {
       BACKOFF_MAX_MS: '60000',
       HTTP_PORT: '8080',
       HTTP_HOST: '0.0.0.0',
+      HTTP_PROCESSES: '2',
       INTAKE_TOKENS: 'a, b,,c',
       BOARD_USERNAME: 'ops',
       BOARD_PASSWORD: 'pw',
@@ -58,7 +59,12 @@ describe('loadConfig', () => {
       shutdownTimeoutMs: 10000,
     });
     expect(config.retry).toEqual({ attempts: 5, backoffBaseMs: 500, backoffMaxMs: 60000 });
-    expect(config.http).toEqual({ port: 8080, host: '0.0.0.0', intakeTokens: ['a', 'b', 'c'] });
+    expect(config.http).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      processes: 2,
+      intakeTokens: ['a', 'b', 'c'],
+    });
     expect(config.board).toEqual({ username: 'ops', password: 'pw', readOnly: true });
     expect(config.log.level).toBe('debug');
   });
@@ -73,6 +79,7 @@ describe('loadConfig', () => {
     [{ WORKER_CONCURRENCY: 'ten' }, 'WORKER_CONCURRENCY'],
     [{ WORKER_CONCURRENCY: '0' }, 'WORKER_CONCURRENCY'],
     [{ HTTP_PORT: '70000' }, 'HTTP_PORT'],
+    [{ HTTP_PROCESSES: '0' }, 'HTTP_PROCESSES'],
     [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL'],
     [{ QUEUE_PREFIX: 'bad:prefix' }, 'QUEUE_PREFIX'],
     [{ ROPO_BASE_URL: 'ftp://ropo/rest', ROPO_CID: 'c', ROPO_APICODE: 'a' }, 'ROPO_BASE_URL'],

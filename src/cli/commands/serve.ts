@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config';
 import { createHttpApp } from '../../http/create-http-app';
@@ -5,22 +6,40 @@ import { listen } from '../../http/http-server';
 import { createMetricsRegistry } from '../../http/metrics';
 import { createLogger } from '../../logger';
 import { createRedisConnection } from '../../queues/connection';
+import { runHttpCluster, SHUTDOWN_MESSAGE } from '../http-cluster';
 import { createLifecycle } from '../lifecycle';
 
 /** `serve`: the HTTP server alone (intake, dead-letter API, board, health, metrics). */
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
-    .description('run the HTTP server on HTTP_HOST:HTTP_PORT')
+    .description('run the HTTP server on HTTP_HOST:HTTP_PORT (HTTP_PROCESSES processes sharing that port)')
     .action(async () => {
       const config = loadConfig();
-      const logger = createLogger({ level: config.log.level, defaultMeta: { role: 'http' } });
+      // Set by the cluster primary in each process it starts (1, 2, ...).
+      const slot = cluster.isWorker ? process.env.ONBOARDING_HTTP_PROCESS : undefined;
+      const logger = createLogger({
+        level: config.log.level,
+        defaultMeta: slot ? { role: 'http', httpProcess: Number(slot) } : { role: 'http' },
+      });
+      if (config.http.processes > 1 && cluster.isPrimary) {
+        await runHttpCluster({ processes: config.http.processes, logger });
+        return;
+      }
       const lifecycle = createLifecycle(logger);
+      if (cluster.isWorker) {
+        process.on('message', (message) => {
+          if (message === SHUTDOWN_MESSAGE) lifecycle.shutdown('primary asked');
+        });
+        // A primary killed outright leaves no one to accept connections for this process.
+        process.on('disconnect', () => lifecycle.shutdown('primary gone'));
+      }
       try {
-        // 'producer': commands fail fast while Redis is away, so requests get a 503 instead of hanging.
+        // Commands fail fast while Redis is away, so requests get a 503 instead of hanging.
         const connection = createRedisConnection(config.redis.url, 'http');
         lifecycle.add(async () => void (await connection.quit().catch(() => connection.disconnect())));
-        const http = createHttpApp({ config, logger, connection, registry: createMetricsRegistry() });
+        const registry = createMetricsRegistry(slot ? { http_process: slot } : undefined);
+        const http = createHttpApp({ config, logger, connection, registry });
         lifecycle.add(http.close);
         const server = await listen(http.app, config.http.port, config.http.host);
         lifecycle.add(server.close);

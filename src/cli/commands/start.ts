@@ -27,6 +27,11 @@ export function registerStartCommand(program: Command): void {
         // One registry for the worker and the HTTP server: this process's /metrics shows both.
         const registry = createMetricsRegistry();
         const { ropo } = await startWorkerStack(config, redis.url, logger, lifecycle, { registry });
+        if (config.http.processes > 1) {
+          logger.warn('HTTP_PROCESSES is for `serve`; `start` runs everything in this one process', {
+            processes: config.http.processes,
+          });
+        }
         // The HTTP side gets a fail-fast connection of its own: requests must not wait on Redis.
         const connection = createRedisConnection(redis.url, 'http');
         lifecycle.add(async () => void (await connection.quit().catch(() => connection.disconnect())));

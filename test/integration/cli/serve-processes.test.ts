@@ -1,0 +1,176 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { freePort } from '../../support/free-port';
+import { businessIds, minimalPayload } from '../../support/payloads';
+import { testPrefix, testRedisClient, testRedisUrl } from '../../support/redis';
+
+const BIN = path.join(__dirname, '..', '..', '..', 'bin', 'onboarding.js');
+const TOKEN = 'serve-processes-token';
+
+/** The pids of the direct children of `pid` that run this CLI (Linux /proc; tsx adds an esbuild child). */
+function childrenOf(pid: number): number[] {
+  const tasks = fs.readdirSync(`/proc/${pid}/task`);
+  const runsCli = (child: number): boolean => {
+    try {
+      return fs.readFileSync(`/proc/${child}/cmdline`, 'utf8').includes('onboarding.js');
+    } catch {
+      return false;
+    }
+  };
+  return tasks
+    .flatMap((task) => {
+      const file = `/proc/${pid}/task/${task}/children`;
+      return fs.existsSync(file)
+        ? fs.readFileSync(file, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number)
+        : [];
+    })
+    .filter(runsCli);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function post(url: string, body: unknown): Promise<number> {
+  const response = await fetch(`${url}/v1/onboardings`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}` },
+    body: JSON.stringify(body),
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+describe('serve with HTTP_PROCESSES=2', () => {
+  let primary: ChildProcess | undefined;
+  let stderr = '';
+
+  afterEach(() => {
+    // Only reached by a failing test: a passing one has stopped everything itself.
+    if (primary?.pid && alive(primary.pid)) {
+      for (const child of childrenOf(primary.pid)) process.kill(child, 'SIGKILL');
+      primary.kill('SIGKILL');
+    }
+  });
+
+  it('serves on one port from two processes, replaces one that dies, and stops them all on SIGTERM', async () => {
+    const port = await freePort();
+    const prefix = testPrefix('serve-processes');
+    const url = `http://127.0.0.1:${port}`;
+    const started = spawn(process.execPath, [BIN, 'serve'], {
+      env: {
+        ...process.env,
+        REDIS_URL: testRedisUrl(),
+        QUEUE_PREFIX: prefix,
+        HTTP_HOST: '127.0.0.1',
+        HTTP_PORT: String(port),
+        HTTP_PROCESSES: '2',
+        INTAKE_TOKENS: TOKEN,
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    primary = started;
+    let stdout = '';
+    started.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    started.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => started.once('exit', resolve));
+    const redis = testRedisClient();
+    try {
+      await until(() => (stdout.includes('http processes ready') ? true : undefined), 30_000);
+      const [first, second] = childrenOf(started.pid as number);
+      expect([first, second].every((pid) => pid !== undefined && alive(pid))).toBe(true);
+      expect(childrenOf(started.pid as number)).toHaveLength(2);
+
+      const ids = businessIds(20, 8_400_000);
+      const statuses = await Promise.all(ids.slice(0, 10).map((id) => post(url, minimalPayload(id))));
+      expect(statuses).toEqual(Array(10).fill(202));
+      // Both processes took requests: each logged at least one acceptance under its own number.
+      const acceptedBy = new Set(
+        stdout
+          .split('\n')
+          .filter((line) => line.includes('onboarding accepted'))
+          .map((line) => (JSON.parse(line) as { httpProcess?: number }).httpProcess),
+      );
+      expect(acceptedBy).toEqual(new Set([1, 2]));
+
+      process.kill(first as number, 'SIGKILL');
+      const replacement = await until(() => {
+        const now = childrenOf(started.pid as number);
+        return now.length === 2 && !now.includes(first as number) ? now : undefined;
+      }, 15_000);
+      expect(replacement).toContain(second);
+      expect(stdout).toContain('an http process died; starting another');
+      await until(() => (stdout.split('http ready').length - 1 >= 3 ? true : undefined), 15_000);
+      const after = await Promise.all(ids.slice(10).map((id) => post(url, minimalPayload(id))));
+      expect(after).toEqual(Array(10).fill(202));
+      expect(await redis.zcard(`${prefix}:onboarding:prioritized`)).toBe(0);
+      expect(await redis.llen(`${prefix}:onboarding:wait`)).toBe(20);
+
+      const children = childrenOf(started.pid as number);
+      started.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(children.filter(alive)).toEqual([]);
+      expect(stderr).toBe('');
+    } finally {
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+    }
+  }, 90_000);
+
+  it('exits 1 without leaving processes behind when the port is taken', async () => {
+    const blocker = net.createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    try {
+      const started = spawn(process.execPath, [BIN, 'serve'], {
+        env: {
+          ...process.env,
+          REDIS_URL: testRedisUrl(),
+          QUEUE_PREFIX: testPrefix('serve-taken'),
+          HTTP_HOST: '127.0.0.1',
+          HTTP_PORT: String(port),
+          HTTP_PROCESSES: '2',
+          INTAKE_TOKENS: TOKEN,
+          LOG_LEVEL: 'info',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      primary = started;
+      let output = '';
+      started.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      started.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const seen = new Set<number>();
+      const watcher = setInterval(() => {
+        if (started.pid && alive(started.pid)) for (const pid of childrenOf(started.pid)) seen.add(pid);
+      }, 50);
+      const code = await new Promise<number | null>((resolve) => started.once('exit', resolve));
+      clearInterval(watcher);
+      expect(code).toBe(1);
+      expect(output).toContain('an http process failed to start; stopping the others');
+      expect(output).toContain('EADDRINUSE');
+      // Exited processes may take a moment to be reaped.
+      await until(() => ([...seen].some(alive) ? undefined : true), 5_000);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  }, 60_000);
+});
