@@ -12,7 +12,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 const NON_BLANK = /\S/; // stops at the first visible character, so a normal string costs one step
 
-function isBlank(value: unknown): boolean {
+/** True for what upstream systems send for "unknown": `null`, a blank string, `[]` (and `undefined`). */
+export function isBlank(value: unknown): boolean {
   if (typeof value === 'string') return !NON_BLANK.test(value);
   if (typeof value !== 'object') return value === undefined;
   return value === null || (Array.isArray(value) && value.length === 0);

@@ -1,0 +1,164 @@
+import type { z } from 'zod';
+
+/** What a compiled validator returns when zod must decide: the input is invalid, or unusual. */
+export const DEFER: unique symbol = Symbol('defer to zod');
+
+/** A validator compiled from a zod schema: the parsed output, or {@link DEFER}. */
+export type FastValidator = (input: unknown) => unknown;
+
+interface CheckPayload {
+  value: unknown;
+  issues: unknown[];
+}
+
+interface Check {
+  _zod: {
+    check(payload: CheckPayload): unknown;
+    def: { when?: (payload: CheckPayload) => boolean };
+  };
+}
+
+interface Def {
+  type: string;
+  innerType?: unknown;
+  shape?: Record<string, unknown>;
+  element?: unknown;
+  catchall?: unknown;
+  checks?: Check[];
+  values?: unknown[];
+  coerce?: boolean;
+  defaultValue?: unknown;
+}
+
+function defOf(schema: unknown): Def {
+  return (schema as { _zod: { def: Def } })._zod.def;
+}
+
+/** Thrown at compile time for a schema construct the fast path does not know. */
+class UnsupportedSchemaError extends Error {}
+
+// Runs a type's own checks (ours: trim, normalise, length, domain rule) exactly as zod would on an
+// input without issues, and gives up on the first issue: zod then parses again and reports them all.
+function checked(checks: readonly Check[], value: unknown): unknown {
+  if (checks.length === 0) return value;
+  const payload: CheckPayload = { value, issues: [] };
+  for (const check of checks) {
+    const when = check._zod.def.when;
+    if (when && !when(payload)) continue;
+    const result = check._zod.check(payload);
+    if (payload.issues.length > 0 || result instanceof Promise) return DEFER;
+  }
+  return payload.value;
+}
+
+type Presence = 'required' | 'optional' | { default: Def };
+
+interface Field {
+  key: string;
+  presence: Presence;
+  validate: FastValidator;
+}
+
+/** How a compiled validator treats a present field value that stands for "absent". */
+export interface FastValidatorOptions {
+  /** True for a value that counts as absent (our normaliseInput drops such fields); default: none. */
+  isAbsent?: (value: unknown) => boolean;
+}
+
+function compileObject(def: Def, options: FastValidatorOptions): FastValidator {
+  if (!def.shape) throw new UnsupportedSchemaError('object without shape');
+  // Only strict objects: an unknown key must go to zod, which reports it with its path.
+  if (!def.catchall || defOf(def.catchall).type !== 'never') {
+    throw new UnsupportedSchemaError('only strict objects are compiled');
+  }
+  const fields: Field[] = Object.entries(def.shape).map(([key, inner]) => {
+    const innerDef = defOf(inner);
+    if (innerDef.type === 'optional')
+      return { key, presence: 'optional', validate: compile(innerDef.innerType, options) };
+    if (innerDef.type === 'default') {
+      return { key, presence: { default: innerDef }, validate: compile(innerDef.innerType, options) };
+    }
+    return { key, presence: 'required', validate: compile(inner, options) };
+  });
+  const known = new Set(fields.map((field) => field.key));
+  const checks = def.checks ?? [];
+  const isAbsent = options.isAbsent ?? (() => false);
+  return (input) => {
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) return DEFER;
+    const proto = Object.getPrototypeOf(input) as unknown;
+    if (proto !== Object.prototype && proto !== null) return DEFER;
+    const record = input as Record<string, unknown>;
+    const keys = Object.keys(record);
+    for (let i = 0; i < keys.length; i++) if (!known.has(keys[i] as string)) return DEFER;
+    const output: Record<string, unknown> = {};
+    for (const field of fields) {
+      const value = record[field.key];
+      const absent = value === undefined || isAbsent(value);
+      if (absent) {
+        // A key present with undefined, or a required one missing: zod's rules for those are subtle.
+        if ((value === undefined && field.key in record) || field.presence === 'required') return DEFER;
+        if (field.presence !== 'optional') output[field.key] = field.presence.default.defaultValue;
+        continue;
+      }
+      const parsed = field.validate(value);
+      if (parsed === DEFER || parsed === undefined) return DEFER;
+      output[field.key] = parsed;
+    }
+    return checked(checks, output);
+  };
+}
+
+function compile(schema: unknown, options: FastValidatorOptions): FastValidator {
+  const def = defOf(schema);
+  const checks = def.checks ?? [];
+  if (def.coerce) throw new UnsupportedSchemaError('coercion');
+  switch (def.type) {
+    case 'string':
+      return (input) => (typeof input === 'string' ? checked(checks, input) : DEFER);
+    case 'number':
+      return (input) =>
+        typeof input === 'number' && Number.isFinite(input) ? checked(checks, input) : DEFER;
+    case 'boolean':
+      return (input) => (typeof input === 'boolean' ? checked(checks, input) : DEFER);
+    case 'literal': {
+      const values = new Set(def.values);
+      return (input) => (values.has(input) ? checked(checks, input) : DEFER);
+    }
+    case 'array': {
+      const element = compile(def.element, options);
+      return (input) => {
+        if (!Array.isArray(input)) return DEFER;
+        const output: unknown[] = new Array<unknown>(input.length);
+        for (let i = 0; i < input.length; i++) {
+          const parsed = element(input[i]);
+          if (parsed === DEFER || parsed === undefined) return DEFER;
+          output[i] = parsed;
+        }
+        return checked(checks, output);
+      };
+    }
+    case 'object':
+      return compileObject(def, options);
+    default:
+      throw new UnsupportedSchemaError(`type ${def.type}`);
+  }
+}
+
+/**
+ * Compiles a zod schema into a direct validator for the common case, a valid input: it runs the
+ * schema's own checks (the same functions zod runs) without zod's per-field bookkeeping, and returns
+ * what zod's parse would. Anything else (an issue, an unknown key, an unusual value) gives
+ * {@link DEFER}, and zod decides with its full error report. Returns `undefined` when the schema
+ * uses a construct this does not compile, so callers simply keep using zod.
+ */
+export function compileFastValidator(
+  schema: z.ZodType,
+  options: FastValidatorOptions = {},
+): FastValidator | undefined {
+  try {
+    return compile(schema, options);
+  } catch (error) {
+    if (error instanceof UnsupportedSchemaError) return undefined;
+    throw error;
+  }
+}
