@@ -60,7 +60,8 @@ export async function startWorkerProcess(spec: WorkerSpec): Promise<WorkerHandle
     RATE_LIMIT_DURATION_MS: String(spec.limiter.durationMs),
     ...spec.env,
   };
-  const profile = spec.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${spec.cpuProfDir}`] : [];
+  const profileDir = spec.cpuProfDir ?? process.env.BENCH_CPU_PROF;
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/${spec.kind}`] : [];
   const child: ChildProcess = track(
     fork(childEntry('worker-process'), [], {
       execArgv: profile,
