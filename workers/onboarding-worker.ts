@@ -73,7 +73,7 @@ export function createWorker({
     ledger,
     breaker,
     control: createQueueControl(onboardingQueue),
-    spacing: createCallSpacing(connection, prefix, config.worker.rateLimit),
+    spacing: createCallSpacing(connection, prefix, config.worker.rateLimit, { logger }),
     logger,
     timing,
     observer,

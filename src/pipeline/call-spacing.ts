@@ -1,3 +1,4 @@
+import type { Logger } from '../logger';
 import type { RedisClient } from '../queues/connection';
 import { redisScript } from '../queues/redis-script';
 
@@ -8,8 +9,9 @@ export interface CallSpacing {
 }
 
 // GCRA without burst: each caller reserves the next free slot on the Redis clock and is told how
-// long to wait for it. Slots never come closer than the interval, so no 1 s window (sliding, not
-// just BullMQ's fixed windows) ever holds more calls than the configured rate.
+// long to wait for it. Slots never come closer than the interval, and a call never leaves before
+// its slot, so no 1 s window (sliding, not just BullMQ's fixed windows) holds more calls than the
+// configured rate as long as each leaves within the tolerance after its slot (see acquire).
 const RESERVE = redisScript(`
 local now = redis.call('TIME')
 local nowUs = tonumber(now[1]) * 1000000 + tonumber(now[2])
@@ -27,33 +29,48 @@ return math.ceil((slot - nowUs) / 1000)
  */
 const HEADROOM = 0.98;
 
-/** Slots one caller may give up in a row before it takes a late one anyway. */
+/** Slots one caller may give up in a row before it takes a late one anyway (and says so). */
 const MAX_GIVE_UPS = 3;
+
+/** At most one warning about late slots per this many ms. */
+const WARN_EVERY_MS = 60_000;
 
 /** Creates the spacing for `max` calls per `durationMs`, shared through Redis under `prefix`. */
 export function createCallSpacing(
   redis: RedisClient,
   prefix: string,
   rate: { max: number; durationMs: number },
+  options: { logger?: Logger } = {},
 ): CallSpacing {
   const intervalUs = Math.ceil((rate.durationMs * 1000) / rate.max / HEADROOM);
   const key = `${prefix}:onboarding-call-spacing`;
   const lateToleranceMs = Math.min(10, rate.durationMs * 0.01);
   // Below a tenth of a millisecond between calls the cap is not the bottleneck; skip the round trip.
   if (intervalUs < 100) return { acquire: async () => undefined };
+  let lastWarning = 0;
   return {
     async acquire() {
       for (let giveUps = 0; ; giveUps += 1) {
-        // The slot is counted from when the reservation left, not when the answer came back: an answer
-        // that sat in a busy event loop must not push the call on top of later slots' calls.
         const askedAt = performance.now();
         const waitMs = Number(await RESERVE(redis, [key], [intervalUs]));
-        const due = askedAt + waitMs;
-        const early = due - performance.now();
-        if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
-        // A caller far behind its slot gives it up and takes a new one. Only a few times in a row,
-        // though: with Redis answers slower than the tolerance no slot would ever be on time.
-        if (performance.now() - due <= lateToleranceMs || giveUps >= MAX_GIVE_UPS) return;
+        // Waiting from the answer never leaves before the slot: Redis counted waitMs from when it
+        // ran the script, which is after askedAt and before now.
+        if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+        // How late this call can be, at most: the whole round trip counts, since the answer may
+        // have waited in a busy event loop. A caller that late gives its slot up and takes another.
+        const lateMs = performance.now() - (askedAt + waitMs);
+        if (lateMs <= lateToleranceMs) return;
+        if (giveUps >= MAX_GIVE_UPS) {
+          // With Redis answers slower than the tolerance every time, no slot would ever be on time.
+          if (Date.now() - lastWarning >= WARN_EVERY_MS) {
+            lastWarning = Date.now();
+            options.logger?.warn('call spacing: Redis answers too slowly to keep calls on their slots', {
+              lateMs: Math.round(lateMs),
+              toleranceMs: lateToleranceMs,
+            });
+          }
+          return;
+        }
       }
     },
   };

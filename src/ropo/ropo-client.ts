@@ -69,6 +69,13 @@ interface AttemptInfo {
   startedAt: number;
 }
 
+/** Carries an error of the caller's `beforeAttempt` past axios, so it is not taken for Ropo One's. */
+class BeforeAttemptFailure extends Error {
+  constructor(cause: unknown) {
+    super('beforeAttempt failed', { cause });
+  }
+}
+
 function endpointOf(url: string | undefined): RopoEndpoint {
   return url === TOKEN_PATH ? 'token' : 'createprofile';
 }
@@ -118,7 +125,14 @@ export function createRopoClient(options: RopoClientOptions): RopoClient {
 
   // axios-retry sends every retry through the interceptors again, so each attempt waits its turn.
   client.interceptors.request.use(async (config) => {
-    if (config.ropoBeforeAttempt) await config.ropoBeforeAttempt();
+    if (config.ropoBeforeAttempt) {
+      try {
+        await config.ropoBeforeAttempt();
+      } catch (error) {
+        // Nothing was sent: this is the caller's failure (Redis, say), not Ropo One's.
+        throw new BeforeAttemptFailure(error);
+      }
+    }
     attempts.set(config, { startedAt: performance.now() });
     return config;
   });
@@ -233,6 +247,7 @@ export function createRopoClient(options: RopoClientOptions): RopoClient {
         });
       return result;
     } catch (error) {
+      if (error instanceof BeforeAttemptFailure) throw error.cause;
       const classified: RopoError = classifyAxiosError('createprofile', error);
       if (logger.isLevelEnabled('debug'))
         logger.debug('ropo createprofile failed', {

@@ -40,6 +40,38 @@ describe('call spacing shared by several worker processes', () => {
   });
 });
 
+describe('call spacing while Redis is slow to answer', () => {
+  it('never lets a call leave before its slot when its reservation waited in Redis', async () => {
+    const prefix = testPrefix('spacing-slow');
+    const [a, b, busy] = [0, 1, 2].map(() => createRedisConnection(testRedisUrl(), 'worker')) as [
+      ReturnType<typeof createRedisConnection>,
+      ReturnType<typeof createRedisConnection>,
+      ReturnType<typeof createRedisConnection>,
+    ];
+    try {
+      const rate = { max: 20, durationMs: 1000 }; // slots 51 ms apart
+      const first = createCallSpacing(a, prefix, rate);
+      const second = createCallSpacing(b, prefix, rate);
+      await Promise.all([a.ping(), b.ping(), busy.ping()]);
+      await first.acquire();
+      const firstAt = performance.now();
+      // Redis busy for 30 ms: the second reservation runs that much after it was sent, so Redis
+      // tells it to wait 30 ms less than its slot is away from when it was asked for.
+      const stall = busy.eval(
+        "local t = redis.call('TIME') repeat local n = redis.call('TIME') until (n[1] - t[1]) * 1000000 + (n[2] - t[2]) > 30000 return 1",
+        0,
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+      await second.acquire();
+      const secondAt = performance.now();
+      await stall;
+      expect(secondAt - firstAt).toBeGreaterThanOrEqual(51 - 1);
+    } finally {
+      await Promise.all([a, b, busy].map((c) => c.quit()));
+    }
+  });
+});
+
 describe('the global rate toward Ropo One', () => {
   let pipeline: TestPipeline;
 

@@ -233,6 +233,26 @@ describe('Ropo One client against the sandbox (real HTTP, real Redis)', () => {
     expect(h.sandbox.stats().createProfileByStatus).toEqual({ '200': 1, '401': 1, '503': 2 });
   });
 
+  it("passes a beforeAttempt failure through as it is, not as Ropo One's: nothing was sent", async () => {
+    const client = h.client();
+    const redisDown = new Error('Connection is closed.');
+    let calls = 0;
+    const outcome = client
+      .createProfile(completePayload('0000001-8'), {
+        beforeAttempt: async () => {
+          calls += 1;
+          throw redisDown;
+        },
+      })
+      .then(
+        () => 'resolved',
+        (error: unknown) => error,
+      );
+    expect(await outcome).toBe(redisDown);
+    expect(calls).toBe(1);
+    expect(h.sandbox.stats().createProfileCalls).toBe(0);
+  });
+
   it('refreshes the token ahead of expiry in the background', async () => {
     await h.close();
     h = await startRopoHarness({ tokenTtlSeconds: 5 });
