@@ -8,35 +8,48 @@ export const SHUTDOWN_MESSAGE = 'onboarding:shutdown';
 export interface HttpClusterOptions {
   processes: number;
   logger: Logger;
-  /** The least time between two starts of a replacement for a dead process; default 1 s. */
+  /** The first wait before a dead process is replaced; it doubles while they keep dying. Default 1 s. */
   restartDelayMs?: number;
+  /** Deaths within `crashWindowMs` after which the primary gives up and exits 1. Default 5 in 60 s. */
+  maxCrashes?: number;
+  crashWindowMs?: number;
 }
+
+/** The longest wait before a replacement. */
+const MAX_RESTART_DELAY_MS = 30_000;
 
 /**
  * Runs `processes` copies of this command as cluster workers on one shared port and keeps them
- * running: the intake is stateless, and one Node process tops out at about one core. A process
- * that dies is replaced; one that dies before it listens stops them all, because its siblings
- * would fail the same way (a port in use, say). The first SIGINT or SIGTERM lets every process
- * finish its requests and exits when they have; a second one forwards SIGTERM, which makes them
- * exit at once. Resolves when every process listens.
+ * running: the intake is stateless, and one Node process tops out at about one core.
+ *
+ * - A process that dies is replaced, after a wait that doubles while they keep dying. When they die
+ *   `maxCrashes` times within `crashWindowMs`, or one dies before it listens (its siblings would fail
+ *   the same way: a port in use, say), all are stopped and this process exits 1, for the supervisor
+ *   (systemd, Kubernetes) to see.
+ * - The first SIGINT or SIGTERM lets every process finish its requests, then exits 0; a second one
+ *   forwards SIGTERM, which makes them exit at once.
+ *
+ * Resolves when every process listens; rejects, once all are stopped, when the start fails.
  */
 export function runHttpCluster(options: HttpClusterOptions): Promise<void> {
   const { processes, logger } = options;
   const restartDelayMs = options.restartDelayMs ?? 1_000;
+  const maxCrashes = options.maxCrashes ?? 5;
+  const crashWindowMs = options.crashWindowMs ?? 60_000;
   let stopping = false;
-  let failed = false;
-  let listening = 0;
-  let startupFailure: Error | undefined;
+  let ready = false;
+  let failure: Error | undefined;
   const slotOf = new Map<Worker, number>();
   const up = new Set<Worker>();
-  const startedAt = new Map<number, number>();
+  const crashes: number[] = [];
+  let restartDelay = restartDelayMs;
 
   return new Promise((resolve, reject) => {
     const exitWhenAllGone = (): void => {
       if (slotOf.size > 0) return;
-      // The caller reports a start-up failure and exits 1; only then are no processes left behind.
-      if (startupFailure) reject(startupFailure);
-      else process.exit(failed ? 1 : 0);
+      if (failure && !ready)
+        reject(failure); // the caller prints it and exits 1
+      else process.exit(failure ? 1 : 0);
     };
 
     const stopAll = (reason: string): void => {
@@ -51,14 +64,18 @@ export function runHttpCluster(options: HttpClusterOptions): Promise<void> {
       exitWhenAllGone();
     };
 
+    const fail = (error: Error): void => {
+      failure ??= error;
+      stopAll('failure');
+    };
+
     const start = (slot: number): void => {
-      startedAt.set(slot, Date.now());
       const worker = cluster.fork({ ONBOARDING_HTTP_PROCESS: String(slot) });
       slotOf.set(worker, slot);
       worker.once('listening', () => {
         up.add(worker);
-        listening += 1;
-        if (listening === processes) {
+        if (!ready && up.size === processes) {
+          ready = true;
           logger.info('http processes ready', { processes });
           resolve();
         }
@@ -67,23 +84,43 @@ export function runHttpCluster(options: HttpClusterOptions): Promise<void> {
         slotOf.delete(worker);
         const wasUp = up.delete(worker);
         if (stopping) {
-          // A process still starting when asked to stop is ended by SIGTERM: not a failure.
-          if (code !== 0 && signal !== 'SIGTERM') failed = true;
+          // Ended by the stop itself (a signal to a process still starting, or Ctrl-C to the group).
+          if (code !== 0 && signal !== 'SIGTERM' && signal !== 'SIGINT' && code !== 130) {
+            failure ??= new Error(`http process ${slot} exited (${signal ?? code}) while stopping`);
+          }
           return exitWhenAllGone();
         }
         if (!wasUp) {
-          failed = true;
-          startupFailure = new Error(`http process ${slot} exited (${signal ?? code}) before it listened`);
           logger.error('an http process failed to start; stopping the others', { slot, code, signal });
-          return stopAll('start-up failure');
+          return fail(new Error(`http process ${slot} exited (${signal ?? code}) before it listened`));
         }
-        const wait = Math.max(0, (startedAt.get(slot) ?? 0) + restartDelayMs - Date.now());
+        const now = Date.now();
+        crashes.push(now);
+        while (crashes.length > 0 && (crashes[0] as number) < now - crashWindowMs) crashes.shift();
+        if (crashes.length >= maxCrashes) {
+          logger.error('http processes keep dying; giving up', {
+            slot,
+            code,
+            signal,
+            deaths: crashes.length,
+          });
+          return fail(new Error(`${crashes.length} http processes died within ${crashWindowMs} ms`));
+        }
+        const wait = restartDelay;
+        restartDelay = Math.min(restartDelay * 2, MAX_RESTART_DELAY_MS);
         logger.error('an http process died; starting another', { slot, code, signal, inMs: wait });
         setTimeout(() => {
           if (!stopping) start(slot);
         }, wait);
       });
     };
+
+    // A quiet spell resets the wait before the next replacement.
+    setInterval(() => {
+      if (crashes.length === 0 || (crashes.at(-1) as number) < Date.now() - crashWindowMs) {
+        restartDelay = restartDelayMs;
+      }
+    }, crashWindowMs).unref();
 
     let signals = 0;
     const onSignal = (signal: NodeJS.Signals): void => {
