@@ -91,8 +91,10 @@ function compileObject(def: Def, options: FastValidatorOptions): FastValidator {
     const keys = Object.keys(record);
     for (let i = 0; i < keys.length; i++) if (!known.has(keys[i] as string)) return DEFER;
     const output: Record<string, unknown> = {};
+    let read = 0;
     for (const field of fields) {
       const value = record[field.key];
+      if (value !== undefined) read += 1;
       const absent = value === undefined || isAbsent(value);
       if (absent) {
         // A key present with undefined, or a required one missing: zod's rules for those are subtle.
@@ -104,6 +106,9 @@ function compileObject(def: Def, options: FastValidatorOptions): FastValidator {
       if (parsed === DEFER || parsed === undefined) return DEFER;
       output[field.key] = parsed;
     }
+    // More values read than own enumerable keys: one came from a non-enumerable or inherited
+    // property, which normaliseInput's copy (and so zod) would not see.
+    if (read !== keys.length) return DEFER;
     return checked(checks, output);
   };
 }

@@ -97,6 +97,14 @@ describe('the compiled fast path of the payload schema', () => {
     );
   });
 
+  it('leaves to zod a field it could read but normaliseInput would not copy (non-enumerable)', () => {
+    const contact: Body = { name: '' };
+    Object.defineProperty(contact, 'email', { value: 'owner@example.com', enumerable: false });
+    const input = { customer_info: { business_id: '0112038-9' }, contact_person: contact };
+    expect(fast?.(input)).toBe(DEFER);
+    expect(byZod(input).success).toBe(false);
+  });
+
   it('leaves to zod what it does not know how to compile', () => {
     expect(compileFastValidator(z.object({ a: z.string() }))).toBeUndefined(); // strips unknown keys
     expect(compileFastValidator(z.strictObject({ a: z.union([z.string(), z.number()]) }))).toBeUndefined();
