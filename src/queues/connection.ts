@@ -26,7 +26,9 @@ export function createRedisConnection(redisUrl: string, role: ConnectionRole = '
   const maxRetriesPerRequest = role === 'worker' ? null : 2;
   // Commands issued in one event-loop turn go out in one write: under load the intake's requests
   // share syscalls and Redis's reads (+20% accepted/s in the intake bench, docs/bench.md). Not for
-  // workers: their blocking and lock-renewing calls are BullMQ's to schedule.
+  // workers: their blocking and lock-renewing calls are BullMQ's to schedule. Caveat on this
+  // connection: auto-pipelined commands leave at the end of the turn, while MULTI, pipeline(), INFO
+  // and CLIENT leave at once, so await a command before one of those relies on its effect.
   const enableAutoPipelining = role === 'http';
   const nodes = redisUrl
     .split(',')
