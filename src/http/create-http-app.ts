@@ -16,7 +16,7 @@ import { errorHandler, notFoundHandler } from './errors';
 import { createReadinessCheck, healthRouter } from './health';
 import { createRedisGate } from './redis-availability';
 import { intakeRouter } from './intake-router';
-import { metricsRouter } from './metrics-router';
+import { metricsRouter, registryMetrics, type MetricsSource } from './metrics-router';
 import { onboardingStatusRouter } from './onboarding-status-router';
 import { openApiRouter } from './openapi';
 import { registerQueueMetrics } from './queue-metrics';
@@ -35,6 +35,8 @@ export interface HttpAppDeps {
   connection: RedisClient;
   /** Where /metrics reads from; in `start` the worker's metrics are in the same registry. */
   registry: Registry;
+  /** What /metrics answers instead of `registry` alone: every process's metrics, in a cluster. */
+  metrics?: MetricsSource;
 }
 
 /** The app and how to release what it opened (its queues), after the server stopped. */
@@ -89,7 +91,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   if (board) app.use(board);
   app.use(apiHeaders());
   app.use(healthRouter(createReadinessCheck({ redis, onboarding, prefix, timeoutMs: redisTimeoutMs })));
-  app.use(metricsRouter(registry));
+  app.use(metricsRouter(deps.metrics ?? registryMetrics(registry)));
   app.use(openApiRouter());
   app.use('/v1', bearerAuth(config.http.intakeTokens));
   app.use(

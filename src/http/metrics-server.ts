@@ -3,7 +3,7 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '../logger';
 import { errorHandler, notFoundHandler } from './errors';
 import { healthRouter } from './health';
-import { metricsRouter } from './metrics-router';
+import { metricsRouter, registryMetrics } from './metrics-router';
 import { requestContextMiddleware } from './request-context';
 import { apiHeaders } from './security-headers';
 
@@ -14,7 +14,7 @@ export function createMetricsApp(deps: { registry: Registry; logger: Logger }): 
   app.use(requestContextMiddleware(deps.logger));
   app.use(apiHeaders());
   app.use(healthRouter());
-  app.use(metricsRouter(deps.registry));
+  app.use(metricsRouter(registryMetrics(deps.registry)));
   app.use(notFoundHandler());
   app.use(errorHandler());
   return app;

@@ -70,6 +70,8 @@ export function registerQueueMetrics(registry: Registry, deps: QueueMetricsDeps)
         name: 'onboarding_redis_up',
         help: '1 when Redis answered the last scrape',
         registers,
+        // Read from Redis, the same in every process of a cluster: taken once, not summed.
+        aggregator: 'first',
         async collect() {
           this.set((await snapshot()) ? 1 : 0);
         },
@@ -84,6 +86,8 @@ export function registerQueueMetrics(registry: Registry, deps: QueueMetricsDeps)
         help: 'Jobs per queue and state, read from Redis at scrape time',
         labelNames: ['queue', 'state'],
         registers,
+        // Read from Redis, the same in every process of a cluster: taken once, not summed.
+        aggregator: 'first',
         async collect() {
           this.reset();
           for (const { queue, counts } of (await snapshot())?.counts ?? []) {
@@ -101,6 +105,8 @@ export function registerQueueMetrics(registry: Registry, deps: QueueMetricsDeps)
         help: '1 when the queue is paused (e.g. after Ropo One refused our credentials)',
         labelNames: ['queue'],
         registers,
+        // Read from Redis, the same in every process of a cluster: taken once, not summed.
+        aggregator: 'first',
         async collect() {
           this.reset();
           for (const { queue, paused } of (await snapshot())?.counts ?? [])
@@ -117,6 +123,8 @@ export function registerQueueMetrics(registry: Registry, deps: QueueMetricsDeps)
         help: 'Worker processes whose circuit breaker toward Ropo One is in this state (from Redis)',
         labelNames: ['state'],
         registers,
+        // Read from Redis, the same in every process of a cluster: taken once, not summed.
+        aggregator: 'first',
         async collect() {
           this.reset();
           const breakers = (await snapshot())?.breakers;

@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config';
+import { clusterMetricsSource, serveClusterMetrics } from '../../http/cluster-metrics';
 import { createHttpApp } from '../../http/create-http-app';
 import { listen } from '../../http/http-server';
 import { createMetricsRegistry } from '../../http/metrics';
@@ -23,6 +24,7 @@ export function registerServeCommand(program: Command): void {
         defaultMeta: slot ? { role: 'http', httpProcess: Number(slot) } : { role: 'http' },
       });
       if (config.http.processes > 1 && cluster.isPrimary) {
+        serveClusterMetrics();
         await runHttpCluster({ processes: config.http.processes, logger });
         return;
       }
@@ -39,7 +41,8 @@ export function registerServeCommand(program: Command): void {
         const connection = createRedisConnection(config.redis.url, 'http');
         lifecycle.add(async () => void (await connection.quit().catch(() => connection.disconnect())));
         const registry = createMetricsRegistry(slot ? { http_process: slot } : undefined);
-        const http = createHttpApp({ config, logger, connection, registry });
+        const metrics = cluster.isWorker ? clusterMetricsSource(registry) : undefined;
+        const http = createHttpApp({ config, logger, connection, registry, metrics });
         lifecycle.add(http.close);
         const server = await listen(http.app, config.http.port, config.http.host);
         lifecycle.add(server.close);

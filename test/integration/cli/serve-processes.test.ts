@@ -124,6 +124,14 @@ describe('serve with HTTP_PROCESSES=2', () => {
       expect(await redis.zcard(`${prefix}:onboarding:prioritized`)).toBe(0);
       expect(await redis.llen(`${prefix}:onboarding:wait`)).toBe(20);
 
+      // Whichever process answers /metrics, it shows every process, and Redis's counts once.
+      for (let i = 0; i < 4; i++) {
+        const metrics = await (await fetch(`${url}/metrics`)).text();
+        expect(metrics).toMatch(/^nodejs_heap_size_used_bytes\{http_process="1"\} \d+/m);
+        expect(metrics).toMatch(/^nodejs_heap_size_used_bytes\{http_process="2"\} \d+/m);
+        expect(metrics).toMatch(/^onboarding_queue_jobs\{queue="onboarding",state="waiting"\} 20$/m);
+      }
+
       const children = childrenOf(started.pid as number);
       started.kill('SIGTERM');
       expect(await exited).toBe(0);
