@@ -23,11 +23,14 @@ return math.ceil((slot - nowUs) / 1000)
 `);
 
 /**
- * 2% under the rate. A sliding window of RATE_LIMIT_DURATION_MS then holds at most the rate even
- * when calls arrive up to 2% of the window after their slot (20 ms of a second), at any rate: half
- * of that is allowed to a late timer (below), half to the way from this process to Ropo One.
+ * How late a call may leave after its slot: 1% of the window (10 ms of a second), but at least the
+ * 1 ms a timer may fire late and at most 10 ms. Slots are spaced so that `max` of them span the
+ * window plus twice this, one for a late call and one for the way from here to Ropo One: a sliding
+ * window then never holds more than `max` calls (for a 1 s window, 2% under the rate).
  */
-const HEADROOM = 0.98;
+function lateToleranceMsFor(durationMs: number): number {
+  return Math.min(10, Math.max(1, durationMs * 0.01));
+}
 
 /** Slots one caller may give up in a row before it takes a late one anyway (and says so). */
 const MAX_GIVE_UPS = 3;
@@ -42,9 +45,9 @@ export function createCallSpacing(
   rate: { max: number; durationMs: number },
   options: { logger?: Logger } = {},
 ): CallSpacing {
-  const intervalUs = Math.ceil((rate.durationMs * 1000) / rate.max / HEADROOM);
+  const lateToleranceMs = lateToleranceMsFor(rate.durationMs);
+  const intervalUs = Math.ceil(((rate.durationMs + 2 * lateToleranceMs) * 1000) / rate.max);
   const key = `${prefix}:onboarding-call-spacing`;
-  const lateToleranceMs = Math.min(10, rate.durationMs * 0.01);
   // Below a tenth of a millisecond between calls the cap is not the bottleneck; skip the round trip.
   if (intervalUs < 100) return { acquire: async () => undefined };
   let lastWarning = 0;
