@@ -1,6 +1,7 @@
 import type { Logger } from '../logger';
 import type { RedisClient } from '../queues/connection';
 import { redisScript } from '../queues/redis-script';
+import { localClockUs, RedisClockOffset } from './redis-clock';
 
 /** Spaces calls to Ropo One evenly across every worker process: one slot each, `intervalMs` apart. */
 export interface CallSpacing {
@@ -8,10 +9,11 @@ export interface CallSpacing {
   acquire(): Promise<void>;
 }
 
-// GCRA without burst: each caller reserves the next free slot on the Redis clock and is told how
-// long to wait for it. Slots never come closer than the interval, and a call never leaves before
-// its slot, so no 1 s window (sliding, not just BullMQ's fixed windows) holds more calls than the
-// configured rate as long as each leaves within the tolerance after its slot (see acquire).
+// GCRA without burst: each caller reserves the next free slot on the Redis clock (and learns the
+// time Redis read, to place that slot on this process's clock). Slots never come closer than the
+// interval, and a call never leaves before its slot, so no 1 s window (sliding, not just BullMQ's
+// fixed windows) holds more calls than the configured rate as long as each leaves within the
+// tolerance after its slot (see acquire).
 const RESERVE = redisScript(`
 local now = redis.call('TIME')
 local nowUs = tonumber(now[1]) * 1000000 + tonumber(now[2])
@@ -19,17 +21,17 @@ local interval = tonumber(ARGV[1])
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 local slot = math.max(tat, nowUs)
 redis.call('SET', KEYS[1], string.format('%.0f', slot + interval), 'PX', math.ceil((slot + interval - nowUs) / 1000) + 1000)
-return math.ceil((slot - nowUs) / 1000)
+return { string.format('%.0f', slot), string.format('%.0f', nowUs) }
 `);
 
 /**
  * How late a call may leave after its slot: 1% of the window (10 ms of a second), but at least the
- * 1 ms a timer may fire late and at most 10 ms. Slots are spaced so that `max` of them span the
+ * 2 ms that whole-millisecond timers may add and at most 10 ms. Slots are spaced so that `max` of them span the
  * window plus twice this, one for a late call and one for the way from here to Ropo One: a sliding
  * window then never holds more than `max` calls (for a 1 s window, 2% under the rate).
  */
 function lateToleranceMsFor(durationMs: number): number {
-  return Math.min(10, Math.max(1, durationMs * 0.01));
+  return Math.min(10, Math.max(2, durationMs * 0.01));
 }
 
 /** Slots one caller may give up in a row before it takes a late one anyway (and says so). */
@@ -50,18 +52,26 @@ export function createCallSpacing(
   const key = `${prefix}:onboarding-call-spacing`;
   // Below a tenth of a millisecond between calls the cap is not the bottleneck; skip the round trip.
   if (intervalUs < 100) return { acquire: async () => undefined };
+  const clock = new RedisClockOffset();
   let lastWarning = 0;
   return {
     async acquire() {
       for (let giveUps = 0; ; giveUps += 1) {
-        const askedAt = performance.now();
-        const waitMs = Number(await RESERVE(redis, [key], [intervalUs]));
-        // Waiting from the answer never leaves before the slot: Redis counted waitMs from when it
-        // ran the script, which is after askedAt and before now.
-        if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
-        // How late this call can be, at most: the whole round trip counts, since the answer may
-        // have waited in a busy event loop. A caller that late gives its slot up and takes another.
-        const lateMs = performance.now() - (askedAt + waitMs);
+        const askedAt = localClockUs();
+        const [slot, redisNow] = ((await RESERVE(redis, [key], [intervalUs])) as string[]).map(Number) as [
+          number,
+          number,
+        ];
+        clock.sample(askedAt, redisNow, localClockUs());
+        // Never before the slot: wait until the latest local time it can be (a timer may fire a
+        // fraction of a millisecond early, hence the loop).
+        const due = clock.latestLocalUs(slot);
+        for (let left = due - localClockUs(); left > 0; left = due - localClockUs()) {
+          await new Promise((resolve) => setTimeout(resolve, Math.ceil(left / 1000)));
+        }
+        // How late this call can be, at most, given what the round trips tell of Redis's clock.
+        // A caller that late gives its slot up and takes another.
+        const lateMs = (localClockUs() - clock.earliestLocalUs(slot)) / 1000;
         if (lateMs <= lateToleranceMs) return;
         if (giveUps >= MAX_GIVE_UPS) {
           // With Redis answers slower than the tolerance every time, no slot would ever be on time.
