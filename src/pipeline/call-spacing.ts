@@ -24,6 +24,15 @@ redis.call('SET', KEYS[1], string.format('%.0f', slot + interval), 'PX', math.ce
 return { string.format('%.0f', slot), string.format('%.0f', nowUs) }
 `);
 
+// Redis's clock on the node that holds the key (in a cluster, another node's clock may differ).
+const READ_CLOCK = redisScript(`
+local now = redis.call('TIME')
+return string.format('%.0f', tonumber(now[1]) * 1000000 + tonumber(now[2]))
+`);
+
+/** Lone round trips that place Redis's clock before the first reservation (the best of them counts). */
+const CALIBRATION_TRIPS = 3;
+
 /**
  * How late a call may leave after its slot: 1% of the window (10 ms of a second), but at least the
  * 2 ms that whole-millisecond timers may add and at most 10 ms. Slots are spaced so that `max` of them span the
@@ -53,9 +62,25 @@ export function createCallSpacing(
   // Below a tenth of a millisecond between calls the cap is not the bottleneck; skip the round trip.
   if (intervalUs < 100) return { acquire: async () => undefined };
   const clock = new RedisClockOffset();
+  // Workers start all their callers at once, and a burst of reservations answered together would
+  // place Redis's clock loosely and cost many slots; a few lone trips first place it tightly.
+  let calibration: Promise<void> | undefined;
+  const calibrate = async (): Promise<void> => {
+    for (let trip = 0; trip < CALIBRATION_TRIPS; trip++) {
+      const askedAt = localClockUs();
+      const redisNow = Number(await READ_CLOCK(redis, [key], []));
+      clock.sample(askedAt, redisNow, localClockUs());
+    }
+  };
   let lastWarning = 0;
   return {
     async acquire() {
+      // A failed calibration is retried by the next caller; the error is this caller's.
+      calibration ??= calibrate().catch((error: unknown) => {
+        calibration = undefined;
+        throw error;
+      });
+      await calibration;
       for (let giveUps = 0; ; giveUps += 1) {
         const askedAt = localClockUs();
         const [slot, redisNow] = ((await RESERVE(redis, [key], [intervalUs])) as string[]).map(Number) as [
