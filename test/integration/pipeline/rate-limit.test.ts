@@ -32,6 +32,9 @@ describe('call spacing shared by several worker processes', () => {
       );
       const busiest = maxInSlidingWindow(times, 1000);
       const spanS = (Math.max(...times) - Math.min(...times)) / 1000;
+      process.stdout.write(
+        `call spacing: busiest 1 s window ${busiest}/${rate}, use ${(((times.length - 1) / spanS / rate) * 100).toFixed(1)}%\n`,
+      );
       expect(busiest).toBeLessThanOrEqual(rate);
       // A caller that finds itself more than 10 ms behind its slot gives it up rather than crowd
       // the next ones, and a CI machine running other suites starves this process often enough to
