@@ -18,9 +18,23 @@ const RESERVE = redisScript(`
 local now = redis.call('TIME')
 local nowUs = tonumber(now[1]) * 1000000 + tonumber(now[2])
 local interval = tonumber(ARGV[1])
-local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+local push = tonumber(ARGV[2])
+local stored = redis.call('GET', KEYS[1])
+local tat, lastNow = 0, nowUs
+if stored then
+  local sep = string.find(stored, ':', 1, true)
+  if sep then
+    tat = tonumber(string.sub(stored, 1, sep - 1))
+    lastNow = tonumber(string.sub(stored, sep + 1))
+  else
+    tat = tonumber(stored)
+  end
+end
+-- Redis's clock stepped back: the schedule moves back with it, or every call would wait the step out.
+if nowUs < lastNow then tat = tat - (lastNow - nowUs) end
 local slot = math.max(tat, nowUs)
-redis.call('SET', KEYS[1], string.format('%.0f', slot + interval), 'PX', math.ceil((slot + interval - nowUs) / 1000) + 1000)
+local nextTat = slot + interval + push
+redis.call('SET', KEYS[1], string.format('%.0f:%.0f', nextTat, nowUs), 'PX', math.ceil((nextTat - nowUs) / 1000) + 1000)
 return { string.format('%.0f', slot), string.format('%.0f', nowUs) }
 `);
 
@@ -62,31 +76,40 @@ export function createCallSpacing(
   // Below a tenth of a millisecond between calls the cap is not the bottleneck; skip the round trip.
   if (intervalUs < 100) return { acquire: async () => undefined };
   const clock = new RedisClockOffset();
+  const toleranceUs = lateToleranceMs * 1000;
   // Workers start all their callers at once, and a burst of reservations answered together would
-  // place Redis's clock loosely and cost many slots; a few lone trips first place it tightly.
+  // place Redis's clock loosely; a few lone trips first place it tightly. Their failure is not
+  // fatal: the reservations place the clock too.
   let calibration: Promise<void> | undefined;
   const calibrate = async (): Promise<void> => {
-    for (let trip = 0; trip < CALIBRATION_TRIPS; trip++) {
-      const askedAt = localClockUs();
-      const redisNow = Number(await READ_CLOCK(redis, [key], []));
-      clock.sample(askedAt, redisNow, localClockUs());
+    try {
+      for (let trip = 0; trip < CALIBRATION_TRIPS; trip++) {
+        const askedAt = localClockUs();
+        const redisNow = Number(await READ_CLOCK(redis, [key], []));
+        clock.sample(askedAt, redisNow, localClockUs());
+      }
+    } catch {
+      calibration = undefined;
     }
   };
   let lastWarning = 0;
   return {
     async acquire() {
-      // A failed calibration is retried by the next caller; the error is this caller's.
-      calibration ??= calibrate().catch((error: unknown) => {
-        calibration = undefined;
-        throw error;
-      });
-      await calibration;
-      for (let giveUps = 0; ; giveUps += 1) {
+      await (calibration ??= calibrate());
+      // How much later than a slot allows this caller has already shown it leaves.
+      let shownUs = 0;
+      for (let attempt = 0; ; attempt += 1) {
+        const final = attempt >= MAX_GIVE_UPS;
+        // Where Redis's clock is too uncertain to place the slot within half the tolerance, this
+        // call pays for it by pushing the next slot back (and on its last try, for its lateness).
+        const width = clock.widthUs();
+        const pushUs = Math.round(
+          (Number.isFinite(width) ? Math.max(0, width - toleranceUs / 2) : 0) + (final ? shownUs : 0),
+        );
         const askedAt = localClockUs();
-        const [slot, redisNow] = ((await RESERVE(redis, [key], [intervalUs])) as string[]).map(Number) as [
-          number,
-          number,
-        ];
+        const [slot, redisNow] = ((await RESERVE(redis, [key], [intervalUs, pushUs])) as string[]).map(
+          Number,
+        ) as [number, number];
         clock.sample(askedAt, redisNow, localClockUs());
         // Never before the slot: wait until the latest local time it can be (a timer may fire a
         // fraction of a millisecond early, hence the loop).
@@ -94,21 +117,22 @@ export function createCallSpacing(
         for (let left = due - localClockUs(); left > 0; left = due - localClockUs()) {
           await new Promise((resolve) => setTimeout(resolve, Math.ceil(left / 1000)));
         }
-        // How late this call can be, at most, given what the round trips tell of Redis's clock.
-        // A caller that late gives its slot up and takes another.
-        const lateMs = (localClockUs() - clock.earliestLocalUs(slot)) / 1000;
-        if (lateMs <= lateToleranceMs) return;
-        if (giveUps >= MAX_GIVE_UPS) {
-          // With Redis answers slower than the tolerance every time, no slot would ever be on time.
+        // How late this call can be, at most, beyond what its push paid for. A caller later than
+        // the tolerance gives its slot up rather than crowd the next ones, and takes another.
+        const lateUs = localClockUs() - clock.earliestLocalUs(slot) - pushUs;
+        if (lateUs <= toleranceUs) return;
+        if (final) {
+          // Even a slot that paid for the lateness seen so far came too late: go, and say so.
           if (Date.now() - lastWarning >= WARN_EVERY_MS) {
             lastWarning = Date.now();
-            options.logger?.warn('call spacing: Redis answers too slowly to keep calls on their slots', {
-              lateMs: Math.round(lateMs),
+            options.logger?.warn('call spacing: this process runs too late to keep calls on their slots', {
+              lateMs: Math.round(lateUs / 1000),
               toleranceMs: lateToleranceMs,
             });
           }
           return;
         }
+        shownUs = Math.max(shownUs, lateUs - toleranceUs);
       }
     },
   };

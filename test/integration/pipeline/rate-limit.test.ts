@@ -79,6 +79,48 @@ describe('call spacing while Redis is slow to answer', () => {
   });
 });
 
+describe("call spacing when Redis's clock steps", () => {
+  it('moves the schedule back with a clock that stepped back, instead of waiting the step out', async () => {
+    const prefix = testPrefix('spacing-step');
+    const key = `${prefix}:onboarding-call-spacing`;
+    const connection = createRedisConnection(testRedisUrl(), 'worker');
+    try {
+      const spacing = createCallSpacing(connection, prefix, { max: 10, durationMs: 1000 });
+      await spacing.acquire();
+      // As if Redis's clock had read 5 s later at the last reservation and has stepped back since.
+      const [tat, lastNow] = ((await connection.get(key)) as string).split(':').map(Number) as [
+        number,
+        number,
+      ];
+      await connection.set(key, `${tat + 5_000_000}:${lastNow + 5_000_000}`, 'PX', 60_000);
+      const started = performance.now();
+      await spacing.acquire();
+      expect(performance.now() - started).toBeLessThan(1_000);
+    } finally {
+      await connection.quit();
+    }
+  });
+
+  it('reads the schedule an older version stored (no clock reading beside it)', async () => {
+    const prefix = testPrefix('spacing-old');
+    const connection = createRedisConnection(testRedisUrl(), 'worker');
+    try {
+      const [seconds, micros] = await connection.time();
+      await connection.set(
+        `${prefix}:onboarding-call-spacing`,
+        String(Number(seconds) * 1e6 + Number(micros) + 300_000),
+      );
+      const started = performance.now();
+      await createCallSpacing(connection, prefix, { max: 10, durationMs: 1000 }).acquire();
+      // The stored next slot was 300 ms away: honoured, not ignored.
+      expect(performance.now() - started).toBeGreaterThanOrEqual(250);
+      expect(performance.now() - started).toBeLessThan(1_000);
+    } finally {
+      await connection.quit();
+    }
+  });
+});
+
 describe('the global rate toward Ropo One', () => {
   let pipeline: TestPipeline;
 

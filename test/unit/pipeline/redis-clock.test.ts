@@ -35,4 +35,12 @@ describe("what a process knows of Redis's clock", () => {
     expect(clock.latestLocalUs(slot)).toBeGreaterThanOrEqual(2_000);
     expect(clock.latestLocalUs(slot) - clock.earliestLocalUs(slot)).toBeLessThanOrEqual(100);
   });
+
+  it('forgets round trips older than 10 s: clocks drift', () => {
+    const clock = new RedisClockOffset();
+    expect(clock.widthUs()).toBe(Number.POSITIVE_INFINITY);
+    clock.sample(0, ahead + 50, 100); // fast
+    clock.sample(20_000_000, ahead + 20_000_000 + 2_000, 20_004_000); // 4 ms, 20 s later
+    expect(clock.widthUs()).toBe(4_000);
+  });
 });
