@@ -36,11 +36,11 @@ describe('call spacing shared by several worker processes', () => {
         `call spacing: busiest 1 s window ${busiest}/${rate}, use ${(((times.length - 1) / spanS / rate) * 100).toFixed(1)}%\n`,
       );
       expect(busiest).toBeLessThanOrEqual(rate);
-      // A caller that finds itself more than 10 ms behind its slot gives it up rather than crowd
-      // the next ones, and a CI machine running other suites starves this process often enough to
-      // cost a quarter of the slots (seen: 73-76%). Above 0.6 still catches a limiter that spaces
-      // twice too wide; the bench measures the 95% target on a quiet machine (docs/bench.md).
-      expect((times.length - 1) / spanS / rate).toBeGreaterThan(0.6);
+      // A caller whose timer fires more than a few ms behind its slot gives the slot up rather than
+      // crowd the next ones; a CI machine running other suites can starve this process that long
+      // (use fell to 73-76% in CI before uncertainty was paid by pushing the next slot; 97-98% since).
+      // Above 0.75 still catches a limiter that spaces too wide; the bench measures the 95% target.
+      expect((times.length - 1) / spanS / rate).toBeGreaterThan(0.75);
     } finally {
       await Promise.all(connections.map((c) => c.quit()));
     }
