@@ -8,12 +8,16 @@ import { onboardingJobOptions } from './job-options';
 import { JOB_NAMES, QUEUE_NAMES } from './queue-names';
 import { redisScript } from './redis-script';
 
-// 1 when the job hash's data holds this delivery's id. Searched in Redis, so an enqueue reads back
-// one integer instead of the whole payload.
-const HOLDS_DELIVERY = redisScript(`
-local data = redis.call('HGET', KEYS[1], 'data')
-if data and string.find(data, ARGV[1], 1, true) then return 1 end
-return 0
+// For each job key, 1 when its hash's data holds that delivery's id (ARGV in the same order), else
+// 0. Searched in Redis, so an enqueue reads back one integer per job instead of its whole payload.
+// The keys share the queue's prefix, so in a cluster they share a slot, as addBulk already needs.
+const HOLD_DELIVERIES = redisScript(`
+local held = {}
+for i, key in ipairs(KEYS) do
+  local ok, data = pcall(redis.call, 'HGET', key, 'data')
+  held[i] = (ok and data and string.find(data, ARGV[i], 1, true)) and 1 or 0
+end
+return held
 `);
 
 const deliveryMarker = (deliveryId: string): string => `"deliveryId":"${deliveryId}"`;
@@ -78,33 +82,22 @@ export function createOnboardingProducer(options: OnboardingProducerOptions): On
   };
 
   // BullMQ answers an add with an existing id silently, so read back which delivery the stored job
-  // holds. The delivery id is a fresh UUID, so finding it in the stored JSON is proof enough and
-  // spares parsing a whole payload per job.
-  const storedByThisDelivery = async (jobs: { data: OnboardingJobData; opts: { jobId: string } }[]) => {
-    const pipeline = connection.pipeline();
-    for (const job of jobs) pipeline.hget(queue.toKey(job.opts.jobId), 'data');
-    const replies = (await pipeline.exec()) ?? [];
-    return jobs.map((job, i) => {
-      const [error, raw] = replies[i] ?? [null, null];
-      return !error && typeof raw === 'string' && raw.includes(deliveryMarker(job.data.deliveryId));
-    });
-  };
-
+  // holds. The delivery id is a fresh UUID, so finding it in the stored JSON is proof enough.
   const results = async (jobs: { data: OnboardingJobData; opts: { jobId: string } }[]) => {
-    const created = await storedByThisDelivery(jobs);
-    return jobs.map((job, i) => ({ jobId: job.opts.jobId, created: created[i] === true }));
+    const held = (await HOLD_DELIVERIES(
+      connection,
+      jobs.map((job) => queue.toKey(job.opts.jobId)),
+      jobs.map((job) => deliveryMarker(job.data.deliveryId)),
+    )) as number[];
+    return jobs.map((job, i) => ({ jobId: job.opts.jobId, created: held[i] === 1 }));
   };
 
   return {
     async enqueue(payload, meta) {
       const job = prepare(payload, meta);
       await queue.add(job.name, job.data, job.opts);
-      const holds = await HOLDS_DELIVERY(
-        connection,
-        [queue.toKey(job.opts.jobId)],
-        [deliveryMarker(job.data.deliveryId)],
-      );
-      return { jobId: job.opts.jobId, created: holds === 1 };
+      const [result] = await results([job]);
+      return result as EnqueueResult;
     },
     async enqueueMany(items) {
       const jobs = items.map((item) => prepare(item.payload, item.options));
