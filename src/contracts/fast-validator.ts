@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { defOf, type ZodCheck, type ZodDef } from './zod-def';
 
 /** What a compiled validator returns when zod must decide: the input is invalid, or unusual. */
 export const DEFER: unique symbol = Symbol('defer to zod');
@@ -6,42 +7,14 @@ export const DEFER: unique symbol = Symbol('defer to zod');
 /** A validator compiled from a zod schema: the parsed output, or {@link DEFER}. */
 export type FastValidator = (input: unknown) => unknown;
 
-interface CheckPayload {
-  value: unknown;
-  issues: unknown[];
-}
-
-interface Check {
-  _zod: {
-    check(payload: CheckPayload): unknown;
-    def: { when?: (payload: CheckPayload) => boolean };
-  };
-}
-
-interface Def {
-  type: string;
-  innerType?: unknown;
-  shape?: Record<string, unknown>;
-  element?: unknown;
-  catchall?: unknown;
-  checks?: Check[];
-  values?: unknown[];
-  coerce?: boolean;
-  defaultValue?: unknown;
-}
-
-function defOf(schema: unknown): Def {
-  return (schema as { _zod: { def: Def } })._zod.def;
-}
-
 /** Thrown at compile time for a schema construct the fast path does not know. */
 class UnsupportedSchemaError extends Error {}
 
 // Runs a type's own checks (ours: trim, normalise, length, domain rule) exactly as zod would on an
 // input without issues, and gives up on the first issue: zod then parses again and reports them all.
-function checked(checks: readonly Check[], value: unknown): unknown {
+function checked(checks: readonly ZodCheck[], value: unknown): unknown {
   if (checks.length === 0) return value;
-  const payload: CheckPayload = { value, issues: [] };
+  const payload = { value, issues: [] as unknown[] };
   for (const check of checks) {
     const when = check._zod.def.when;
     if (when && !when(payload)) continue;
@@ -51,7 +24,7 @@ function checked(checks: readonly Check[], value: unknown): unknown {
   return payload.value;
 }
 
-type Presence = 'required' | 'optional' | { default: Def };
+type Presence = 'required' | 'optional' | { default: ZodDef };
 
 interface Field {
   key: string;
@@ -65,7 +38,7 @@ export interface FastValidatorOptions {
   isAbsent?: (value: unknown) => boolean;
 }
 
-function compileObject(def: Def, options: FastValidatorOptions): FastValidator {
+function compileObject(def: ZodDef, options: FastValidatorOptions): FastValidator {
   if (!def.shape) throw new UnsupportedSchemaError('object without shape');
   // Only strict objects: an unknown key must go to zod, which reports it with its path.
   if (!def.catchall || defOf(def.catchall).type !== 'never') {

@@ -4,6 +4,7 @@ import { compileFastValidator, DEFER } from './fast-validator';
 import type { FieldError } from './field-error';
 import { isBlank, normaliseInput } from './normalise-input';
 import { createProfileSchema, type OnboardingPayload } from './payload-schema';
+import { defOf } from './zod-def';
 import { toFieldErrors } from './zod-issues';
 
 export type { FieldError, FieldErrorCode } from './field-error';
@@ -22,12 +23,6 @@ export type PayloadValidation =
       businessId: string;
     }
   | { ok: false; errors: FieldError[] };
-
-type SchemaDef = { type: string; innerType?: unknown; shape?: Record<string, unknown>; element?: unknown };
-
-function defOf(schema: unknown): SchemaDef {
-  return (schema as { _zod: { def: SchemaDef } })._zod.def;
-}
 
 // "users.*" style keys → the fields that section accepts, read from the schema itself so the
 // "did you mean" hints can never drift from it. Built once, never mutated.
