@@ -8,7 +8,7 @@ export const SHUTDOWN_MESSAGE = 'onboarding:shutdown';
 export interface HttpClusterOptions {
   processes: number;
   logger: Logger;
-  /** The first wait before a dead process is replaced; it doubles while they keep dying. Default 1 s. */
+  /** The first wait before a dead process is replaced; it doubles with each death in `crashWindowMs`. Default 1 s. */
   restartDelayMs?: number;
   /** Deaths within `crashWindowMs` after which the primary gives up and exits 1. Default 5 in 60 s. */
   maxCrashes?: number;
@@ -42,7 +42,6 @@ export function runHttpCluster(options: HttpClusterOptions): Promise<void> {
   const slotOf = new Map<Worker, number>();
   const up = new Set<Worker>();
   const crashes: number[] = [];
-  let restartDelay = restartDelayMs;
 
   return new Promise((resolve, reject) => {
     const exitWhenAllGone = (): void => {
@@ -106,21 +105,14 @@ export function runHttpCluster(options: HttpClusterOptions): Promise<void> {
           });
           return fail(new Error(`${crashes.length} http processes died within ${crashWindowMs} ms`));
         }
-        const wait = restartDelay;
-        restartDelay = Math.min(restartDelay * 2, MAX_RESTART_DELAY_MS);
+        // Doubles with each death within the window; a quiet window brings it back to the first wait.
+        const wait = Math.min(restartDelayMs * 2 ** (crashes.length - 1), MAX_RESTART_DELAY_MS);
         logger.error('an http process died; starting another', { slot, code, signal, inMs: wait });
         setTimeout(() => {
           if (!stopping) start(slot);
         }, wait);
       });
     };
-
-    // A quiet spell resets the wait before the next replacement.
-    setInterval(() => {
-      if (crashes.length === 0 || (crashes.at(-1) as number) < Date.now() - crashWindowMs) {
-        restartDelay = restartDelayMs;
-      }
-    }, crashWindowMs).unref();
 
     let signals = 0;
     const onSignal = (signal: NodeJS.Signals): void => {
