@@ -5,6 +5,7 @@ import path from 'node:path';
 import { freePort } from '../../support/free-port';
 import { businessIds, minimalPayload } from '../../support/payloads';
 import { testPrefix, testRedisClient, testRedisUrl } from '../../support/redis';
+import { waitFor } from '../../support/wait-for';
 
 const BIN = path.join(__dirname, '..', '..', '..', 'bin', 'onboarding.js');
 const TOKEN = 'serve-processes-token';
@@ -38,14 +39,26 @@ function alive(pid: number): boolean {
   }
 }
 
-async function until<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+/** Starts `onboarding serve` with two HTTP processes on `port`, keeping what it prints. */
+function startServe(port: number, prefix: string) {
+  const child = spawn(process.execPath, [BIN, 'serve'], {
+    env: {
+      ...process.env,
+      REDIS_URL: testRedisUrl(),
+      QUEUE_PREFIX: prefix,
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: String(port),
+      HTTP_PROCESSES: '2',
+      INTAKE_TOKENS: TOKEN,
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const printed = { stdout: '', stderr: '' };
+  child.stdout.on('data', (chunk: Buffer) => (printed.stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (printed.stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { child, printed, exited };
 }
 
 async function post(url: string, body: unknown): Promise<number> {
@@ -60,7 +73,6 @@ async function post(url: string, body: unknown): Promise<number> {
 
 describe('serve with HTTP_PROCESSES=2', () => {
   let primary: ChildProcess | undefined;
-  let stderr = '';
 
   afterEach(() => {
     // Only reached by a failing test: a passing one has stopped everything itself.
@@ -74,27 +86,11 @@ describe('serve with HTTP_PROCESSES=2', () => {
     const port = await freePort();
     const prefix = testPrefix('serve-processes');
     const url = `http://127.0.0.1:${port}`;
-    const started = spawn(process.execPath, [BIN, 'serve'], {
-      env: {
-        ...process.env,
-        REDIS_URL: testRedisUrl(),
-        QUEUE_PREFIX: prefix,
-        HTTP_HOST: '127.0.0.1',
-        HTTP_PORT: String(port),
-        HTTP_PROCESSES: '2',
-        INTAKE_TOKENS: TOKEN,
-        LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const { child: started, printed, exited } = startServe(port, prefix);
     primary = started;
-    let stdout = '';
-    started.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    started.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => started.once('exit', resolve));
     const redis = testRedisClient();
     try {
-      await until(() => (stdout.includes('http processes ready') ? true : undefined), 30_000);
+      await waitFor(() => printed.stdout.includes('http processes ready'), 30_000, 100);
       const [first, second] = childrenOf(started.pid as number);
       expect([first, second].every((pid) => pid !== undefined && alive(pid))).toBe(true);
       expect(childrenOf(started.pid as number)).toHaveLength(2);
@@ -104,7 +100,7 @@ describe('serve with HTTP_PROCESSES=2', () => {
       expect(statuses).toEqual(Array(10).fill(202));
       // Both processes took requests: each logged at least one acceptance under its own number.
       const acceptedBy = new Set(
-        stdout
+        printed.stdout
           .split('\n')
           .filter((line) => line.includes('onboarding accepted'))
           .map((line) => (JSON.parse(line) as { httpProcess?: number }).httpProcess),
@@ -112,13 +108,18 @@ describe('serve with HTTP_PROCESSES=2', () => {
       expect(acceptedBy).toEqual(new Set([1, 2]));
 
       process.kill(first as number, 'SIGKILL');
-      const replacement = await until(() => {
-        const now = childrenOf(started.pid as number);
-        return now.length === 2 && !now.includes(first as number) ? now : undefined;
-      }, 15_000);
+      let replacement: number[] = [];
+      await waitFor(
+        () => {
+          replacement = childrenOf(started.pid as number);
+          return replacement.length === 2 && !replacement.includes(first as number);
+        },
+        15_000,
+        100,
+      );
       expect(replacement).toContain(second);
-      expect(stdout).toContain('an http process died; starting another');
-      await until(() => (stdout.split('http ready').length - 1 >= 3 ? true : undefined), 15_000);
+      expect(printed.stdout).toContain('an http process died; starting another');
+      await waitFor(() => printed.stdout.split('http ready').length - 1 >= 3, 15_000, 100);
       const after = await Promise.all(ids.slice(10).map((id) => post(url, minimalPayload(id))));
       expect(after).toEqual(Array(10).fill(202));
       expect(await redis.zcard(`${prefix}:onboarding:prioritized`)).toBe(0);
@@ -136,7 +137,7 @@ describe('serve with HTTP_PROCESSES=2', () => {
       started.kill('SIGTERM');
       expect(await exited).toBe(0);
       expect(children.filter(alive)).toEqual([]);
-      expect(stderr).toBe('');
+      expect(printed.stderr).toBe('');
     } finally {
       const keys = await redis.keys(`${prefix}:*`);
       if (keys.length > 0) await redis.del(...keys);
@@ -149,34 +150,20 @@ describe('serve with HTTP_PROCESSES=2', () => {
     const port = await freePort();
     await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
     try {
-      const started = spawn(process.execPath, [BIN, 'serve'], {
-        env: {
-          ...process.env,
-          REDIS_URL: testRedisUrl(),
-          QUEUE_PREFIX: testPrefix('serve-taken'),
-          HTTP_HOST: '127.0.0.1',
-          HTTP_PORT: String(port),
-          HTTP_PROCESSES: '2',
-          INTAKE_TOKENS: TOKEN,
-          LOG_LEVEL: 'info',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const { child: started, printed, exited } = startServe(port, testPrefix('serve-taken'));
       primary = started;
-      let output = '';
-      started.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      started.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
       const seen = new Set<number>();
       const watcher = setInterval(() => {
         if (started.pid && alive(started.pid)) for (const pid of childrenOf(started.pid)) seen.add(pid);
       }, 50);
-      const code = await new Promise<number | null>((resolve) => started.once('exit', resolve));
+      const code = await exited;
+      const output = printed.stdout + printed.stderr;
       clearInterval(watcher);
       expect(code).toBe(1);
       expect(output).toContain('an http process failed to start; stopping the others');
       expect(output).toContain('EADDRINUSE');
       // Exited processes may take a moment to be reaped.
-      await until(() => ([...seen].some(alive) ? undefined : true), 5_000);
+      await waitFor(() => ![...seen].some(alive), 5_000, 100);
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }

@@ -10,6 +10,7 @@ import { JOB_NAMES, QUEUE_NAMES } from '../../../src/queues/queue-names';
 import { businessIds, minimalPayload } from '../../support/payloads';
 import { testPrefix, testRedisUrl } from '../../support/redis';
 import { captureLogger } from '../../support/sandbox';
+import { waitFor } from '../../support/wait-for';
 import { jsonInit, startHttpHarness } from './support/http-harness';
 import { parsePrometheus, sampleValue } from './support/prometheus-text';
 
@@ -22,14 +23,6 @@ function testLifecycle(): Lifecycle {
       while (stops.length > 0) await (stops.pop() as () => Promise<void>)();
     },
   };
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('/metrics as `start` wires it: the worker and the HTTP server in one registry', () => {

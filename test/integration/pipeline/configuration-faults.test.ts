@@ -1,13 +1,6 @@
 import { startTestPipeline, type TestPipeline } from '../../support/pipeline-harness';
 import { businessIds, minimalPayload } from '../../support/payloads';
-
-async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { waitFor } from '../../support/wait-for';
 
 describe('faults of our own configuration pause the queue and alert instead of dead-lettering', () => {
   let pipeline: TestPipeline;
@@ -21,7 +14,7 @@ describe('faults of our own configuration pause the queue and alert instead of d
     const ids = businessIds(5, 9_500_000);
     const results = await pipeline.producer.enqueueMany(ids.map((id) => ({ payload: minimalPayload(id) })));
 
-    await until(() => pipeline.onboarding.isPaused());
+    await waitFor(() => pipeline.onboarding.isPaused());
     expect(pipeline.logText()).toMatch(
       /"level":"error","message":"ALERT: Ropo One refused our configuration/,
     );
@@ -47,7 +40,7 @@ describe('faults of our own configuration pause the queue and alert instead of d
     });
     const [id] = businessIds(1, 9_600_000) as [string];
     const { jobId } = await pipeline.producer.enqueue(minimalPayload(id));
-    await until(() => pipeline.onboarding.isPaused());
+    await waitFor(() => pipeline.onboarding.isPaused());
     expect(await pipeline.deadLetters()).toHaveLength(0);
     expect(await pipeline.onboarding.getJobState(jobId)).not.toBe('failed');
     expect(pipeline.logText()).toContain('ALERT');
