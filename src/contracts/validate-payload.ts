@@ -67,18 +67,20 @@ const discardMessage = (): string => 'replaced by toFieldErrors';
 export function validatePayload(input: unknown): PayloadValidation {
   try {
     const fast = FAST_PATH?.(input) ?? DEFER;
-    const body = fast === DEFER ? normaliseInput(input, (prefix) => KNOWN_KEYS.get(prefix)) : input;
-    const result =
-      fast === DEFER
-        ? createProfileSchema.safeParse(body)
-        : { success: true as const, data: fast as OnboardingPayload };
-    if (!result.success) {
-      // Parsed again to get each issue's input, from which messages describe what was found;
-      // only failures pay for it (reportInput slows every parse, measured).
-      const detailed = createProfileSchema.safeParse(body, { reportInput: true, error: discardMessage });
-      return { ok: false, errors: fieldErrorsOf(detailed.error?.issues ?? result.error.issues) };
+    let payload: OnboardingPayload;
+    if (fast !== DEFER) {
+      payload = fast as OnboardingPayload;
+    } else {
+      const body = normaliseInput(input, (prefix) => KNOWN_KEYS.get(prefix));
+      const result = createProfileSchema.safeParse(body);
+      if (!result.success) {
+        // Parsed again to get each issue's input, from which messages describe what was found;
+        // only failures pay for it (reportInput slows every parse, measured).
+        const detailed = createProfileSchema.safeParse(body, { reportInput: true, error: discardMessage });
+        return { ok: false, errors: fieldErrorsOf(detailed.error?.issues ?? result.error.issues) };
+      }
+      payload = result.data;
     }
-    const payload = result.data;
     return {
       ok: true,
       payload,
