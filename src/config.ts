@@ -65,6 +65,8 @@ export const configSchema = z
     HTTP_HOST: z.string().min(1).default('127.0.0.1'),
     HTTP_PROCESSES: int(1, 64).default(1),
     INTAKE_TOKENS: list.default([]),
+    OPERATOR_TOKENS: list.default([]),
+    CREDENTIALS_TOKENS: list.default([]),
     BOARD_USERNAME: z.string().min(1).optional(),
     BOARD_PASSWORD: z.string().min(1).optional(),
     BOARD_READ_ONLY: bool.default(false),
@@ -117,7 +119,17 @@ export interface Config {
   breaker: { threshold: number; halfOpenAfterMs: number };
   retry: { attempts: number; backoffBaseMs: number; backoffMaxMs: number };
   /** `processes`: how many processes `serve` runs on the one port (Node's cluster); 1 = just this one. */
-  http: { port: number; host: string; processes: number; intakeTokens: string[] };
+  http: {
+    port: number;
+    host: string;
+    processes: number;
+    /** INTAKE_TOKENS: may enqueue and read onboarding status. */
+    intakeTokens: string[];
+    /** OPERATOR_TOKENS: dead letters, customers, erasure and every other operator route. */
+    operatorTokens: string[];
+    /** CREDENTIALS_TOKENS: may read an activated customer's Ropo One credentials, nothing else. */
+    credentialsTokens: string[];
+  };
   board: { username?: string; password?: string; readOnly: boolean };
   /** Whether Bull Board shows job payloads (personal data); off by default in production. */
   boardView: { showPayloads: boolean };
@@ -177,6 +189,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       host: e.HTTP_HOST,
       processes: e.HTTP_PROCESSES,
       intakeTokens: e.INTAKE_TOKENS,
+      operatorTokens: e.OPERATOR_TOKENS,
+      credentialsTokens: e.CREDENTIALS_TOKENS,
     },
     board: { username: e.BOARD_USERNAME, password: e.BOARD_PASSWORD, readOnly: e.BOARD_READ_ONLY },
     boardView: { showPayloads: e.BOARD_SHOW_PAYLOADS ?? e.NODE_ENV !== 'production' },

@@ -8,7 +8,7 @@ import type { RedisClient } from '../queues/connection';
 import { createDeadLetterOperations } from '../queues/dead-letter-operations';
 import { createOnboardingProducer } from '../queues/onboarding-producer';
 import { QUEUE_NAMES } from '../queues/queue-names';
-import { bearerAuth } from './auth';
+import { bearerTokens, requireScope, TOKEN_SCOPES } from './auth';
 import { createBacklogProbe } from './backpressure';
 import { boardRouter } from './board';
 import { deadLetterRouter } from './dead-letter-router';
@@ -71,7 +71,10 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   });
 
   if (config.http.intakeTokens.length === 0) {
-    logger.warn('INTAKE_TOKENS is empty: the intake and dead-letter API will refuse every request');
+    logger.warn('INTAKE_TOKENS is empty: the intake API will refuse every request');
+  }
+  if (config.http.operatorTokens.length === 0) {
+    logger.warn('OPERATOR_TOKENS is empty: the dead-letter and operator API will refuse every request');
   }
 
   const app = express();
@@ -93,7 +96,19 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   app.use(healthRouter(createReadinessCheck({ redis, onboarding, prefix, timeoutMs: redisTimeoutMs })));
   app.use(metricsRouter(deps.metrics ?? registryMetrics(registry)));
   app.use(openApiRouter());
-  app.use('/v1', bearerAuth(config.http.intakeTokens));
+  // Routes with their own authentication (signed webhooks, Ropo's callback) are mounted above this.
+  app.use(
+    '/v1',
+    bearerTokens({
+      intake: config.http.intakeTokens,
+      operator: config.http.operatorTokens,
+      credentials: config.http.credentialsTokens,
+    }),
+    // Any valid token first, so that an unauthenticated caller cannot tell routes apart (401, not 404).
+    requireScope(...TOKEN_SCOPES),
+  );
+  app.use('/v1/onboardings', requireScope('intake'));
+  app.use('/v1/dead-letters', requireScope('operator'));
   app.use(
     intakeRouter({
       producer,

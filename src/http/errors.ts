@@ -5,6 +5,7 @@ import { requestContext } from './request-context';
 /** Every `error.code` the HTTP API answers with; clients switch on these, so they never change meaning. */
 export const API_ERROR_CODES = [
   'UNAUTHORIZED',
+  'FORBIDDEN',
   'PAYLOAD_INVALID',
   'BODY_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',

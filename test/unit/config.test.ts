@@ -37,6 +37,8 @@ describe('loadConfig', () => {
       HTTP_HOST: '0.0.0.0',
       HTTP_PROCESSES: '2',
       INTAKE_TOKENS: 'a, b,,c',
+      OPERATOR_TOKENS: 'op',
+      CREDENTIALS_TOKENS: 'cred1,cred2',
       BOARD_USERNAME: 'ops',
       BOARD_PASSWORD: 'pw',
       BOARD_READ_ONLY: 'true',
@@ -64,6 +66,8 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       processes: 2,
       intakeTokens: ['a', 'b', 'c'],
+      operatorTokens: ['op'],
+      credentialsTokens: ['cred1', 'cred2'],
     });
     expect(config.board).toEqual({ username: 'ops', password: 'pw', readOnly: true });
     expect(config.log.level).toBe('debug');

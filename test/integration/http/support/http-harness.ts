@@ -8,8 +8,14 @@ import { createLogger, type Logger } from '../../../../src/logger';
 import { createRedisConnection, type RedisClient } from '../../../../src/queues/connection';
 import { testPrefix, testRedisUrl } from '../../../support/redis';
 
-/** The token every harness accepts. */
+/** The intake token every harness accepts (INTAKE_TOKENS). */
 export const TOKEN = 'test-intake-token-0123456789';
+
+/** The operator token every harness accepts (OPERATOR_TOKENS). */
+export const OPERATOR_TOKEN = 'test-operator-token-0123456789';
+
+// Paths an operator token is for; everything else under /v1 gets the intake token by default.
+const OPERATOR_PATHS = /^\/v1\/(dead-letters|customers)(\/|\?|$)/;
 
 /** Board credentials of the harness (when not overridden). */
 export const BOARD = { username: 'ops', password: 'board-secret-pw' };
@@ -23,7 +29,10 @@ export interface HttpHarness {
   registry: Registry;
   logger: Logger;
   logLines: string[];
-  /** fetch against the app; `auth: false` sends no Authorization header. */
+  /**
+   * fetch against the app with the token the path's scope needs (operator paths get
+   * {@link OPERATOR_TOKEN}, others {@link TOKEN}); `auth: false` sends no Authorization header.
+   */
   request(path: string, init?: RequestInit & { auth?: boolean }): Promise<Response>;
   close(): Promise<void>;
 }
@@ -43,6 +52,7 @@ export async function startHttpHarness(options: HttpHarnessOptions = {}): Promis
     QUEUE_PREFIX: prefix,
     HTTP_PORT: '0',
     INTAKE_TOKENS: `other-token,${TOKEN}`,
+    OPERATOR_TOKENS: OPERATOR_TOKEN,
     BOARD_USERNAME: BOARD.username,
     BOARD_PASSWORD: BOARD.password,
     ROPO_BASE_URL: 'https://ropo.invalid/rest',
@@ -75,7 +85,8 @@ export async function startHttpHarness(options: HttpHarnessOptions = {}): Promis
     request(path, init = {}) {
       const { auth = true, ...rest } = init;
       const headers = new Headers(rest.headers);
-      if (auth && !headers.has('authorization')) headers.set('authorization', `Bearer ${TOKEN}`);
+      const token = OPERATOR_PATHS.test(path) ? OPERATOR_TOKEN : TOKEN;
+      if (auth && !headers.has('authorization')) headers.set('authorization', `Bearer ${token}`);
       return fetch(`${server.url}${path}`, { ...rest, headers });
     },
     async close() {
