@@ -6,6 +6,8 @@ import { createBackoffStrategy } from '../src/pipeline/backoff';
 import { createCallSpacing } from '../src/pipeline/call-spacing';
 import { createRopoBreaker } from '../src/pipeline/circuit-breaker';
 import { createOnboardingProcessor, type ProcessorDeps } from '../src/pipeline/onboarding-processor';
+import { stampProfileUuids } from '../src/pipeline/profile-uuid-stamp';
+import { createProfileUuidIndex } from '../src/queues/profile-uuids';
 import { createDeadLettering } from '../src/pipeline/dead-lettering';
 import { NO_OBSERVER, type PipelineObserver } from '../src/pipeline/pipeline-observer';
 import { createQueueControl } from '../src/pipeline/queue-control';
@@ -31,7 +33,7 @@ export interface WorkerDeps {
   connection: RedisClient;
   ropo: RopoClient;
   logger: Logger;
-  config: Pick<Config, 'redis' | 'worker' | 'retry' | 'breaker'>;
+  config: Pick<Config, 'redis' | 'worker' | 'retry' | 'breaker'> & { activation?: Pick<Config['activation'], 'profileUuidNamespace'> };
   /** Overrides of the processor's waits, for tests. */
   timing?: ProcessorDeps['timing'];
   /** Metrics hooks (the Ropo client's `onCall` is the caller's to wire). */
@@ -66,7 +68,8 @@ export function createWorker({
   const attempts = createAttemptLog(onboardingQueue);
   const ledger = createLedger(connection, prefix);
   const processor = createOnboardingProcessor({
-    ropo,
+    // Every createprofile carries a profile_uuid, so Ropo's activation callback can be matched back.
+    ropo: stampProfileUuids(ropo, createProfileUuidIndex(connection, prefix, config.activation?.profileUuidNamespace)),
     events,
     deadLetters,
     attempts,
