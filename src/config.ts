@@ -92,7 +92,9 @@ export const configSchema = z
     CREDENTIALS_KEYS: credentialKeys.optional(),
     PROFILE_UUID_NAMESPACE: z
       .string()
-      .refine(isUuidText, { message: 'expected a UUID, e.g. from `node -e "console.log(crypto.randomUUID())"`' })
+      .refine(isUuidText, {
+        message: 'expected a UUID, e.g. from `node -e "console.log(crypto.randomUUID())"`',
+      })
       .transform((v) => v.toLowerCase())
       .optional(),
     WIZARD_STALLED_AFTER: duration.default(7 * 86_400_000),

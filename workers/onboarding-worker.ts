@@ -33,7 +33,9 @@ export interface WorkerDeps {
   connection: RedisClient;
   ropo: RopoClient;
   logger: Logger;
-  config: Pick<Config, 'redis' | 'worker' | 'retry' | 'breaker'> & { activation?: Pick<Config['activation'], 'profileUuidNamespace'> };
+  config: Pick<Config, 'redis' | 'worker' | 'retry' | 'breaker'> & {
+    activation?: Pick<Config['activation'], 'profileUuidNamespace'>;
+  };
   /** Overrides of the processor's waits, for tests. */
   timing?: ProcessorDeps['timing'];
   /** Metrics hooks (the Ropo client's `onCall` is the caller's to wire). */
@@ -69,7 +71,10 @@ export function createWorker({
   const ledger = createLedger(connection, prefix);
   const processor = createOnboardingProcessor({
     // Every createprofile carries a profile_uuid, so Ropo's activation callback can be matched back.
-    ropo: stampProfileUuids(ropo, createProfileUuidIndex(connection, prefix, config.activation?.profileUuidNamespace)),
+    ropo: stampProfileUuids(
+      ropo,
+      createProfileUuidIndex(connection, prefix, config.activation?.profileUuidNamespace),
+    ),
     events,
     deadLetters,
     attempts,

@@ -8,7 +8,7 @@ const idText = (max: number) =>
     .trim()
     .min(1)
     .max(max)
-    .regex(/^[A-Za-z0-9._-]+$/, { message: 'expected letters, digits, ".", "_" or "-"' });
+    .regex(/^[A-Za-z0-9._-]*$/, { message: 'expected letters, digits, ".", "_" or "-"' });
 
 /**
  * The body Ropo One POSTs to the APIkey endpoint: `{"bid", "external-id", "cid", "apicode"}`.

@@ -42,12 +42,15 @@ export function parseCredentialKeys(value: string): CredentialKey[] {
     const kid = colon > 0 ? entry.slice(0, colon) : '';
     const encoded = colon > 0 ? entry.slice(colon + 1) : '';
     const where = `entry ${index + 1}`;
-    if (!KID.test(kid)) throw new CredentialKeysInvalid(`${where}: expected kid:base64 with a kid of letters, digits, . _ -`);
+    if (!KID.test(kid))
+      throw new CredentialKeysInvalid(`${where}: expected kid:base64 with a kid of letters, digits, . _ -`);
     if (seen.has(kid)) throw new CredentialKeysInvalid(`${where}: key id "${kid}" appears twice`);
     seen.add(kid);
     const key = /^[A-Za-z0-9+/]+={0,2}$/.test(encoded) ? Buffer.from(encoded, 'base64') : Buffer.alloc(0);
     if (key.length !== 32)
-      throw new CredentialKeysInvalid(`${where} (${kid}): expected base64 of exactly 32 bytes, found ${key.length} bytes`);
+      throw new CredentialKeysInvalid(
+        `${where} (${kid}): expected base64 of exactly 32 bytes, found ${key.length} bytes`,
+      );
     return { kid, key };
   });
 }
@@ -88,7 +91,9 @@ export function openSecret(sealed: SealedSecret, keys: readonly CredentialKey[],
       decipher.final(),
     ]).toString('utf8');
   } catch {
-    throw new CredentialDecryptError(`the secret sealed under "${sealed.kid}" does not open (tampered or moved)`);
+    throw new CredentialDecryptError(
+      `the secret sealed under "${sealed.kid}" does not open (tampered or moved)`,
+    );
   }
 }
 

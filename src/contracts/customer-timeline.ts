@@ -1,5 +1,12 @@
 /** Where a customer stands, as operators ask about it. */
-export const CUSTOMER_STATES = ['received', 'created', 'pending', 'activated', 'dead-lettered', 'erased'] as const;
+export const CUSTOMER_STATES = [
+  'received',
+  'created',
+  'pending',
+  'activated',
+  'dead-lettered',
+  'erased',
+] as const;
 
 /** One of {@link CUSTOMER_STATES}, or `unknown` for a business id we never saw. */
 export type CustomerState = (typeof CUSTOMER_STATES)[number] | 'unknown';

@@ -80,7 +80,10 @@ export interface WizardStalledEventData extends Record<string, unknown> {
 
 /** A deterministic id for events about a customer rather than a job: type and the ids that make it unique. */
 export function customerEventId(type: EventType, ...parts: string[]): string {
-  return createHash('sha256').update([type, ...parts].join('\n')).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update([type, ...parts].join('\n'))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /** Builds the envelope of a customer-level event (activation, stalled wizard) with an id from `idParts`. */

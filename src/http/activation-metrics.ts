@@ -2,7 +2,17 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 import { metricOnce } from './metrics';
 
 /** Hours to weeks: customers take their time in Ropo's wizard. */
-const ACTIVATION_BUCKETS = [60, 600, 3600, 6 * 3600, 86_400, 2 * 86_400, 7 * 86_400, 14 * 86_400, 30 * 86_400];
+const ACTIVATION_BUCKETS = [
+  60,
+  600,
+  3600,
+  6 * 3600,
+  86_400,
+  2 * 86_400,
+  7 * 86_400,
+  14 * 86_400,
+  30 * 86_400,
+];
 
 /** Metrics of Ropo's activation callback: activations by match, and the time from enqueue to activation. */
 export function createActivationMetrics(registry: Registry) {
@@ -31,7 +41,8 @@ export function createActivationMetrics(registry: Registry) {
   return {
     activated(info: { matched: boolean; sinceEnqueueMs?: number }): void {
       activations.inc({ matched: String(info.matched) });
-      if (info.sinceEnqueueMs !== undefined && info.sinceEnqueueMs >= 0) sinceEnqueue.observe(info.sinceEnqueueMs / 1000);
+      if (info.sinceEnqueueMs !== undefined && info.sinceEnqueueMs >= 0)
+        sinceEnqueue.observe(info.sinceEnqueueMs / 1000);
     },
   };
 }

@@ -71,12 +71,22 @@ export function activationRouter(deps: ActivationRouterDeps): Router {
       const ok = keys.map((key) => matchesAnySecret(key, digests)).some(Boolean);
       if (ok) return next();
       res.setHeader('WWW-Authenticate', 'Bearer realm="ropo-activation", Basic realm="ropo-activation"');
-      sendError(res, 401, 'UNAUTHORIZED', 'a valid activation API key is required (Authorization: Bearer, X-API-Key or basic-auth password)');
+      sendError(
+        res,
+        401,
+        'UNAUTHORIZED',
+        'a valid activation API key is required (Authorization: Bearer, X-API-Key or basic-auth password)',
+      );
     },
     (_req, res, next) => {
       if (deps.canSeal) return next();
       res.setHeader('Retry-After', '60');
-      sendError(res, 503, 'CREDENTIALS_UNAVAILABLE', 'CREDENTIALS_KEYS is not configured: credentials cannot be stored safely, nothing was stored');
+      sendError(
+        res,
+        503,
+        'CREDENTIALS_UNAVAILABLE',
+        'CREDENTIALS_KEYS is not configured: credentials cannot be stored safely, nothing was stored',
+      );
     },
     requireMediaType(JSON_TYPES, 'application/json'),
     express.json({ limit: 16 * 1024, strict: true, type: JSON_TYPES }),
@@ -84,10 +94,16 @@ export function activationRouter(deps: ActivationRouterDeps): Router {
       const log = requestContext(res).logger;
       const parsed = parseActivationBody(req.body);
       if (!parsed.ok) {
-        throw new ApiError(422, 'PAYLOAD_INVALID', `${parsed.errors.length} field error(s) in the activation body`, parsed.errors);
+        throw new ApiError(
+          422,
+          'PAYLOAD_INVALID',
+          `${parsed.errors.length} field error(s) in the activation body`,
+          parsed.errors,
+        );
       }
       const { bid: businessId, cid, 'external-id': externalId, apicode } = parsed.body;
-      if (parsed.ignoredKeys.length > 0) log.warn('activation body carried unknown keys; ignored', { businessId, keys: parsed.ignoredKeys });
+      if (parsed.ignoredKeys.length > 0)
+        log.warn('activation body carried unknown keys; ignored', { businessId, keys: parsed.ignoredKeys });
 
       const outcome = await deps.redis.run(async () => {
         const [namespace, owner, entry] = await Promise.all([
@@ -117,20 +133,30 @@ export function activationRouter(deps: ActivationRouterDeps): Router {
       });
 
       if (outcome.kind === 'conflict') {
-        log.error('ALERT: Ropo One sent a different cid for a customer already activated; the first credential is kept', {
-          businessId,
-          action: 'ask Ropo support which profile is current; nothing was overwritten',
-        });
-        throw new ApiError(409, 'ACTIVATION_CONFLICT', 'this business id is already activated with another cid; the first credential is kept');
+        log.error(
+          'ALERT: Ropo One sent a different cid for a customer already activated; the first credential is kept',
+          {
+            businessId,
+            action: 'ask Ropo support which profile is current; nothing was overwritten',
+          },
+        );
+        throw new ApiError(
+          409,
+          'ACTIVATION_CONFLICT',
+          'this business id is already activated with another cid; the first credential is kept',
+        );
       }
       const { record } = outcome;
       if (outcome.kind === 'stored') {
         if (!record.matched) {
-          log.error('ALERT: activation for no customer of ours; the credential is stored, flagged matched:false', {
-            businessId,
-            reason: record.reason,
-            action: 'check the business id with Ropo support, then `onboarding customer <business-id>`',
-          });
+          log.error(
+            'ALERT: activation for no customer of ours; the credential is stored, flagged matched:false',
+            {
+              businessId,
+              reason: record.reason,
+              action: 'check the business id with Ropo support, then `onboarding customer <business-id>`',
+            },
+          );
         }
         log.info('customer activated', { businessId, matched: record.matched, matchedBy: record.matchedBy });
         const enqueuedAt = await deps.enqueuedAt(businessId).catch(() => undefined);

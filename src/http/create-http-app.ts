@@ -97,7 +97,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
     );
   }
   if (activation.apiKeys.length === 0) {
-    logger.warn('ACTIVATION_API_KEYS is empty: Ropo One\'s activation callback will be refused (401)');
+    logger.warn("ACTIVATION_API_KEYS is empty: Ropo One's activation callback will be refused (401)");
   }
 
   const app = express();

@@ -22,7 +22,11 @@ function businessIdParam(req: Request): string {
   const id = String(req.params.businessId);
   if (!BUSINESS_ID.test(id)) {
     throw new ApiError(400, 'BAD_REQUEST', 'invalid business id', [
-      { path: 'businessId', code: 'VALUE_INVALID', message: 'expected 1-64 letters, digits, ".", "_" or "-"' },
+      {
+        path: 'businessId',
+        code: 'VALUE_INVALID',
+        message: 'expected 1-64 letters, digits, ".", "_" or "-"',
+      },
     ]);
   }
   return id;
@@ -39,7 +43,8 @@ export function customerRouter(deps: CustomerRouterDeps): Router {
   router.get('/v1/customers/:businessId', requireScope('operator'), async (req, res) => {
     const businessId = businessIdParam(req);
     const timeline = await deps.redis.run(() => deps.timeline(businessId), 30_000);
-    if (timeline.state === 'unknown') throw new ApiError(404, 'NOT_FOUND', 'no customer with this business id');
+    if (timeline.state === 'unknown')
+      throw new ApiError(404, 'NOT_FOUND', 'no customer with this business id');
     res.json(timeline);
   });
 
@@ -48,7 +53,12 @@ export function customerRouter(deps: CustomerRouterDeps): Router {
     res.setHeader('Pragma', 'no-cache');
     const businessId = businessIdParam(req);
     if (!deps.canOpen) {
-      return sendError(res, 503, 'CREDENTIALS_UNAVAILABLE', 'CREDENTIALS_KEYS is not configured: no credential can be opened');
+      return sendError(
+        res,
+        503,
+        'CREDENTIALS_UNAVAILABLE',
+        'CREDENTIALS_KEYS is not configured: no credential can be opened',
+      );
     }
     const who = callerOf(res)?.label ?? 'unknown';
     let revealed;
@@ -61,9 +71,15 @@ export function customerRouter(deps: CustomerRouterDeps): Router {
         code: error.code,
         action: 'add the key it was sealed under back to CREDENTIALS_KEYS',
       });
-      return sendError(res, 500, 'CREDENTIALS_UNAVAILABLE', 'the stored credential cannot be opened with the configured keys');
+      return sendError(
+        res,
+        500,
+        'CREDENTIALS_UNAVAILABLE',
+        'the stored credential cannot be opened with the configured keys',
+      );
     }
-    if (!revealed) throw new ApiError(404, 'NOT_FOUND', 'no credentials for this business id (not activated)');
+    if (!revealed)
+      throw new ApiError(404, 'NOT_FOUND', 'no credentials for this business id (not activated)');
     requestContext(res).logger.info('credentials read', { businessId, who });
     const { record, apicode } = revealed;
     res.json({

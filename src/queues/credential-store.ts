@@ -101,7 +101,18 @@ export function createCredentialStore(
     typeof raw === 'string' ? (JSON.parse(raw) as CredentialRecord) : null;
 
   async function appendAudit(action: CredentialAuditEntry['action'], who: string, businessId: string) {
-    await redis.xadd(k.audit, '*', 'action', action, 'who', who, 'businessId', businessId, 'at', new Date().toISOString());
+    await redis.xadd(
+      k.audit,
+      '*',
+      'action',
+      action,
+      'who',
+      who,
+      'businessId',
+      businessId,
+      'at',
+      new Date().toISOString(),
+    );
   }
 
   const store: CredentialStore = {
@@ -112,11 +123,11 @@ export function createCredentialStore(
         apicode: sealSecret(input.apicode, key, credentialContext(input.businessId, input.cid)),
         published: false,
       };
-      const [kind, raw] = (await PUT(redis, [k.record(input.businessId), k.index], [
-        JSON.stringify(record),
-        input.cid,
-        input.businessId,
-      ])) as [PutResult['kind'], string];
+      const [kind, raw] = (await PUT(
+        redis,
+        [k.record(input.businessId), k.index],
+        [JSON.stringify(record), input.cid, input.businessId],
+      )) as [PutResult['kind'], string];
       return { kind, record: parse(raw) as CredentialRecord };
     },
     async get(businessId) {
@@ -126,7 +137,11 @@ export function createCredentialStore(
       const raw = await redis.get(k.record(businessId));
       const record = parse(raw);
       if (!record || record.published) return;
-      await SWAP(redis, [k.record(businessId)], [raw as string, JSON.stringify({ ...record, published: true })]);
+      await SWAP(
+        redis,
+        [k.record(businessId)],
+        [raw as string, JSON.stringify({ ...record, published: true })],
+      );
     },
     async reveal(businessId, who) {
       sealingKey();
@@ -145,7 +160,10 @@ export function createCredentialStore(
           const record = parse(raw);
           if (!record || record.apicode.kid === first.kid) break;
           const context = credentialContext(businessId, record.cid);
-          const resealed = { ...record, apicode: sealSecret(openSecret(record.apicode, keys, context), first, context) };
+          const resealed = {
+            ...record,
+            apicode: sealSecret(openSecret(record.apicode, keys, context), first, context),
+          };
           if (await SWAP(redis, [k.record(businessId)], [raw as string, JSON.stringify(resealed)])) {
             rotated += 1;
             await appendAudit('rotate', who, businessId);
@@ -160,7 +178,13 @@ export function createCredentialStore(
       return entries.map(([id, fields]) => {
         const f: Record<string, string> = {};
         for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i] as string] = fields[i + 1] as string;
-        return { id, action: f.action as CredentialAuditEntry['action'], who: f.who ?? '', businessId: f.businessId ?? '', at: f.at ?? '' };
+        return {
+          id,
+          action: f.action as CredentialAuditEntry['action'],
+          who: f.who ?? '',
+          businessId: f.businessId ?? '',
+          at: f.at ?? '',
+        };
       });
     },
     async businessIds() {

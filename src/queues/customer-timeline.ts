@@ -45,7 +45,11 @@ export async function readCustomerTimeline(
   prefix: string,
   businessId: string,
 ): Promise<CustomerTimeline> {
-  const onboarding = openQueue<OnboardingJobData, OnboardingJobResult>(QUEUE_NAMES.onboarding, connection, prefix);
+  const onboarding = openQueue<OnboardingJobData, OnboardingJobResult>(
+    QUEUE_NAMES.onboarding,
+    connection,
+    prefix,
+  );
   const deadLetters = openQueue<DeadLetterRecord>(QUEUE_NAMES.deadLetter, connection, prefix);
   const events = openQueue<OnboardingEvent>(QUEUE_NAMES.events, connection, prefix);
   try {
@@ -58,19 +62,30 @@ export async function readCustomerTimeline(
           ? { step: 'replayed', at: job.data.receivedAt, jobId, replayOf: job.data.replayOf }
           : { step: 'enqueued', at: job.data.receivedAt, jobId },
       );
-      for (const a of await attempts.list(jobId)) steps.push({ step: 'attempt_failed', at: a.at, jobId, attempt: a.attempt, code: a.code });
+      for (const a of await attempts.list(jobId))
+        steps.push({ step: 'attempt_failed', at: a.at, jobId, attempt: a.attempt, code: a.code });
     }
     const ledger = await createLedger(connection, prefix).get(businessId);
-    if (ledger && ledger.state !== 'inflight') steps.push({ step: ledger.state, at: ledger.at, jobId: ledger.jobId });
+    if (ledger && ledger.state !== 'inflight')
+      steps.push({ step: ledger.state, at: ledger.at, jobId: ledger.jobId });
     for (const dl of await jobsOf(deadLetters, (j) => j.data.businessId === businessId)) {
-      steps.push({ step: 'dead_lettered', at: dl.data.deadLetteredAt, jobId: dl.data.jobId, code: dl.data.reason.code });
+      steps.push({
+        step: 'dead_lettered',
+        at: dl.data.deadLetteredAt,
+        jobId: dl.data.jobId,
+        code: dl.data.reason.code,
+      });
     }
-    for (const ev of await jobsOf(events, (j) => j.data.subject === businessId && j.data.type === EVENT_TYPES.wizardStalled)) {
+    for (const ev of await jobsOf(
+      events,
+      (j) => j.data.subject === businessId && j.data.type === EVENT_TYPES.wizardStalled,
+    )) {
       steps.push({ step: 'wizard_stalled', at: ev.data.time });
     }
     // Keys are not needed to read the record's plain fields; nothing here opens the apicode.
     const credential = await createCredentialStore(connection, prefix, []).get(businessId);
-    if (credential) steps.push({ step: 'activated', at: credential.activatedAt, matched: credential.matched });
+    if (credential)
+      steps.push({ step: 'activated', at: credential.activatedAt, matched: credential.matched });
     const erasedAt = await connection.get(erasedMarkerKey(prefix, businessId));
     if (erasedAt) steps.push({ step: 'erased', at: erasedAt });
     return buildTimeline(businessId, steps);
@@ -80,7 +95,11 @@ export async function readCustomerTimeline(
 }
 
 /** When the customer was first enqueued (its oldest job still kept), for the activation histogram. */
-export async function firstEnqueuedAt(connection: RedisClient, prefix: string, businessId: string): Promise<string | undefined> {
+export async function firstEnqueuedAt(
+  connection: RedisClient,
+  prefix: string,
+  businessId: string,
+): Promise<string | undefined> {
   const ledger = await createLedger(connection, prefix).get(businessId);
   if (!ledger) return undefined;
   const onboarding = openQueue<OnboardingJobData>(QUEUE_NAMES.onboarding, connection, prefix);

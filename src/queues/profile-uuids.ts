@@ -24,7 +24,11 @@ export function profileUuidKeys(prefix: string) {
 }
 
 /** Creates the index; `configured` is PROFILE_UUID_NAMESPACE. */
-export function createProfileUuidIndex(redis: RedisClient, prefix: string, configured?: string): ProfileUuidIndex {
+export function createProfileUuidIndex(
+  redis: RedisClient,
+  prefix: string,
+  configured?: string,
+): ProfileUuidIndex {
   const k = profileUuidKeys(prefix);
   let cached: string | undefined = configured;
   return {

@@ -26,7 +26,11 @@ export function registerCredentialsCommand(program: Command): void {
       requireKeys(config.activation.credentialKeys.length);
       const connection = createRedisConnection(config.redis.url, 'producer');
       try {
-        const store = createCredentialStore(connection, config.redis.prefix, config.activation.credentialKeys);
+        const store = createCredentialStore(
+          connection,
+          config.redis.prefix,
+          config.activation.credentialKeys,
+        );
         const revealed = await store.reveal(businessId, localCaller());
         if (!revealed) {
           process.stderr.write(`no credentials for ${businessId} (not activated)\n`);
@@ -50,7 +54,11 @@ export function registerCredentialsCommand(program: Command): void {
       requireKeys(config.activation.credentialKeys.length);
       const connection = createRedisConnection(config.redis.url, 'producer');
       try {
-        const store = createCredentialStore(connection, config.redis.prefix, config.activation.credentialKeys);
+        const store = createCredentialStore(
+          connection,
+          config.redis.prefix,
+          config.activation.credentialKeys,
+        );
         const { rotated, total } = await store.rotate(localCaller());
         const kid = config.activation.credentialKeys[0]?.kid;
         process.stdout.write(`re-sealed ${rotated} of ${total} credential(s) under key "${kid}"\n`);

@@ -9,7 +9,9 @@ export function registerCustomerCommand(program: Command): void {
     .command('customer')
     .argument('<business-id>', 'the customer')
     .option('--json', 'print machine-readable JSON')
-    .description("show a customer's state (received, created, pending, activated, dead-lettered, erased) and timeline")
+    .description(
+      "show a customer's state (received, created, pending, activated, dead-lettered, erased) and timeline",
+    )
     .action(async (businessId: string, options: { json?: boolean }) => {
       const config = loadConfig();
       const connection = createRedisConnection(config.redis.url, 'producer');
