@@ -1,6 +1,7 @@
 import type { Registry } from 'prom-client';
 import type { Config } from '../config';
 import { createPrometheusObserver } from '../http/metrics';
+import { startWizardWatch } from '../pipeline/wizard-watch';
 import type { Logger } from '../logger';
 import { createRedisConnection } from '../queues/connection';
 import { checkRedisSettings } from '../queues/redis-settings-check';
@@ -33,5 +34,8 @@ export async function startWorkerStack(
   lifecycle.add(ropo.close);
   const worker = createWorker({ connection, ropo: ropo.client, logger, config, observer });
   lifecycle.add(worker.close);
+  lifecycle.add(
+    startWizardWatch(connection, config.redis.prefix, config.activation.wizardStalledAfterMs, logger),
+  );
   return { ropo };
 }

@@ -1,4 +1,5 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { Funnel } from '../queues/customer-funnel';
 import { metricOnce } from './metrics';
 
 /** Hours to weeks: customers take their time in Ropo's wizard. */
@@ -15,7 +16,33 @@ const ACTIVATION_BUCKETS = [
 ];
 
 /** Metrics of Ropo's activation callback: activations by match, and the time from enqueue to activation. */
-export function createActivationMetrics(registry: Registry) {
+export function createActivationMetrics(registry: Registry, readFunnel?: () => Promise<Funnel>) {
+  if (readFunnel) {
+    metricOnce(
+      registry,
+      'onboarding_customers',
+      () =>
+        new Gauge({
+          name: 'onboarding_customers',
+          help: 'Customers per stage of the journey (received, created, pending, activated, dead_lettered, wizard_stalled), read from Redis at scrape time',
+          labelNames: ['stage'],
+          registers: [registry],
+          // Read from Redis, the same in every process of a cluster: taken once, not summed.
+          aggregator: 'first',
+          async collect() {
+            const funnel = await readFunnel().catch(() => undefined);
+            this.reset();
+            if (!funnel) return;
+            this.set({ stage: 'received' }, funnel.received);
+            this.set({ stage: 'created' }, funnel.created);
+            this.set({ stage: 'pending' }, funnel.pending);
+            this.set({ stage: 'activated' }, funnel.activated);
+            this.set({ stage: 'dead_lettered' }, funnel.deadLettered);
+            this.set({ stage: 'wizard_stalled' }, funnel.wizardStalled);
+          },
+        }),
+    );
+  }
   const activations = metricOnce(
     registry,
     'onboarding_activations_total',

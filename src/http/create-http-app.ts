@@ -15,6 +15,7 @@ import { boardRouter } from './board';
 import { customerRouter } from './customer-router';
 import { createActivationMetrics } from './activation-metrics';
 import { createCredentialStore } from '../queues/credential-store';
+import { readFunnel } from '../queues/customer-funnel';
 import { firstEnqueuedAt, readCustomerTimeline } from '../queues/customer-timeline';
 import { createEventPublisher } from '../queues/event-publisher';
 import { createLedger } from '../queues/onboarding-ledger';
@@ -90,7 +91,9 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   const activation = config.activation ?? { apiKeys: [], credentialKeys: [], wizardStalledAfterMs: 0 };
   const credentials = createCredentialStore(connection, prefix, activation.credentialKeys);
   const activationEvents = createEventPublisher(connection, prefix);
-  const activationMetrics = createActivationMetrics(registry);
+  const activationMetrics = createActivationMetrics(registry, () =>
+    redis.run(() => readFunnel(connection, prefix)),
+  );
   if (activation.credentialKeys.length === 0) {
     logger.warn(
       'CREDENTIALS_KEYS is empty: POST /v1/ropo/activations and the credentials API answer 503 (nothing is ever stored in clear)',

@@ -4,6 +4,7 @@ import type { OnboardingEvent } from '../contracts/events';
 import type { OnboardingJobData } from '../contracts/onboarding-job';
 import type { RedisClient } from './connection';
 import { createCredentialStore } from './credential-store';
+import { wizardStalledKey } from './customer-funnel';
 import { erasedMarkerKey } from './customer-timeline';
 import { createLedger } from './onboarding-ledger';
 import { createProfileUuidIndex } from './profile-uuids';
@@ -22,6 +23,8 @@ export interface ErasureReport {
   credentials: boolean;
   /** profile_uuids recorded for matching Ropo's `external-id`. */
   profileUuids: number;
+  /** The marker that the wizard_stalled event was sent. */
+  wizardStalled: boolean;
   skippedActive: string[];
 }
 
@@ -88,6 +91,7 @@ export async function eraseCustomer(
       ledger: await createLedger(connection, prefix).remove(businessId),
       credentials: await createCredentialStore(connection, prefix, []).remove(businessId),
       profileUuids: await createProfileUuidIndex(connection, prefix).removeFor(businessId),
+      wizardStalled: (await connection.del(wizardStalledKey(prefix, businessId))) > 0,
       skippedActive,
     };
   } finally {

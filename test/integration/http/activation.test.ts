@@ -4,6 +4,8 @@ import { newCredentialKeyEntry, parseCredentialKeys } from '../../../src/contrac
 import { derivedProfileUuid } from '../../../src/contracts/profile-uuid';
 import { EVENT_TYPES, type OnboardingEvent } from '../../../src/contracts/events';
 import { eraseCustomer } from '../../../src/queues/customer-erasure';
+import { findStalledWizards, publishStalledWizards } from '../../../src/queues/customer-funnel';
+import { createEventPublisher } from '../../../src/queues/event-publisher';
 import { createCredentialStore } from '../../../src/queues/credential-store';
 import { createProfileUuidIndex } from '../../../src/queues/profile-uuids';
 import { freePort } from '../../support/free-port';
@@ -264,6 +266,72 @@ describe('POST /v1/ropo/activations (real HTTP, real Redis, real worker and sand
         'test',
       ),
     ).rejects.toThrow(/k2/);
+  });
+});
+
+describe('customers stuck in the wizard', () => {
+  it('publishes one wizard_stalled event per pending customer not activated in time, and counts the funnel', async () => {
+    const env = { ACTIVATION_API_KEYS: ACTIVATION_KEY, CREDENTIALS_KEYS: KEY_1 };
+    const pipeline = await startTestPipeline({ env });
+    const http = await startHttpHarness({ prefix: pipeline.prefix, env });
+    const events = createEventPublisher(pipeline.connection, pipeline.prefix);
+    try {
+      const [stuck, done, fresh] = businessIds(3, 4_460_000) as [string, string, string];
+      const jobs = [stuck, done].map((id) => pipeline.producer.enqueue(minimalPayload(id)));
+      await pipeline.waitForAll((await Promise.all(jobs)).map((j) => j.jobId));
+      const activated = await fetch(
+        `${http.url}/v1/ropo/activations`,
+        jsonInit({ bid: done, cid: '1', apicode: apicode() }, { 'x-api-key': ACTIVATION_KEY }),
+      );
+      expect(activated.status).toBe(201);
+      const eightDaysLater = Date.now() + 8 * 86_400_000;
+      const afterMs = pipeline.config.activation.wizardStalledAfterMs;
+      expect(afterMs).toBe(7 * 86_400_000);
+      expect(await findStalledWizards(pipeline.connection, pipeline.prefix, afterMs)).toEqual([]);
+      const first = await publishStalledWizards(
+        pipeline.connection,
+        pipeline.prefix,
+        events,
+        afterMs,
+        eightDaysLater,
+      );
+      expect(first.map((s) => s.businessId)).toEqual([stuck]);
+      expect(
+        await publishStalledWizards(
+          pipeline.connection,
+          pipeline.prefix,
+          events,
+          afterMs,
+          eightDaysLater + 1000,
+        ),
+      ).toEqual([]);
+      const stalledEvents = (await pipeline.events()).filter((e) => e.type === EVENT_TYPES.wizardStalled);
+      expect(stalledEvents.map((e) => e.subject)).toEqual([stuck]);
+      const timeline = (await (await http.request(`/v1/customers/${stuck}`)).json()) as {
+        state: string;
+        steps: { step: string }[];
+      };
+      expect(timeline).toMatchObject({ state: 'pending' });
+      expect(timeline.steps.map((s) => s.step)).toContain('wizard_stalled');
+
+      const created = await pipeline.producer.enqueue(completePayload(fresh));
+      await pipeline.waitForJob(created.jobId);
+      const metrics = await (await http.request('/metrics', { auth: false })).text();
+      for (const [stage, count] of [
+        ['received', 3],
+        ['created', 1],
+        ['pending', 2],
+        ['activated', 1],
+        ['dead_lettered', 0],
+        ['wizard_stalled', 1],
+      ] as const) {
+        expect(metrics).toMatch(new RegExp(`^onboarding_customers\\{stage="${stage}"\\} ${count}$`, 'm'));
+      }
+    } finally {
+      await events.close();
+      await http.close();
+      await pipeline.close();
+    }
   });
 });
 
