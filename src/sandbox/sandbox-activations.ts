@@ -38,6 +38,8 @@ export interface SandboxActivations {
   acceptTerms(businessId: string): ActivationDelivery | undefined;
   list(): ActivationDelivery[];
   setTarget(target: ActivationTarget | undefined): void;
+  /** Changes the retry schedule of deliveries started from now on (tests shorten it). */
+  setRetry(retry: Partial<DeliveryRetry>): void;
   /** Admin routes: `POST /__sandbox/profiles/:businessId/accept-terms`, `GET /__sandbox/activations`. */
   handle(path: string, method: string, res: http.ServerResponse, send: SendJson): boolean;
   /** Resolves once every delivery in flight has delivered or given up. */
@@ -67,7 +69,7 @@ function authHeaders(target: ActivationTarget): Record<string, string> {
 export function createSandboxActivations(
   options: { target?: ActivationTarget; retry?: Partial<DeliveryRetry>; random?: () => number } = {},
 ): SandboxActivations {
-  const retry = { ...DEFAULT_RETRY, ...options.retry };
+  let retry = { ...DEFAULT_RETRY, ...options.retry };
   const random = options.random ?? Math.random;
   let target = options.target;
   let profiles = new Map<string, string | null>();
@@ -157,6 +159,9 @@ export function createSandboxActivations(
     list: () => [...deliveries.values()].map((d) => ({ ...d })),
     setTarget(next) {
       target = next;
+    },
+    setRetry(next) {
+      retry = { ...retry, ...next };
     },
     handle(path, method, res, send) {
       const accept = ACCEPT_TERMS.exec(path);
