@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type http from 'node:http';
+import { Router } from 'express';
+import { send } from './sandbox-http';
 
 /** Where the sandbox delivers activations, as Ropo One would to a partner's APIkey endpoint. */
 export interface ActivationTarget {
@@ -38,21 +39,17 @@ export interface SandboxActivations {
   acceptTerms(businessId: string): ActivationDelivery | undefined;
   list(): ActivationDelivery[];
   setTarget(target: ActivationTarget | undefined): void;
+  /** Where deliveries go (the URL only: the key is not shown). */
+  target(): { url: string } | null;
   /** Changes the retry schedule of deliveries started from now on (tests shorten it). */
   setRetry(retry: Partial<DeliveryRetry>): void;
-  /** Admin routes: `POST /__sandbox/profiles/:businessId/accept-terms`, `GET /__sandbox/activations`. */
-  handle(path: string, method: string, res: http.ServerResponse, send: SendJson): boolean;
   /** Resolves once every delivery in flight has delivered or given up. */
   settled(): Promise<void>;
   reset(): void;
   close(): void;
 }
 
-/** The server's JSON writer, passed in so the module keeps the server's answer format. */
-export type SendJson = (res: http.ServerResponse, status: number, body: unknown) => void;
-
 const DEFAULT_RETRY: DeliveryRetry = { baseMs: 200, maxMs: 30_000, maxAttempts: 12 };
-const ACCEPT_TERMS = /^\/__sandbox\/profiles\/([^/]+)\/accept-terms$/;
 
 function authHeaders(target: ActivationTarget): Record<string, string> {
   switch (target.carrier ?? 'bearer') {
@@ -160,28 +157,9 @@ export function createSandboxActivations(
     setTarget(next) {
       target = next;
     },
+    target: () => (target ? { url: target.url } : null),
     setRetry(next) {
       retry = { ...retry, ...next };
-    },
-    handle(path, method, res, send) {
-      const accept = ACCEPT_TERMS.exec(path);
-      if (accept && method === 'POST') {
-        const businessId = decodeURIComponent(accept[1] as string);
-        const delivery = activations.acceptTerms(businessId);
-        if (!delivery) send(res, 404, { error: `no profile was created for business id ${businessId}` });
-        else send(res, 202, { ...delivery });
-        return true;
-      }
-      if (path === '/__sandbox/activations' && method === 'GET') {
-        const list = activations.list();
-        send(res, 200, {
-          activations: list,
-          total: list.length,
-          target: target ? { url: target.url } : null,
-        });
-        return true;
-      }
-      return false;
     },
     async settled() {
       while (inFlight.size > 0) await Promise.all([...inFlight]);
@@ -200,4 +178,20 @@ export function createSandboxActivations(
     },
   };
   return activations;
+}
+
+/** Admin routes (mounted under /__sandbox): `POST /profiles/:businessId/accept-terms`, `GET /activations`. */
+export function activationRoutes(activations: SandboxActivations): Router {
+  const router = Router();
+  router.post('/profiles/:businessId/accept-terms', (req, res) => {
+    const businessId = String(req.params.businessId);
+    const delivery = activations.acceptTerms(businessId);
+    if (!delivery) send(res, 404, { error: `no profile was created for business id ${businessId}` });
+    else send(res, 202, { ...delivery });
+  });
+  router.get('/activations', (_req, res) => {
+    const list = activations.list();
+    send(res, 200, { activations: list, total: list.length, target: activations.target() });
+  });
+  return router;
 }
