@@ -164,6 +164,11 @@ export function activationRouter(deps: ActivationRouterDeps): Router {
           matched: record.matched,
           sinceEnqueueMs: enqueuedAt ? Date.parse(record.activatedAt) - Date.parse(enqueuedAt) : undefined,
         });
+      } else if (!deps.credentials.holds(record, apicode)) {
+        log.error('ALERT: Ropo One sent the same cid with another apicode; the first credential is kept', {
+          businessId,
+          action: 'ask Ropo support which apicode is current; nothing was overwritten',
+        });
       } else {
         log.info('activation delivered again; nothing new', { businessId });
       }

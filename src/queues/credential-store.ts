@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import {
   credentialContext,
   openSecret,
@@ -66,6 +67,8 @@ export interface CredentialStore {
   put(input: Omit<CredentialRecord, 'apicode' | 'published'> & { apicode: string }): Promise<PutResult>;
   get(businessId: string): Promise<CredentialRecord | null>;
   markPublished(businessId: string): Promise<void>;
+  /** Whether `apicode` is the one sealed in `record` (constant time); false when it cannot be opened. */
+  holds(record: CredentialRecord, apicode: string): boolean;
   /** Opens the apicode and writes `who` to the audit stream first: no read goes unrecorded. */
   reveal(businessId: string, who: string): Promise<{ record: CredentialRecord; apicode: string } | null>;
   /** Re-seals every record not under the first key; returns how many changed. */
@@ -142,6 +145,16 @@ export function createCredentialStore(
         [k.record(businessId)],
         [raw as string, JSON.stringify({ ...record, published: true })],
       );
+    },
+    holds(record, apicode) {
+      try {
+        const stored = openSecret(record.apicode, keys, credentialContext(record.businessId, record.cid));
+        const a = createHash('sha256').update(stored).digest();
+        const b = createHash('sha256').update(apicode).digest();
+        return timingSafeEqual(a, b);
+      } catch {
+        return false;
+      }
     },
     async reveal(businessId, who) {
       sealingKey();

@@ -207,6 +207,15 @@ describe('POST /v1/ropo/activations (real HTTP, real Redis, real worker and sand
     expect(alert).not.toContain(other);
     expect(await activatedEvents(id)).toHaveLength(1);
 
+    // The same cid with another apicode: 200 (the same activation), the first kept, and an ALERT.
+    const sameCid = await activate({ bid: id, cid: '700001', apicode: other });
+    expect(sameCid.status).toBe(200);
+    await sameCid.text();
+    expect(await (await credentialsOf(id)).json()).toMatchObject({ apicode: original });
+    expect(
+      http.logLines.some((l) => l.includes('ALERT') && l.includes('another apicode') && !l.includes(other)),
+    ).toBe(true);
+
     const unmatched = await activate({ bid: stranger, cid: '700003', apicode: apicode() });
     expect(unmatched.status).toBe(201);
     expect(await unmatched.json()).toMatchObject({ matched: false });
