@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import { createPrometheusObserver } from '../http/metrics';
 import { startWizardWatch } from '../pipeline/wizard-watch';
 import type { Logger } from '../logger';
+import type { Tracing } from '../telemetry/tracing';
 import { createRedisConnection } from '../queues/connection';
 import { checkRedisSettings } from '../queues/redis-settings-check';
 import { createWorker } from '../../workers/onboarding-worker';
@@ -18,7 +19,7 @@ export async function startWorkerStack(
   redisUrl: string,
   logger: Logger,
   lifecycle: Lifecycle,
-  options: { registry?: Registry } = {},
+  options: { registry?: Registry; tracing?: Tracing } = {},
 ): Promise<{ ropo: RopoTarget }> {
   const observer = options.registry ? createPrometheusObserver(options.registry) : undefined;
   const connection = createRedisConnection(redisUrl, 'worker');
@@ -32,7 +33,14 @@ export async function startWorkerStack(
     observer && ((call) => observer.ropoCall(call.status, call.durationMs)),
   );
   lifecycle.add(ropo.close);
-  const worker = createWorker({ connection, ropo: ropo.client, logger, config, observer });
+  const worker = createWorker({
+    connection,
+    ropo: ropo.client,
+    logger,
+    config,
+    observer,
+    tracing: options.tracing,
+  });
   lifecycle.add(worker.close);
   lifecycle.add(
     startWizardWatch(connection, config.redis.prefix, config.activation.wizardStalledAfterMs, logger),
