@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Queue } from 'bullmq';
+import { Queue, type Telemetry } from 'bullmq';
 import { onboardingJobId, type OnboardingJobData } from '../contracts/onboarding-job';
 import { validatePayload } from '../contracts/validate-payload';
 import { PayloadInvalidError } from '../errors/payload-invalid-error';
@@ -21,6 +21,8 @@ export interface OnboardingProducerOptions {
   connection: string | RedisClient;
   prefix?: string;
   attempts?: number;
+  /** BullMQ telemetry (bullmq-otel) when tracing is on: the job continues the caller's trace. */
+  telemetry?: Telemetry;
 }
 
 /** Per-job metadata a producer may give. */
@@ -57,6 +59,7 @@ export function createOnboardingProducer(options: OnboardingProducerOptions): On
   const queue = new Queue<OnboardingJobData>(QUEUE_NAMES.onboarding, {
     connection,
     prefix: options.prefix ?? 'bull',
+    telemetry: options.telemetry,
     defaultJobOptions: onboardingJobOptions({ attempts: options.attempts ?? 8 }),
   });
   // A failed add rejects and the caller answers for it; the event would only print the error again.
