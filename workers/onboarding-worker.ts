@@ -112,7 +112,9 @@ export function createWorker({
     lockDuration: config.worker.lockDurationMs,
     stalledInterval: config.worker.stalledIntervalMs,
     maxStalledCount: config.worker.maxStalledCount,
-    // The limiter lives in Redis, so the cap holds across every worker process together.
+    // The limiter lives in Redis, so the cap holds across every worker process together. It stays
+    // although call-spacing.ts spreads the calls: BullMQ's rate-limiting guide makes `limiter.max`
+    // what lets a worker honour `queue.rateLimit(ms)` holds (429 and breaker pauses).
     limiter: { max: config.worker.rateLimit.max, duration: config.worker.rateLimit.durationMs },
     settings: {
       backoffStrategy: createBackoffStrategy({
