@@ -8,7 +8,7 @@ import {
 } from '../contracts/credential-cipher';
 import type { MatchedBy } from '../contracts/activation';
 import type { RedisClient } from './connection';
-import { redisScript } from './redis-script';
+import { luaScript } from './redis-script';
 
 /** A customer's Ropo One credentials as stored: the apicode only ever sealed (AES-256-GCM). */
 export interface CredentialRecord {
@@ -41,25 +41,10 @@ export interface CredentialAuditEntry {
 }
 
 // Keeps the first credential: the same cid again is a duplicate, another cid a conflict.
-const PUT = redisScript(`
-local current = redis.call('GET', KEYS[1])
-if current then
-  if cjson.decode(current).cid == ARGV[2] then return {'duplicate', current} end
-  return {'conflict', current}
-end
-redis.call('SET', KEYS[1], ARGV[1])
-redis.call('SADD', KEYS[2], ARGV[3])
-return {'stored', ARGV[1]}
-`);
+const PUT = luaScript(__dirname, 'credential-put');
 
 // Replaces a record only if nobody changed it since it was read (rotation, publish flag).
-const SWAP = redisScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  redis.call('SET', KEYS[1], ARGV[2])
-  return 1
-end
-return 0
-`);
+const SWAP = luaScript(__dirname, 'credential-swap');
 
 /** Stores activated customers' credentials, sealed; the only code that sees an apicode in clear. */
 export interface CredentialStore {
