@@ -1,3 +1,4 @@
+import type { FailureCode } from './failure-code';
 import type { FieldError } from './validate-payload';
 
 /** Stable codes for why a job was dead-lettered; operators filter and alert on these. */
@@ -10,11 +11,11 @@ export const DEAD_LETTER_CODES = {
   stalled: 'JOB_STALLED',
   /** An error escaped the pipeline's own handling on the last attempt (e.g. Redis failed mid-job). */
   internal: 'INTERNAL_ERROR',
-} as const;
+} as const satisfies Record<string, FailureCode>;
 
 /** Why a job ended in the dead-letter queue. */
 export interface DeadLetterReason {
-  code: string;
+  code: FailureCode;
   message: string;
   /** Field errors when the payload failed validation. */
   errors?: FieldError[];
@@ -23,7 +24,7 @@ export interface DeadLetterReason {
   /** Ropo One's `Error` body, when it sent one. */
   ropoError?: { Code?: number; Message?: string };
   /** The last error's code when attempts ran out (e.g. ROPO_UNAVAILABLE). */
-  lastErrorCode?: string;
+  lastErrorCode?: FailureCode;
 }
 
 /** One failed attempt, as kept in the record. */
