@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { createRedisConnection } from '../../src/queues/connection';
 import { createRopoClient } from '../../src/ropo';
-import { createWorker } from '../../workers/onboarding-worker';
+import { createWorker } from '../../src/workers/onboarding-worker';
 
 /**
  * The full pipeline as `onboarding worker` runs it: config from the environment, a winston logger on

@@ -1,6 +1,6 @@
 import express, { Router, type Request } from 'express';
 import { validatePayload, type FieldError } from '../contracts/validate-payload';
-import { PayloadInvalidError } from '../errors/payload-invalid-error';
+import { PayloadInvalidError } from '../contracts/payload-invalid-error';
 import type { EnqueueOptions, OnboardingProducer } from '../queues/onboarding-producer';
 import { idempotencyKeySchema, intakeEnvelopeSchema, parameterErrors } from './api-schemas';
 import type { BacklogProbe } from './backpressure';

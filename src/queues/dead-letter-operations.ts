@@ -1,16 +1,19 @@
 import type { Job } from 'bullmq';
 import { apply as applyMergePatch } from 'json-merge-patch';
-import type { DeadLetterRecord } from '../contracts/dead-letter-record';
+import type { DeadLetterRecord, DeadLetterSummary, ReplayOutcome } from '../contracts/dead-letter-record';
 import { buildEvent, EVENT_TYPES } from '../contracts/events';
 import type { OnboardingJobData } from '../contracts/onboarding-job';
-import { validatePayload, type FieldError } from '../contracts/validate-payload';
+import { validatePayload } from '../contracts/validate-payload';
 import type { RedisClient } from './connection';
 import { createEventPublisher } from './event-publisher';
 import { onboardingJobOptions } from './job-options';
-import { createLedger, type LedgerEntry } from './onboarding-ledger';
+import { createLedger } from './onboarding-ledger';
 import { ALL_JOB_STATES } from './job-states';
 import { JOB_NAMES, QUEUE_NAMES } from './queue-names';
 import { openQueue } from './open-queue';
+
+/** Re-exported for the CLI and the HTTP API, which list and replay. */
+export type { DeadLetterSummary, ReplayOutcome };
 
 /** Which dead letters an operation touches; all given conditions must hold. */
 export interface DeadLetterFilter {
@@ -24,30 +27,6 @@ export interface DeadLetterFilter {
   /** Only these record ids. */
   ids?: string[];
 }
-
-/** A dead letter as listed: no payload, so a listing never shows personal data. */
-export interface DeadLetterSummary {
-  id: string;
-  jobId: string;
-  businessId: string | null;
-  code: string;
-  message: string;
-  fields: string[];
-  attempts: number;
-  replayCount: number;
-  deadLetteredAt: string;
-}
-
-/** What a replay did, or would do with `dryRun`. */
-export type ReplayOutcome =
-  | {
-      id: string;
-      action: 'replayed' | 'would-replay';
-      newJobId: string;
-      ledger: LedgerEntry['state'] | 'none';
-    }
-  | { id: string; action: 'invalid'; errors: FieldError[] }
-  | { id: string; action: 'not-found' };
 
 /** Options of a replay. */
 export interface ReplayOptions {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { onboardingJobId, type OnboardingJobData } from '../contracts/onboarding-job';
 import { validatePayload } from '../contracts/validate-payload';
-import { PayloadInvalidError } from '../errors/payload-invalid-error';
+import { PayloadInvalidError } from '../contracts/payload-invalid-error';
 import { createRedisConnection, type RedisClient } from './connection';
 import { onboardingJobOptions } from './job-options';
 import { JOB_NAMES, QUEUE_NAMES } from './queue-names';

@@ -8,7 +8,7 @@ import {
   type DeadLetterFilter,
   type DeadLetterOperations,
 } from '../../queues/dead-letter-operations';
-import { parseDuration } from '../parse-duration';
+import { parseDuration } from '../../contracts/duration';
 
 interface FilterOptions {
   code?: string;
