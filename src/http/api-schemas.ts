@@ -68,6 +68,8 @@ export const batchLineSchema = z
     errors: z.array(fieldErrorSchema).optional(),
   })
   .meta({ title: 'BatchLineResult' });
+/** One line's result in a batch answer. */
+export type BatchLine = z.output<typeof batchLineSchema>;
 
 /** The batch answer: counts and one result per non-empty line. */
 export const batchResultSchema = z

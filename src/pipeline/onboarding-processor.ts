@@ -1,7 +1,11 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { DEAD_LETTER_CODES, type DeadLetterReason } from '../contracts/dead-letter-record';
 import { buildEvent, EVENT_TYPES, type EventType } from '../contracts/events';
-import type { OnboardingJobData, OnboardingJobResult } from '../contracts/onboarding-job';
+import {
+  readBusinessId,
+  type OnboardingJobData,
+  type OnboardingJobResult,
+} from '../contracts/onboarding-job';
 import { validatePayload } from '../contracts/validate-payload';
 import type { Logger } from '../logger';
 import type { AttemptLog } from '../queues/attempt-log';
@@ -12,7 +16,7 @@ import type { RopoClient } from '../ropo/ropo-client';
 import type { CallSpacing } from './call-spacing';
 import type { RopoBreaker } from './circuit-breaker';
 import { decide, type Decision } from './decide';
-import { createDeadLettering, dataOf, readableBusinessId } from './dead-lettering';
+import { createDeadLettering, dataOf } from './dead-lettering';
 import { NO_OBSERVER, type HoldReason, type PipelineObserver } from './pipeline-observer';
 import type { QueueControl } from './queue-control';
 
@@ -126,7 +130,7 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
 
     const validation = validatePayload(dataOf(job).payload);
     if (!validation.ok) {
-      return deadLetter(job, readableBusinessId(dataOf(job).payload), {
+      return deadLetter(job, readBusinessId(dataOf(job).payload), {
         code: DEAD_LETTER_CODES.payloadInvalid,
         message: `${validation.errors.length} field error(s): ${validation.errors.map((e) => e.path).join(', ')}`,
         errors: validation.errors,
