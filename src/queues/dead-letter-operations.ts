@@ -2,14 +2,13 @@ import type { Job } from 'bullmq';
 import { apply as applyMergePatch } from 'json-merge-patch';
 import type { DeadLetterRecord, DeadLetterSummary, ReplayOutcome } from '../contracts/dead-letter-record';
 import { buildEvent, EVENT_TYPES } from '../contracts/events';
-import type { OnboardingJobData } from '../contracts/onboarding-job';
 import { validatePayload } from '../contracts/validate-payload';
 import type { RedisClient } from './connection';
 import { createEventPublisher } from './event-publisher';
-import { onboardingJobOptions } from './job-options';
 import { createLedger } from './onboarding-ledger';
+import { createOnboardingProducer } from './onboarding-producer';
 import { ALL_JOB_STATES } from './job-states';
-import { JOB_NAMES, QUEUE_NAMES } from './queue-names';
+import { QUEUE_NAMES } from './queue-names';
 import { openQueue } from './open-queue';
 
 /** Re-exported for the CLI and the HTTP API, which list and replay. */
@@ -82,7 +81,7 @@ export function createDeadLetterOperations(
   options: { attempts?: number } = {},
 ): DeadLetterOperations {
   const deadLetters = openQueue<DeadLetterRecord>(QUEUE_NAMES.deadLetter, connection, prefix);
-  const onboarding = openQueue<OnboardingJobData>(QUEUE_NAMES.onboarding, connection, prefix);
+  const producer = createOnboardingProducer({ connection, prefix, attempts: options.attempts });
   const events = createEventPublisher(connection, prefix);
   const ledger = createLedger(connection, prefix);
 
@@ -114,19 +113,13 @@ export function createDeadLetterOperations(
     const ledgerState = ledgerEntry?.state ?? 'none';
     if (replay.dryRun) return { id, action: 'would-replay', newJobId, ledger: ledgerState };
 
-    const data: OnboardingJobData = {
-      payload,
+    // Enqueue first, remove the record after: a crash in between leaves a record and a job with a
+    // fixed id, and replaying again adds nothing new.
+    await producer.enqueue(payload, {
       eventId: record.eventId,
       source: record.source,
       replayOf: record.lineage.originalJobId,
       replayCount,
-      receivedAt: new Date().toISOString(),
-      deliveryId: `replay-${id}-${replayCount}`,
-    };
-    // Enqueue first, remove the record after: a crash in between leaves a record and a job with a
-    // fixed id, and replaying again adds nothing new.
-    await onboarding.add(JOB_NAMES.onboardCustomer, data, {
-      ...onboardingJobOptions({ attempts: options.attempts ?? 8 }),
       jobId: newJobId,
     });
     await events.publish(
@@ -177,7 +170,7 @@ export function createDeadLetterOperations(
       return { removed: selected.map((job) => job.id as string) };
     },
     async close() {
-      await Promise.all([deadLetters.close(), onboarding.close(), events.close()]);
+      await Promise.all([deadLetters.close(), producer.close(), events.close()]);
     },
   };
 }
