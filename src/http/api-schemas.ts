@@ -7,7 +7,6 @@ import {
 import { fieldErrorSchema, type FieldError } from '../contracts/field-error';
 
 export { deadLetterSummarySchema, fieldErrorSchema };
-import { parseDuration } from '../contracts/duration';
 import { API_ERROR_CODES, ApiError } from './errors';
 
 // The HTTP API's own shapes. Routers parse requests with them and openapi.ts turns them into the
@@ -216,21 +215,4 @@ export function parseOrBadRequest<S extends z.ZodType>(schema: S, input: unknown
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   throw new ApiError(400, 'BAD_REQUEST', `invalid ${what}`, parameterErrors(result.error));
-}
-
-/** Turns filter strings into the library's {@link import('../queues/dead-letter-operations').DeadLetterFilter}. */
-export function toDeadLetterFilter(fields: {
-  code?: string;
-  businessId?: string;
-  olderThan?: string;
-  newerThan?: string;
-  ids?: string[];
-}) {
-  return {
-    code: fields.code,
-    businessId: fields.businessId,
-    olderThanMs: fields.olderThan === undefined ? undefined : parseDuration(fields.olderThan, 'olderThan'),
-    newerThanMs: fields.newerThan === undefined ? undefined : parseDuration(fields.newerThan, 'newerThan'),
-    ids: fields.ids,
-  };
 }

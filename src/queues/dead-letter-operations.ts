@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import { apply as applyMergePatch } from 'json-merge-patch';
 import type { DeadLetterRecord, DeadLetterSummary, ReplayOutcome } from '../contracts/dead-letter-record';
+import { parseDuration } from '../contracts/duration';
 import { buildEvent, EVENT_TYPES } from '../contracts/events';
 import { validatePayload } from '../contracts/validate-payload';
 import type { RedisClient } from './connection';
@@ -25,6 +26,29 @@ export interface DeadLetterFilter {
   newerThanMs?: number;
   /** Only these record ids. */
   ids?: string[];
+}
+
+/** A filter as operators write it: durations as text ("15m", "7d"); the CLI and the HTTP API both give this. */
+export interface DeadLetterFilterText {
+  code?: string;
+  businessId?: string;
+  olderThan?: string;
+  newerThan?: string;
+  ids?: string[];
+}
+
+/** Turns a written filter into a {@link DeadLetterFilter}; a bad duration throws naming `names`' option. */
+export function toDeadLetterFilter(
+  fields: DeadLetterFilterText,
+  names: { olderThan: string; newerThan: string } = { olderThan: 'olderThan', newerThan: 'newerThan' },
+): DeadLetterFilter {
+  return {
+    code: fields.code,
+    businessId: fields.businessId,
+    olderThanMs: fields.olderThan ? parseDuration(fields.olderThan, names.olderThan) : undefined,
+    newerThanMs: fields.newerThan ? parseDuration(fields.newerThan, names.newerThan) : undefined,
+    ids: fields.ids,
+  };
 }
 
 /** Options of a replay. */
