@@ -20,6 +20,14 @@ export function luaScript(dir: string, name: string): RedisScript {
   const defined = new WeakSet<RedisClient>();
   return (redis, keys, args) => {
     if (!defined.has(redis)) {
+      // An auto-pipelining client (the HTTP role) copies its commands into each auto pipeline when
+      // that pipeline is made, so one made before this definition would lack the command and
+      // mismatch every reply of its batch. Our scripts go out on their own instead, as EVALSHA did.
+      // A new array: ioredis shares the default one between clients.
+      if (redis.options.enableAutoPipelining) {
+        const ignored = redis.options.autoPipeliningIgnoredCommands ?? [];
+        redis.options.autoPipeliningIgnoredCommands = [...ignored, command];
+      }
       // No numberOfKeys: each call says how many keys it passes (hold-deliveries takes a list).
       redis.defineCommand(command, { lua });
       defined.add(redis);
