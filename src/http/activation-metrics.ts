@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Funnel } from '../queues/customer-funnel';
-import { metricOnce } from './metrics';
+import { metricOnce } from '../pipeline/prometheus-observer';
 
 /** Hours to weeks: customers take their time in Ropo's wizard. */
 const ACTIVATION_BUCKETS = [

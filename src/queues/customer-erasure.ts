@@ -1,7 +1,7 @@
 import type { Job, Queue } from 'bullmq';
 import type { DeadLetterRecord } from '../contracts/dead-letter-record';
 import type { OnboardingEvent } from '../contracts/events';
-import type { OnboardingJobData } from '../contracts/onboarding-job';
+import { readBusinessId, readJobData, type OnboardingJobData } from '../contracts/onboarding-job';
 import type { RedisClient } from './connection';
 import { createCredentialStore } from './credential-store';
 import { wizardStalledKey } from './customer-funnel';
@@ -29,11 +29,6 @@ export interface ErasureReport {
 }
 
 const PAGE = 1000;
-
-function payloadBusinessId(payload: unknown): string | undefined {
-  const id = (payload as { customer_info?: { business_id?: unknown } } | null)?.customer_info?.business_id;
-  return typeof id === 'string' ? id.trim() : undefined;
-}
 
 async function removeMatching<T>(
   queue: Queue<T>,
@@ -79,12 +74,13 @@ export async function eraseCustomer(
       businessId,
       onboardingJobs: await removeMatching(
         onboarding,
-        (job) => payloadBusinessId(job.data.payload) === businessId,
+        (job) => readBusinessId(readJobData(job.data).payload) === businessId,
         skippedActive,
       ),
       deadLetters: await removeMatching(
         deadLetters,
-        (job) => job.data.businessId === businessId || payloadBusinessId(job.data.payload) === businessId,
+        (job) =>
+          job.data.businessId === businessId || readBusinessId(readJobData(job.data).payload) === businessId,
         skippedActive,
       ),
       events: await removeMatching(events, (job) => job.data.subject === businessId, skippedActive),

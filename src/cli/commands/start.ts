@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config';
 import { createHttpApp } from '../../http/create-http-app';
 import { listen } from '../../http/http-server';
-import { createMetricsRegistry } from '../../http/metrics';
+import { createMetricsRegistry } from '../../pipeline/prometheus-observer';
 import { createLogger } from '../../logger';
 import { startTracing } from '../../telemetry/tracing';
 import { createRedisConnection } from '../../queues/connection';
