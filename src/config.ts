@@ -109,7 +109,11 @@ export const configSchema = z
       ctx.addIssue({ code: 'custom', path: ['BACKOFF_MAX_MS'], message: 'must be at least BACKOFF_BASE_MS' });
     }
     if (env.SINK_BACKOFF_MAX_MS < env.SINK_BACKOFF_BASE_MS) {
-      ctx.addIssue({ code: 'custom', path: ['SINK_BACKOFF_MAX_MS'], message: 'must be at least SINK_BACKOFF_BASE_MS' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SINK_BACKOFF_MAX_MS'],
+        message: 'must be at least SINK_BACKOFF_BASE_MS',
+      });
     }
     if ((env.BOARD_USERNAME === undefined) !== (env.BOARD_PASSWORD === undefined)) {
       ctx.addIssue({

@@ -25,5 +25,7 @@ export async function recordAttempt(job: Job, attempt: DeliveryAttempt): Promise
 /** Reads back a delivery job's attempts, oldest first. */
 export async function listAttempts(queue: Queue, jobId: string): Promise<DeliveryAttempt[]> {
   const { logs } = await queue.getJobLogs(jobId, 0, -1, true);
-  return logs.filter((l) => l.startsWith(PREFIX)).map((l) => JSON.parse(l.slice(PREFIX.length)) as DeliveryAttempt);
+  return logs
+    .filter((l) => l.startsWith(PREFIX))
+    .map((l) => JSON.parse(l.slice(PREFIX.length)) as DeliveryAttempt);
 }

@@ -10,7 +10,9 @@ export interface DeliveryObserver {
 }
 
 // Outcome to sink: sub-second when all is well, hours to days when a receiver was down.
-const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600, 21_600, 86_400, 259_200];
+const LATENCY_BUCKETS = [
+  0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600, 21_600, 86_400, 259_200,
+];
 
 /** Delivery metrics in `registry`: attempts by sink and result, latency by sink, sink state. */
 export function createDeliveryMetrics(registry: Registry): DeliveryObserver {

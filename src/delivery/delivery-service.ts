@@ -36,7 +36,9 @@ export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
   const observer = deps.registry ? createDeliveryMetrics(deps.registry) : NO_DELIVERY_METRICS;
   const store = createSinkStateStore(connection, prefix);
   const control = createSinkControl(connection, prefix, sinks);
-  const queues = new Map<string, Queue>(sinks.map((s) => [s.name, openSinkQueue(s.name, connection, prefix)]));
+  const queues = new Map<string, Queue>(
+    sinks.map((s) => [s.name, openSinkQueue(s.name, connection, prefix)]),
+  );
   const transports: SinkTransport[] = [];
   const workers: Worker[] = [];
 
@@ -56,7 +58,9 @@ export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
       createSinkWorker({ sink, transport, connection, prefix, store, control, observer, logger, settings }),
     );
   }
-  workers.push(createFanOutWorker({ connection, prefix, sinks, queues, logger, retentionMs: settings.retentionMs }));
+  workers.push(
+    createFanOutWorker({ connection, prefix, sinks, queues, logger, retentionMs: settings.retentionMs }),
+  );
   logger.info('delivery started', { sinks: sinks.map((s) => ({ name: s.name, type: s.type })) });
 
   return {

@@ -16,7 +16,11 @@ export function createNatsTransport(sink: NatsSinkConfig, options: { timeoutMs: 
     if (open) return open;
     const attempt = (async () => {
       // The client reconnects by itself once connected; only the first connection is ours to retry.
-      const nc = await connect({ servers: sink.servers, timeout: options.timeoutMs, maxReconnectAttempts: -1 });
+      const nc = await connect({
+        servers: sink.servers,
+        timeout: options.timeoutMs,
+        maxReconnectAttempts: -1,
+      });
       return { nc, js: jetstream(nc, { timeout: options.timeoutMs }) };
     })();
     open = attempt;

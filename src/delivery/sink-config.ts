@@ -6,7 +6,10 @@ import { SinksConfigError } from './sinks-config-error';
 // A sink's name becomes part of a queue name and of Redis keys: keep it to a safe alphabet.
 const sinkName = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'expected 1-63 lowercase letters, digits, _ or -, starting with a letter or digit');
+  .regex(
+    /^[a-z0-9][a-z0-9_-]{0,62}$/,
+    'expected 1-63 lowercase letters, digits, _ or -, starting with a letter or digit',
+  );
 
 const eventTypes = z
   .array(z.enum(Object.values(EVENT_TYPES) as [string, ...string[]]))
@@ -103,7 +106,11 @@ export function loadSinks(file: string): SinkConfig[] {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     throw new SinksConfigError([
-      { entry: '(file)', field: 'EVENT_SINKS', reason: `cannot read: ${(error as NodeJS.ErrnoException).code}` },
+      {
+        entry: '(file)',
+        field: 'EVENT_SINKS',
+        reason: `cannot read: ${(error as NodeJS.ErrnoException).code}`,
+      },
     ]);
   }
   let json: unknown;

@@ -14,8 +14,8 @@ export interface SinkSummary extends SinkState {
 /** Operator actions on sinks; the delivery role uses `disable` when a sink disables itself. */
 export interface SinkControl {
   list(): Promise<SinkSummary[]>;
-  /** Disables: the sink's queue pauses, its events wait (nothing is dropped). */
-  disable(sink: string, by: string, reason: string): Promise<void>;
+  /** Disables: the sink's queue pauses, its events wait (nothing is dropped); false if it already was. */
+  disable(sink: string, by: string, reason: string): Promise<boolean>;
   /** Re-enables and starts a fresh failure window. */
   enable(sink: string): Promise<void>;
   /** Sends again what was finished (delivered or given up) since `sinceMs`; same ids, so receivers dedupe. */
@@ -35,7 +35,9 @@ export class UnknownSinkError extends Error {
 /** Creates the control over the configured sinks (the connection stays the caller's). */
 export function createSinkControl(connection: RedisClient, prefix: string, sinks: SinkConfig[]): SinkControl {
   const store = createSinkStateStore(connection, prefix);
-  const queues = new Map<string, Queue>(sinks.map((s) => [s.name, openSinkQueue(s.name, connection, prefix)]));
+  const queues = new Map<string, Queue>(
+    sinks.map((s) => [s.name, openSinkQueue(s.name, connection, prefix)]),
+  );
   const queueOf = (sink: string): Queue => {
     const queue = queues.get(sink);
     if (!queue) throw new UnknownSinkError(sink);
@@ -63,8 +65,9 @@ export function createSinkControl(connection: RedisClient, prefix: string, sinks
     },
     async disable(sink, by, reason) {
       const queue = queueOf(sink);
-      await store.setDisabled(sink, Date.now(), by, reason);
+      const changed = await store.setDisabled(sink, Date.now(), by, reason);
       await queue.pause();
+      return changed;
     },
     async enable(sink) {
       const queue = queueOf(sink);

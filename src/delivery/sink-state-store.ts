@@ -18,7 +18,8 @@ export interface SinkStateStore {
   markFailing(sink: string, nowMs: number): Promise<number>;
   /** A success ends the run of failures. */
   markHealthy(sink: string): Promise<void>;
-  setDisabled(sink: string, nowMs: number, by: string, reason: string): Promise<void>;
+  /** Disables; false when it already was (so only one of many failing workers raises the alert). */
+  setDisabled(sink: string, nowMs: number, by: string, reason: string): Promise<boolean>;
   setEnabled(sink: string): Promise<void>;
 }
 
@@ -50,7 +51,9 @@ export function createSinkStateStore(connection: RedisClient, prefix: string): S
       await connection.hdel(key(sink), 'failingSince');
     },
     async setDisabled(sink, nowMs, by, reason) {
-      await connection.hset(key(sink), { disabled: '1', disabledAt: String(nowMs), disabledBy: by, reason });
+      if ((await connection.hsetnx(key(sink), 'disabled', '1')) === 0) return false;
+      await connection.hset(key(sink), { disabledAt: String(nowMs), disabledBy: by, reason });
+      return true;
     },
     async setEnabled(sink) {
       // A fresh window: the failures before the operator's fix do not count against the sink.

@@ -67,7 +67,8 @@ export function createSinkWorker(deps: SinkWorkerDeps): Worker<OnboardingEvent> 
       return { deliveredAt: new Date().toISOString(), attempt };
     } catch (error) {
       const durationMs = Date.now() - started;
-      const failure = error instanceof SinkDeliveryError ? error : new SinkDeliveryError(describeError(error));
+      const failure =
+        error instanceof SinkDeliveryError ? error : new SinkDeliveryError(describeError(error));
       await recordAttempt(job, {
         at: new Date(started).toISOString(),
         attempt,
@@ -91,9 +92,8 @@ export function createSinkWorker(deps: SinkWorkerDeps): Worker<OnboardingEvent> 
         durationMs,
         verdict,
       });
-      if (verdict === 'disable-sink' && (await store.get(sink.name)).enabled) {
-        const reason = `no successful delivery since ${new Date(failingSinceMs).toISOString()}`;
-        await deps.control.disable(sink.name, 'auto', reason);
+      const reason = `no successful delivery since ${new Date(failingSinceMs).toISOString()}`;
+      if (verdict === 'disable-sink' && (await deps.control.disable(sink.name, 'auto', reason))) {
         observer.sinkEnabled(sink.name, false);
         log.error('ALERT sink disabled after failing for SINK_DISABLE_AFTER; its events wait', {
           alert: 'SINK_DISABLED',
