@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerDeliverCommand } from './commands/deliver';
 import { registerDlqCommand } from './commands/dlq';
 import { registerEnqueueCommand } from './commands/enqueue';
 import { registerEraseCommand } from './commands/erase';
@@ -25,5 +26,6 @@ export function buildProgram(): Command {
   registerDlqCommand(program);
   registerResumeCommand(program);
   registerEraseCommand(program);
+  registerDeliverCommand(program);
   return program;
 }
