@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { PassThrough } from 'node:stream';
 import { Webhook } from 'standardwebhooks';
 import { buildEvent, EVENT_TYPES, type OnboardingEvent } from '../../../src/contracts/events';
 import { startDelivery, type Delivery } from '../../../src/delivery/delivery-service';
@@ -167,11 +168,14 @@ describe('webhook delivery', () => {
       { type: 'webhook', name: 'good', url: `http://127.0.0.1:${port}/`, secret: SECRET },
       { type: 'webhook', name: 'broken', url: `http://127.0.0.1:${deadPort}/`, secret: SECRET },
     ];
+    const lines: string[] = [];
+    const stream = new PassThrough();
+    stream.on('data', (chunk: Buffer) => lines.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
     delivery = await startDelivery({
       connection,
       prefix,
       sinks,
-      logger,
+      logger: createLogger({ level: 'info', stream }),
       settings: settings({ disableAfterMs: 2000 }),
     });
     const publisher = createEventPublisher(connection, prefix);
@@ -199,5 +203,10 @@ describe('webhook delivery', () => {
     await waitFor(() => dead.seen.size === 30, 60_000);
     expect(dead.badSignatures()).toBe(0);
     await publisher.close();
+
+    // Every log line is one JSON object; one ALERT for the disabled sink; the secret never appears.
+    const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records.filter((r) => r.alert === 'SINK_DISABLED' && r.sink === 'broken')).toHaveLength(1);
+    expect(lines.join('\n')).not.toContain(SECRET.slice(6));
   }, 120_000);
 });
