@@ -16,7 +16,7 @@ interface Open {
  * The exchange must exist (the operator owns the topology); a lost connection is reopened on the
  * next attempt.
  */
-export function createAmqpTransport(sink: AmqpSinkConfig): SinkTransport {
+export function createAmqpTransport(sink: AmqpSinkConfig, options: { timeoutMs: number }): SinkTransport {
   let open: Promise<Open> | undefined;
 
   const reset = (stale: Promise<Open>) => {
@@ -60,6 +60,11 @@ export function createAmqpTransport(sink: AmqpSinkConfig): SinkTransport {
       }
       try {
         await new Promise<void>((resolve, reject) => {
+          // A broker that never confirms must not hold the job: the attempt fails and is retried.
+          const timer = setTimeout(
+            () => reject(new Error(`no confirm in ${options.timeoutMs} ms`)),
+            options.timeoutMs,
+          );
           channel.publish(
             sink.exchange,
             event.type,
@@ -71,7 +76,11 @@ export function createAmqpTransport(sink: AmqpSinkConfig): SinkTransport {
               timestamp: Math.floor(Date.parse(event.time) / 1000),
               persistent: true,
             },
-            (error: unknown) => (error ? reject(error) : resolve()),
+            (error: unknown) => {
+              clearTimeout(timer);
+              if (error) reject(error);
+              else resolve();
+            },
           );
         });
       } catch (error) {

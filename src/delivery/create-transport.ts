@@ -10,7 +10,7 @@ export function createTransport(sink: SinkConfig, options: { timeoutMs: number }
     case 'webhook':
       return createWebhookTransport(sink, options);
     case 'amqp':
-      return createAmqpTransport(sink);
+      return createAmqpTransport(sink, options);
     case 'nats':
       return createNatsTransport(sink, options);
   }
