@@ -36,6 +36,16 @@ const queuePrefix = z
     'expected letters, digits, _ or -, optionally as one {hash-tag}',
   );
 
+// A human duration ("3d", "90s", "500ms") read with `ms`; a bare number is milliseconds.
+const duration = z.string().transform((value, ctx) => {
+  const parsed = /^\d+$/.test(value.trim()) ? Number(value) : ms(value as ms.StringValue);
+  if (typeof parsed !== 'number' || !Number.isFinite(parsed) || parsed <= 0) {
+    ctx.addIssue({ code: 'custom', message: 'expected a positive duration such as 500ms, 90s, 2h or 3d' });
+    return z.NEVER;
+  }
+  return parsed;
+});
+
 const httpUrl = z
   .string()
   .url({ message: 'expected an absolute http(s) URL including /rest, e.g. https://host/rest' })
@@ -49,15 +59,6 @@ const credentialKeys = z.string().transform((value, ctx) => {
     ctx.addIssue({ code: 'custom', message: (error as Error).message });
     return z.NEVER;
   }
-});
-
-const duration = z.string().transform((value, ctx) => {
-  const parsed = /^\d+$/.test(value) ? Number(value) : ms(value as ms.StringValue);
-  if (typeof parsed !== 'number' || !Number.isFinite(parsed) || parsed <= 0) {
-    ctx.addIssue({ code: 'custom', message: 'expected a duration such as 7d, 36h or milliseconds' });
-    return z.NEVER;
-  }
-  return parsed;
 });
 
 /** Every environment variable the service reads, parsed once. Names are fixed: operators' scripts depend on them. */
@@ -110,6 +111,13 @@ export const configSchema = z
     LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
     SHUTDOWN_TIMEOUT_MS: int(0, 3_600_000).default(30_000),
     DATA_DIR: z.string().min(1).default('.data'),
+    EVENT_SINKS: z.string().min(1).optional(),
+    SINK_DISABLE_AFTER: duration.default(3 * 86_400_000),
+    SINK_CONCURRENCY: int(1, 1000).default(10),
+    SINK_TIMEOUT_MS: int(100, 300_000).default(10_000),
+    SINK_BACKOFF_BASE_MS: int(1, 3_600_000).default(1000),
+    SINK_BACKOFF_MAX_MS: int(1, 86_400_000).default(600_000),
+    SINK_RETENTION: duration.default(7 * 86_400_000),
   })
   .superRefine((env, ctx) => {
     if (env.ROPO_BASE_URL && (!env.ROPO_CID || !env.ROPO_APICODE)) {
@@ -120,6 +128,13 @@ export const configSchema = z
     }
     if (env.BACKOFF_MAX_MS < env.BACKOFF_BASE_MS) {
       ctx.addIssue({ code: 'custom', path: ['BACKOFF_MAX_MS'], message: 'must be at least BACKOFF_BASE_MS' });
+    }
+    if (env.SINK_BACKOFF_MAX_MS < env.SINK_BACKOFF_BASE_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SINK_BACKOFF_MAX_MS'],
+        message: 'must be at least SINK_BACKOFF_BASE_MS',
+      });
     }
     if ((env.BOARD_USERNAME === undefined) !== (env.BOARD_PASSWORD === undefined)) {
       ctx.addIssue({
@@ -184,6 +199,20 @@ export interface Config {
   metrics: { port?: number };
   log: { level: string };
   dataDir: string;
+  /**
+   * Outcome delivery: `sinksFile` (EVENT_SINKS) names the JSON list of sinks, unset = no delivery.
+   * A sink failing without one success for `disableAfterMs` disables itself; delivered events are
+   * kept for `retentionMs` only.
+   */
+  delivery: {
+    sinksFile?: string;
+    disableAfterMs: number;
+    concurrency: number;
+    timeoutMs: number;
+    backoffBaseMs: number;
+    backoffMaxMs: number;
+    retentionMs: number;
+  };
 }
 
 /** Parses the environment; throws {@link ConfigError} naming every bad variable. Never echoes a value. */
@@ -251,5 +280,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     metrics: { port: e.METRICS_PORT },
     log: { level: e.LOG_LEVEL },
     dataDir: e.DATA_DIR,
+    delivery: {
+      sinksFile: e.EVENT_SINKS,
+      disableAfterMs: e.SINK_DISABLE_AFTER,
+      concurrency: e.SINK_CONCURRENCY,
+      timeoutMs: e.SINK_TIMEOUT_MS,
+      backoffBaseMs: e.SINK_BACKOFF_BASE_MS,
+      backoffMaxMs: e.SINK_BACKOFF_MAX_MS,
+      retentionMs: e.SINK_RETENTION,
+    },
   };
 }

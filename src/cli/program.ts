@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerCredentialsCommand } from './commands/credentials';
 import { registerCustomerCommand } from './commands/customer';
+import { registerDeliverCommand } from './commands/deliver';
 import { registerDlqCommand } from './commands/dlq';
 import { registerEnqueueCommand } from './commands/enqueue';
 import { registerEraseCommand } from './commands/erase';
@@ -29,5 +30,6 @@ export function buildProgram(): Command {
   registerEraseCommand(program);
   registerCustomerCommand(program);
   registerCredentialsCommand(program);
+  registerDeliverCommand(program);
   return program;
 }

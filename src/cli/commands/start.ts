@@ -10,6 +10,7 @@ import { createLifecycle } from '../lifecycle';
 import { resolveLocalRedis } from '../local-redis';
 import { sandboxActivationConfig } from '../sandbox-activation';
 import { startWorkerStack } from '../worker-stack';
+import { startDeliveryStack } from './deliver';
 
 /** `start`: everything on one machine for a first run (Redis, sandbox if no Ropo configured, worker, HTTP). */
 export function registerStartCommand(program: Command): void {
@@ -31,6 +32,9 @@ export function registerStartCommand(program: Command): void {
         // One registry for the worker and the HTTP server: this process's /metrics shows both.
         const registry = createMetricsRegistry();
         const { ropo } = await startWorkerStack(config, redis.url, logger, lifecycle, { registry, tracing });
+        // Outcome delivery joins `start` only when sinks are configured.
+        if (config.delivery.sinksFile)
+          await startDeliveryStack(config, redis.url, logger, lifecycle, { registry });
         if (config.http.processes > 1) {
           logger.warn('HTTP_PROCESSES is for `serve`; `start` runs everything in this one process', {
             processes: config.http.processes,

@@ -1,0 +1,134 @@
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { OnboardingEvent } from '../contracts/events';
+import type { Logger } from '../logger';
+import { createBackoffStrategy } from '../pipeline/backoff';
+import type { RedisClient } from '../queues/connection';
+import { recordAttempt } from './delivery-attempt';
+import type { DeliveryObserver } from './delivery-metrics';
+import type { SinkConfig } from './sink-config';
+import type { SinkControl } from './sink-control';
+import { SinkDeliveryError } from './sink-delivery-error';
+import { decideFailure } from './sink-health';
+import { sinkQueueName } from './sink-queues';
+import type { SinkStateStore } from './sink-state-store';
+import { describeError, type SinkTransport } from './sink-transport';
+
+/** Settings of one sink's worker, from config. */
+export interface SinkWorkerSettings {
+  concurrency: number;
+  disableAfterMs: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  retentionMs: number;
+}
+
+/** Dependencies of {@link createSinkWorker}; the caller closes the transport and the connection. */
+export interface SinkWorkerDeps {
+  sink: SinkConfig;
+  transport: SinkTransport;
+  connection: RedisClient;
+  prefix: string;
+  store: SinkStateStore;
+  control: SinkControl;
+  observer: DeliveryObserver;
+  logger: Logger;
+  settings: SinkWorkerSettings;
+}
+
+/**
+ * Delivers one sink's queue. A failure is retried by BullMQ with the project's jittered backoff
+ * (honouring Retry-After); a sink that fails without a single success for SINK_DISABLE_AFTER
+ * disables itself with an ALERT, and its events wait for an operator to enable it again.
+ */
+export function createSinkWorker(deps: SinkWorkerDeps): Worker<OnboardingEvent> {
+  const { sink, transport, store, observer, logger, settings } = deps;
+  const log = logger.child({ sink: sink.name, sinkType: sink.type });
+
+  const process = async (job: Job<OnboardingEvent>) => {
+    const event = job.data;
+    const started = Date.now();
+    const attempt = job.attemptsMade + 1;
+    try {
+      const receipt = await transport.send(event);
+      const durationMs = Date.now() - started;
+      await recordAttempt(job, {
+        at: new Date(started).toISOString(),
+        attempt,
+        result: 'delivered',
+        status: receipt.status,
+        durationMs,
+        answer: receipt.answer,
+      });
+      await store.markHealthy(sink.name);
+      observer.attempt(sink.name, 'delivered');
+      const outcomeMs = Date.parse(event.time);
+      if (Number.isFinite(outcomeMs)) observer.latency(sink.name, Math.max(0, Date.now() - outcomeMs) / 1000);
+      log.info('event delivered', { eventId: event.id, eventType: event.type, attempt, durationMs });
+      return { deliveredAt: new Date().toISOString(), attempt };
+    } catch (error) {
+      const durationMs = Date.now() - started;
+      const failure =
+        error instanceof SinkDeliveryError ? error : new SinkDeliveryError(describeError(error));
+      await recordAttempt(job, {
+        at: new Date(started).toISOString(),
+        attempt,
+        result: 'failed',
+        status: failure.status,
+        durationMs,
+        answer: failure.message,
+      });
+      const now = Date.now();
+      const failingSinceMs = await store.markFailing(sink.name, now);
+      const verdict = decideFailure({
+        nowMs: now,
+        failingSinceMs,
+        eventFirstQueuedMs: job.timestamp,
+        disableAfterMs: settings.disableAfterMs,
+      });
+      log.warn('delivery attempt failed', {
+        eventId: event.id,
+        attempt,
+        status: failure.status,
+        durationMs,
+        verdict,
+      });
+      const reason = `no successful delivery since ${new Date(failingSinceMs).toISOString()}`;
+      if (verdict === 'disable-sink' && (await deps.control.disable(sink.name, 'auto', reason))) {
+        observer.sinkEnabled(sink.name, false);
+        log.error('ALERT sink disabled after failing for SINK_DISABLE_AFTER; its events wait', {
+          alert: 'SINK_DISABLED',
+          reason,
+          disableAfterMs: settings.disableAfterMs,
+          hint: `onboarding sinks enable ${sink.name}`,
+        });
+      }
+      if (verdict === 'give-up-event') {
+        observer.attempt(sink.name, 'given_up');
+        log.error('event given up: the sink took others but not this one for SINK_DISABLE_AFTER', {
+          alert: 'EVENT_GIVEN_UP',
+          eventId: event.id,
+          hint: `onboarding sinks replay ${sink.name} --since <duration>`,
+        });
+        throw new UnrecoverableError(failure.message);
+      }
+      observer.attempt(sink.name, 'failed');
+      throw failure;
+    }
+  };
+
+  const worker = new Worker<OnboardingEvent>(sinkQueueName(sink.name), process, {
+    connection: deps.connection,
+    prefix: deps.prefix,
+    concurrency: settings.concurrency,
+    // Delivered events leave Redis after the retention; given-up ones stay until replayed or purged.
+    removeOnComplete: { age: Math.ceil(settings.retentionMs / 1000) },
+    settings: {
+      backoffStrategy: createBackoffStrategy({
+        baseMs: settings.backoffBaseMs,
+        maxMs: settings.backoffMaxMs,
+      }),
+    },
+  });
+  worker.on('error', (error) => log.error('sink worker error', { error: describeError(error) }));
+  return worker;
+}
