@@ -18,10 +18,12 @@ export function registerWorkerCommand(program: Command): void {
     .action(async () => {
       const config = loadConfig();
       const logger = createLogger({ level: config.log.level, defaultMeta: { role: 'worker' } });
-      const lifecycle = createLifecycle(logger);
+      // One second past the deadline for in-flight jobs: closing against a dead Redis may never end.
+      const lifecycle = createLifecycle(logger, { hardDeadlineMs: config.worker.shutdownTimeoutMs + 1000 });
       try {
         const registry = config.metrics.port === undefined ? undefined : createMetricsRegistry();
-        await startWorkerStack(config, config.redis.url, logger, lifecycle, { registry });
+        const stack = await startWorkerStack(config, config.redis.url, logger, lifecycle, { registry });
+        lifecycle.trackInFlight(stack.inFlight);
         let metricsUrl: string | undefined;
         if (registry && config.metrics.port !== undefined) {
           const server = await listen(
