@@ -17,6 +17,8 @@ import { createEventPublisher } from '../src/queues/event-publisher';
 import { createLedger } from '../src/queues/onboarding-ledger';
 import { QUEUE_NAMES } from '../src/queues/queue-names';
 import type { RopoClient } from '../src/ropo/ropo-client';
+import type { Tracing } from '../src/telemetry/tracing';
+import { traceLedger, traceProcessor } from '../src/pipeline/traced-processor';
 
 /** What a running worker exposes to its owner. */
 export interface OnboardingWorker {
@@ -36,6 +38,8 @@ export interface WorkerDeps {
   timing?: ProcessorDeps['timing'];
   /** Metrics hooks (the Ropo client's `onCall` is the caller's to wire). */
   observer?: PipelineObserver;
+  /** Tracing, when switched on; off by default. */
+  tracing?: Tracing;
 }
 
 /** Wires the onboarding processor to a BullMQ Worker: concurrency, global limiter, backoff, stalled checks. */
@@ -46,11 +50,13 @@ export function createWorker({
   config,
   timing,
   observer,
+  tracing,
 }: WorkerDeps): OnboardingWorker {
+  const telemetry = tracing?.enabled ? tracing.bullmq : undefined;
   const prefix = config.redis.prefix;
   const name = workerName();
-  const onboardingQueue = new Queue(QUEUE_NAMES.onboarding, { connection, prefix });
-  const events = createEventPublisher(connection, prefix);
+  const onboardingQueue = new Queue(QUEUE_NAMES.onboarding, { connection, prefix, telemetry });
+  const events = createEventPublisher(connection, prefix, telemetry);
   const deadLetters = createDeadLetterWriter(connection, prefix);
   const breaker = createRopoBreaker({
     threshold: config.breaker.threshold,
@@ -64,8 +70,9 @@ export function createWorker({
     },
   });
   const attempts = createAttemptLog(onboardingQueue);
-  const ledger = createLedger(connection, prefix);
-  const processor = createOnboardingProcessor({
+  const plainLedger = createLedger(connection, prefix);
+  const ledger = tracing?.enabled ? traceLedger(plainLedger, tracing.tracer) : plainLedger;
+  const untracedProcessor = createOnboardingProcessor({
     ropo,
     events,
     deadLetters,
@@ -78,6 +85,7 @@ export function createWorker({
     timing,
     observer,
   });
+  const processor = tracing?.enabled ? traceProcessor(untracedProcessor) : untracedProcessor;
   const deadLettering = createDeadLettering({
     events,
     deadLetters,
@@ -91,11 +99,14 @@ export function createWorker({
     connection,
     prefix,
     name,
+    telemetry,
     concurrency: config.worker.concurrency,
     lockDuration: config.worker.lockDurationMs,
     stalledInterval: config.worker.stalledIntervalMs,
     maxStalledCount: config.worker.maxStalledCount,
-    // The limiter lives in Redis, so the cap holds across every worker process together.
+    // The limiter lives in Redis, so the cap holds across every worker process together. It stays
+    // although call-spacing.ts spreads the calls: BullMQ's rate-limiting guide makes `limiter.max`
+    // what lets a worker honour `queue.rateLimit(ms)` holds (429 and breaker pauses).
     limiter: { max: config.worker.rateLimit.max, duration: config.worker.rateLimit.durationMs },
     settings: {
       backoffStrategy: createBackoffStrategy({

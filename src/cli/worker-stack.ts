@@ -2,6 +2,7 @@ import type { Registry } from 'prom-client';
 import type { Config } from '../config';
 import { createPrometheusObserver } from '../http/metrics';
 import type { Logger } from '../logger';
+import type { Tracing } from '../telemetry/tracing';
 import { createRedisConnection } from '../queues/connection';
 import { checkRedisSettings } from '../queues/redis-settings-check';
 import { createWorker } from '../../workers/onboarding-worker';
@@ -17,7 +18,7 @@ export async function startWorkerStack(
   redisUrl: string,
   logger: Logger,
   lifecycle: Lifecycle,
-  options: { registry?: Registry } = {},
+  options: { registry?: Registry; tracing?: Tracing } = {},
 ): Promise<{ ropo: RopoTarget; inFlight: () => number }> {
   const observer = options.registry ? createPrometheusObserver(options.registry) : undefined;
   const connection = createRedisConnection(redisUrl, 'worker');
@@ -31,7 +32,14 @@ export async function startWorkerStack(
     observer && ((call) => observer.ropoCall(call.status, call.durationMs)),
   );
   lifecycle.add(ropo.close);
-  const worker = createWorker({ connection, ropo: ropo.client, logger, config, observer });
+  const worker = createWorker({
+    connection,
+    ropo: ropo.client,
+    logger,
+    config,
+    observer,
+    tracing: options.tracing,
+  });
   lifecycle.add(worker.close);
   // Counted from the worker's own events, so the shutdown deadline can say truly whether it abandons jobs.
   let inFlight = 0;

@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import type { DeadLetterRecord } from '../contracts/dead-letter-record';
 import type { OnboardingJobData, OnboardingJobResult } from '../contracts/onboarding-job';
 import type { Logger } from '../logger';
+import type { Tracing } from '../telemetry/tracing';
 import type { RedisClient } from '../queues/connection';
 import { createDeadLetterOperations } from '../queues/dead-letter-operations';
 import { createOnboardingProducer } from '../queues/onboarding-producer';
@@ -37,6 +38,8 @@ export interface HttpAppDeps {
   registry: Registry;
   /** What /metrics answers instead of `registry` alone: every process's metrics, in a cluster. */
   metrics?: MetricsSource;
+  /** Tracing, when switched on: an intake request's trace continues into the job it adds. */
+  tracing?: Tracing;
 }
 
 /** The app and how to release what it opened (its queues), after the server stopped. */
@@ -61,7 +64,12 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   const events = openQueue(QUEUE_NAMES.events, connection, prefix);
   const deadLetters = openQueue<DeadLetterRecord>(QUEUE_NAMES.deadLetter, connection, prefix);
   const redis = createRedisGate(connection, { timeoutMs: redisTimeoutMs, logger });
-  const producer = createOnboardingProducer({ connection, prefix, attempts: config.retry.attempts });
+  const producer = createOnboardingProducer({
+    connection,
+    prefix,
+    attempts: config.retry.attempts,
+    telemetry: deps.tracing?.enabled ? deps.tracing.bullmq : undefined,
+  });
   const operations = createDeadLetterOperations(connection, prefix, { attempts: config.retry.attempts });
   registerQueueMetrics(registry, {
     queues: [onboarding, events, deadLetters],

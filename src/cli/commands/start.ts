@@ -4,6 +4,7 @@ import { createHttpApp } from '../../http/create-http-app';
 import { listen } from '../../http/http-server';
 import { createMetricsRegistry } from '../../http/metrics';
 import { createLogger } from '../../logger';
+import { startTracing } from '../../telemetry/tracing';
 import { createRedisConnection } from '../../queues/connection';
 import { createLifecycle } from '../lifecycle';
 import { resolveLocalRedis } from '../local-redis';
@@ -21,12 +22,14 @@ export function registerStartCommand(program: Command): void {
       const config = loadConfig();
       const logger = createLogger({ level: config.log.level, defaultMeta: { role: 'start' } });
       const lifecycle = createLifecycle(logger);
+      const tracing = startTracing('start');
+      lifecycle.add(tracing.shutdown);
       try {
         const redis = await resolveLocalRedis(config.redis, config.dataDir, logger);
         lifecycle.add(redis.stop);
         // One registry for the worker and the HTTP server: this process's /metrics shows both.
         const registry = createMetricsRegistry();
-        const { ropo } = await startWorkerStack(config, redis.url, logger, lifecycle, { registry });
+        const { ropo } = await startWorkerStack(config, redis.url, logger, lifecycle, { registry, tracing });
         if (config.http.processes > 1) {
           logger.warn('HTTP_PROCESSES is for `serve`; `start` runs everything in this one process', {
             processes: config.http.processes,
@@ -35,7 +38,7 @@ export function registerStartCommand(program: Command): void {
         // The HTTP side gets a fail-fast connection of its own: requests must not wait on Redis.
         const connection = createRedisConnection(redis.url, 'http');
         lifecycle.add(async () => void (await connection.quit().catch(() => connection.disconnect())));
-        const app = createHttpApp({ config, logger, connection, registry });
+        const app = createHttpApp({ config, logger, connection, registry, tracing });
         lifecycle.add(app.close);
         const http = await listen(app.app, config.http.port, config.http.host);
         lifecycle.add(http.close);

@@ -4,6 +4,7 @@ import { listen } from '../../http/http-server';
 import { createMetricsRegistry } from '../../http/metrics';
 import { createMetricsApp } from '../../http/metrics-server';
 import { createLogger } from '../../logger';
+import { startTracing } from '../../telemetry/tracing';
 import { createLifecycle } from '../lifecycle';
 import { startWorkerStack } from '../worker-stack';
 
@@ -20,9 +21,15 @@ export function registerWorkerCommand(program: Command): void {
       const logger = createLogger({ level: config.log.level, defaultMeta: { role: 'worker' } });
       // One second past the deadline for in-flight jobs: closing against a dead Redis may never end.
       const lifecycle = createLifecycle(logger, { hardDeadlineMs: config.worker.shutdownTimeoutMs + 1000 });
+      // Added first, so it is stopped last: the spans of the jobs that finish on shutdown get out too.
+      const tracing = startTracing('worker');
+      lifecycle.add(tracing.shutdown);
       try {
         const registry = config.metrics.port === undefined ? undefined : createMetricsRegistry();
-        const stack = await startWorkerStack(config, config.redis.url, logger, lifecycle, { registry });
+        const stack = await startWorkerStack(config, config.redis.url, logger, lifecycle, {
+          registry,
+          tracing,
+        });
         lifecycle.trackInFlight(stack.inFlight);
         let metricsUrl: string | undefined;
         if (registry && config.metrics.port !== undefined) {
