@@ -4,7 +4,7 @@ import { createLogger } from '../../src/logger';
 import { createRedisConnection } from '../../src/queues/connection';
 import { createRopoClient } from '../../src/ropo';
 import { startTracing } from '../../src/telemetry/tracing';
-import { createWorker } from '../../workers/onboarding-worker';
+import { createWorker } from '../../src/workers/onboarding-worker';
 
 /**
  * The full pipeline as `onboarding worker` runs it: config from the environment, a winston logger on

@@ -1,11 +1,12 @@
 import type { Registry } from 'prom-client';
 import type { Config } from '../config';
-import { createPrometheusObserver } from '../http/metrics';
+import { createPrometheusObserver } from '../pipeline/prometheus-observer';
+import { startWizardWatch } from '../pipeline/wizard-watch';
 import type { Logger } from '../logger';
 import type { Tracing } from '../telemetry/tracing';
 import { createRedisConnection } from '../queues/connection';
 import { checkRedisSettings } from '../queues/redis-settings-check';
-import { createWorker } from '../../workers/onboarding-worker';
+import { createWorker } from '../workers/onboarding-worker';
 import type { Lifecycle } from './lifecycle';
 import { openRopoTarget, type RopoTarget } from './ropo-target';
 
@@ -41,6 +42,9 @@ export async function startWorkerStack(
     tracing: options.tracing,
   });
   lifecycle.add(worker.close);
+  lifecycle.add(
+    startWizardWatch(connection, config.redis.prefix, config.activation.wizardStalledAfterMs, logger),
+  );
   // Counted from the worker's own events, so the shutdown deadline can say truly whether it abandons jobs.
   let inFlight = 0;
   worker.worker.on('active', () => void inFlight++);

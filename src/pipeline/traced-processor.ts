@@ -1,6 +1,7 @@
 import { SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import type { OnboardingLedger } from '../queues/onboarding-ledger';
-import { dataOf, readableBusinessId } from './dead-lettering';
+import { readBusinessId } from '../contracts/onboarding-job';
+import { dataOf } from './dead-lettering';
 import type { OnboardingProcessor } from './onboarding-processor';
 
 /** Span attribute names of ours; values are ids and codes only, never personal data. */
@@ -35,7 +36,7 @@ export function traceProcessor(processor: OnboardingProcessor): OnboardingProces
   return async (job, token) => {
     const span = trace.getActiveSpan();
     if (!span?.isRecording()) return processor(job, token);
-    const businessId = readableBusinessId(dataOf(job).payload);
+    const businessId = readBusinessId(dataOf(job).payload);
     span.setAttributes({
       [SPAN_ATTRIBUTES.jobId]: job.id ?? '',
       [SPAN_ATTRIBUTES.attempt]: job.attemptsMade + 1,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue, type Telemetry } from 'bullmq';
 import { onboardingJobId, type OnboardingJobData } from '../contracts/onboarding-job';
 import { validatePayload } from '../contracts/validate-payload';
-import { PayloadInvalidError } from '../errors/payload-invalid-error';
+import { PayloadInvalidError } from '../contracts/payload-invalid-error';
 import { createRedisConnection, type RedisClient } from './connection';
 import { onboardingJobOptions } from './job-options';
 import { JOB_NAMES, QUEUE_NAMES } from './queue-names';
@@ -31,6 +31,8 @@ export interface EnqueueOptions {
   source?: string;
   replayOf?: string;
   replayCount?: number;
+  /** The job id, for replays (`rp-<original>-<n>`); by default the event id, else the payload's hash. */
+  jobId?: string;
 }
 
 /** What happened to one enqueue. */
@@ -65,7 +67,7 @@ export function createOnboardingProducer(options: OnboardingProducerOptions): On
   // A failed add rejects and the caller answers for it; the event would only print the error again.
   queue.on('error', () => undefined);
 
-  const prepare = (payload: unknown, meta: EnqueueOptions = {}) => {
+  const prepare = (payload: unknown, { jobId, ...meta }: EnqueueOptions = {}) => {
     const validation = validatePayload(payload);
     if (!validation.ok) throw new PayloadInvalidError(validation.errors);
     const data: OnboardingJobData = {
@@ -74,7 +76,11 @@ export function createOnboardingProducer(options: OnboardingProducerOptions): On
       deliveryId: randomUUID(),
       ...meta,
     };
-    return { name: JOB_NAMES.onboardCustomer, data, opts: { jobId: onboardingJobId(payload, meta.eventId) } };
+    return {
+      name: JOB_NAMES.onboardCustomer,
+      data,
+      opts: { jobId: jobId ?? onboardingJobId(payload, meta.eventId) },
+    };
   };
 
   // BullMQ answers an add with an existing id silently, so read back which delivery the stored job

@@ -1,4 +1,5 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
+import { activationRoutes } from './sandbox-activations';
 import { sandboxFaultsSchema } from './sandbox-faults';
 import { asRecord, parseJson, send } from './sandbox-http';
 import type { SandboxState } from './sandbox-state';
@@ -65,6 +66,7 @@ export function adminRoutes(state: SandboxState): Router {
     state.reset();
     send(res, 200, { reset: true });
   });
+  router.use(activationRoutes(state.activations));
   router.use((req, res) =>
     send(res, 404, { error: `no admin route ${req.method} ${req.baseUrl}${req.path}` }),
   );

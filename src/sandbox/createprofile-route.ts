@@ -77,6 +77,7 @@ export function createProfileRoute(state: SandboxState) {
         duplicates: 0,
         firstAt: new Date().toISOString(),
       });
+    state.activations.noteCreation(businessId, body);
 
     if (decision.kind === 'commit-then-drop') {
       count('drop');

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ActivationTarget, SandboxActivations } from './sandbox-activations';
 import { createSandboxApp } from './sandbox-app';
 import type { SandboxFaults } from './sandbox-faults';
 import { trackSockets } from './sandbox-sockets';
@@ -32,6 +33,8 @@ export interface SandboxOptions {
   /** Contracts of the simulated partner; default ['create_customer_api']. */
   contracts?: string[];
   faults?: SandboxFaults;
+  /** The partner's APIkey endpoint that accept-terms delivers activations to; none = nothing delivered. */
+  activation?: ActivationTarget;
 }
 
 /** A running sandbox. */
@@ -50,6 +53,8 @@ export interface Sandbox {
   expireTokens(): void;
   /** Changes the simulated partner's contracts at run time. */
   setContracts(contracts: string[]): void;
+  /** Ropo's side of activation: where deliveries go, what was delivered. */
+  activations: SandboxActivations;
   /** Stops listening and destroys open and hung sockets so the process can exit. */
   close(): Promise<void>;
 }
@@ -63,6 +68,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     contracts: options.contracts ?? [CREATE_CUSTOMER_CONTRACT],
     faults: options.faults ?? {},
   });
+  if (options.activation) state.activations.setTarget(options.activation);
   const server = http.createServer(createSandboxApp(state));
   server.keepAliveTimeout = 5_000;
   const sockets = trackSockets(server);
@@ -92,7 +98,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     setContracts: (next) => {
       state.contracts = [...next];
     },
+    activations: state.activations,
     close: () => {
+      state.activations.close();
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         sockets.destroyAll();

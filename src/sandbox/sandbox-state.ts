@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createSandboxActivations, type SandboxActivations } from './sandbox-activations';
 import { seededRandom, type SandboxFaults } from './sandbox-faults';
 
 /** The contract createprofile needs. */
@@ -46,6 +47,8 @@ export interface SandboxState {
   nextCustomerId: number;
   creations: Map<string, CreationRecord>;
   stats: SandboxStats;
+  /** Ropo's side of activation: accept-terms and the deliveries to the partner's APIkey endpoint. */
+  activations: SandboxActivations;
   /** Replaces the faults (an outage window starts now). */
   setFaults(next: SandboxFaults): void;
   /** The faults as the admin API shows them, with the outage's remaining time. */
@@ -88,6 +91,7 @@ export function createSandboxState(options: SandboxStateOptions): SandboxState {
     nextCustomerId: 100_001,
     creations: new Map(),
     stats: freshStats(),
+    activations: createSandboxActivations(),
     setFaults(next) {
       // A copy: a `sequence` is consumed step by step and must not eat the caller's array.
       state.faults = structuredClone(next);
@@ -106,6 +110,7 @@ export function createSandboxState(options: SandboxStateOptions): SandboxState {
     reset() {
       state.creations = new Map();
       state.stats = freshStats();
+      state.activations.reset();
       state.contracts = [...initialContracts];
       state.setFaults({});
     },

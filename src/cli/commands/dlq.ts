@@ -4,11 +4,11 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config';
 import {
   createDeadLetterOperations,
+  toDeadLetterFilter,
   type DeadLetterFilter,
   type DeadLetterOperations,
 } from '../../queues/dead-letter-operations';
 import { connectForCli } from '../cli-redis';
-import { parseDuration } from '../parse-duration';
 
 interface FilterOptions {
   code?: string;
@@ -33,13 +33,10 @@ function withFilters(command: Command): Command {
 }
 
 function filterFrom(ids: string[], options: FilterOptions): DeadLetterFilter {
-  return {
-    ids: ids.length > 0 ? ids : undefined,
-    code: options.code,
-    businessId: options.businessId,
-    olderThanMs: options.olderThan ? parseDuration(options.olderThan, '--older-than') : undefined,
-    newerThanMs: options.newerThan ? parseDuration(options.newerThan, '--newer-than') : undefined,
-  };
+  return toDeadLetterFilter(
+    { ...options, ids: ids.length > 0 ? ids : undefined },
+    { olderThan: '--older-than', newerThan: '--newer-than' },
+  );
 }
 
 function readPatch(value: string): unknown {

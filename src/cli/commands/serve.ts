@@ -4,7 +4,7 @@ import { loadConfig } from '../../config';
 import { clusterMetricsSource, serveClusterMetrics } from '../../http/cluster-metrics';
 import { createHttpApp } from '../../http/create-http-app';
 import { listen } from '../../http/http-server';
-import { createMetricsRegistry } from '../../http/metrics';
+import { createMetricsRegistry } from '../../pipeline/prometheus-observer';
 import { createLogger } from '../../logger';
 import { startTracing } from '../../telemetry/tracing';
 import { createRedisConnection } from '../../queues/connection';

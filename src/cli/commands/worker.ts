@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config';
 import { listen } from '../../http/http-server';
-import { createMetricsRegistry } from '../../http/metrics';
+import { createMetricsRegistry } from '../../pipeline/prometheus-observer';
 import { createMetricsApp } from '../../http/metrics-server';
 import { createLogger } from '../../logger';
 import { startTracing } from '../../telemetry/tracing';

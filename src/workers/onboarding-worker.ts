@@ -1,24 +1,26 @@
 import { Queue, Worker } from 'bullmq';
-import type { Config } from '../src/config';
-import type { OnboardingJobData, OnboardingJobResult } from '../src/contracts/onboarding-job';
-import type { Logger } from '../src/logger';
-import { createBackoffStrategy } from '../src/pipeline/backoff';
-import { createCallSpacing } from '../src/pipeline/call-spacing';
-import { createRopoBreaker } from '../src/pipeline/circuit-breaker';
-import { createOnboardingProcessor, type ProcessorDeps } from '../src/pipeline/onboarding-processor';
-import { createDeadLettering } from '../src/pipeline/dead-lettering';
-import { NO_OBSERVER, type PipelineObserver } from '../src/pipeline/pipeline-observer';
-import { createQueueControl } from '../src/pipeline/queue-control';
-import { createAttemptLog } from '../src/queues/attempt-log';
-import { forgetBreaker, reportBreaker, workerName } from '../src/queues/breaker-registry';
-import type { RedisClient } from '../src/queues/connection';
-import { createDeadLetterWriter } from '../src/queues/dead-letter-queue';
-import { createEventPublisher } from '../src/queues/event-publisher';
-import { createLedger } from '../src/queues/onboarding-ledger';
-import { QUEUE_NAMES } from '../src/queues/queue-names';
-import type { RopoClient } from '../src/ropo/ropo-client';
-import type { Tracing } from '../src/telemetry/tracing';
-import { traceLedger, traceProcessor } from '../src/pipeline/traced-processor';
+import type { Config } from '../config';
+import type { OnboardingJobData, OnboardingJobResult } from '../contracts/onboarding-job';
+import type { Logger } from '../logger';
+import { createBackoffStrategy } from '../pipeline/backoff';
+import { createCallSpacing } from '../pipeline/call-spacing';
+import { createRopoBreaker } from '../pipeline/circuit-breaker';
+import { createOnboardingProcessor, type ProcessorDeps } from '../pipeline/onboarding-processor';
+import { stampProfileUuids } from '../pipeline/profile-uuid-stamp';
+import { createProfileUuidIndex } from '../queues/profile-uuids';
+import { createDeadLettering } from '../pipeline/dead-lettering';
+import { NO_OBSERVER, type PipelineObserver } from '../pipeline/pipeline-observer';
+import { createQueueControl } from '../pipeline/queue-control';
+import { createAttemptLog } from '../queues/attempt-log';
+import { forgetBreaker, reportBreaker, workerName } from '../queues/breaker-registry';
+import type { RedisClient } from '../queues/connection';
+import { createDeadLetterWriter } from '../queues/dead-letter-queue';
+import { createEventPublisher } from '../queues/event-publisher';
+import { createLedger } from '../queues/onboarding-ledger';
+import { QUEUE_NAMES } from '../queues/queue-names';
+import type { RopoClient } from '../ropo/ropo-client';
+import type { Tracing } from '../telemetry/tracing';
+import { traceLedger, traceProcessor } from '../pipeline/traced-processor';
 
 /** What a running worker exposes to its owner. */
 export interface OnboardingWorker {
@@ -33,7 +35,9 @@ export interface WorkerDeps {
   connection: RedisClient;
   ropo: RopoClient;
   logger: Logger;
-  config: Pick<Config, 'redis' | 'worker' | 'retry' | 'breaker'>;
+  config: Pick<Config, 'redis' | 'worker' | 'retry' | 'breaker'> & {
+    activation?: Pick<Config['activation'], 'profileUuidNamespace'>;
+  };
   /** Overrides of the processor's waits, for tests. */
   timing?: ProcessorDeps['timing'];
   /** Metrics hooks (the Ropo client's `onCall` is the caller's to wire). */
@@ -73,7 +77,11 @@ export function createWorker({
   const plainLedger = createLedger(connection, prefix);
   const ledger = tracing?.enabled ? traceLedger(plainLedger, tracing.tracer) : plainLedger;
   const untracedProcessor = createOnboardingProcessor({
-    ropo,
+    // Every createprofile carries a profile_uuid, so Ropo's activation callback can be matched back.
+    ropo: stampProfileUuids(
+      ropo,
+      createProfileUuidIndex(connection, prefix, config.activation?.profileUuidNamespace),
+    ),
     events,
     deadLetters,
     attempts,
