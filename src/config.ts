@@ -110,6 +110,7 @@ export const configSchema = z
     METRICS_PORT: int(0, 65_535).optional(),
     LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
     SHUTDOWN_TIMEOUT_MS: int(0, 3_600_000).default(30_000),
+    REDIS_CONNECT_TIMEOUT_MS: int(100, 600_000).default(5000),
     DATA_DIR: z.string().min(1).default('.data'),
     EVENT_SINKS: z.string().min(1).optional(),
     SINK_DISABLE_AFTER: duration.default(3 * 86_400_000),
@@ -150,7 +151,8 @@ type Env = z.output<typeof configSchema>;
 /** The service's settings, grouped by concern; read once at start-up and passed in. */
 export interface Config {
   env: Env['NODE_ENV'];
-  redis: { url: string; explicit: boolean; prefix: string };
+  /** `connectTimeoutMs` bounds how long a CLI command waits for Redis before it fails. */
+  redis: { url: string; explicit: boolean; prefix: string; connectTimeoutMs: number };
   /** Unset `baseUrl` means: run against the built-in sandbox. */
   ropo: { baseUrl?: string; cid?: string; apicode?: string; timeoutMs: number };
   sandbox: { port: number };
@@ -237,6 +239,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       url: e.REDIS_URL ?? DEFAULT_REDIS_URL,
       explicit: e.REDIS_URL !== undefined,
       prefix: e.QUEUE_PREFIX,
+      connectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS,
     },
     ropo: {
       baseUrl: e.ROPO_BASE_URL,

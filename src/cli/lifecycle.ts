@@ -1,5 +1,5 @@
 import type { Logger } from '../logger';
-import { onShutdownSignal, type RequestShutdown } from './shutdown';
+import { onShutdownSignal, type RequestShutdown, type ShutdownOptions } from './shutdown';
 
 /** What a long-running command started, stopped in reverse order on Ctrl-C, SIGTERM or a start-up failure. */
 export interface Lifecycle {
@@ -11,10 +11,19 @@ export interface Lifecycle {
 export interface ProcessLifecycle extends Lifecycle {
   /** Stops everything, then exits; a no-op once a shutdown began. */
   shutdown: RequestShutdown;
+  /** Tells the hard shutdown deadline how many jobs are still running (the worker registers it). */
+  trackInFlight(count: () => number): void;
 }
 
-/** Creates the lifecycle and hooks it to SIGINT/SIGTERM. */
-export function createLifecycle(logger: Logger): ProcessLifecycle {
+/**
+ * Creates the lifecycle and hooks it to SIGINT/SIGTERM. With `hardDeadlineMs` the process exits
+ * after that long even if a stop hangs (closing against a dead Redis does).
+ */
+export function createLifecycle(
+  logger: Logger,
+  options: Pick<ShutdownOptions, 'hardDeadlineMs'> = {},
+): ProcessLifecycle {
+  const counters: (() => number)[] = [];
   const stops: (() => Promise<void>)[] = [];
   const lifecycle: Lifecycle = {
     add: (stop) => void stops.push(stop),
@@ -25,6 +34,9 @@ export function createLifecycle(logger: Logger): ProcessLifecycle {
       }
     },
   };
-  const shutdown = onShutdownSignal(() => lifecycle.stopAll(), logger);
-  return { ...lifecycle, shutdown };
+  const shutdown = onShutdownSignal(() => lifecycle.stopAll(), logger, {
+    hardDeadlineMs: options.hardDeadlineMs,
+    inFlight: () => counters.reduce((sum, count) => sum + count(), 0),
+  });
+  return { ...lifecycle, shutdown, trackInFlight: (count) => void counters.push(count) };
 }

@@ -20,7 +20,7 @@ export async function startWorkerStack(
   logger: Logger,
   lifecycle: Lifecycle,
   options: { registry?: Registry; tracing?: Tracing } = {},
-): Promise<{ ropo: RopoTarget }> {
+): Promise<{ ropo: RopoTarget; inFlight: () => number }> {
   const observer = options.registry ? createPrometheusObserver(options.registry) : undefined;
   const connection = createRedisConnection(redisUrl, 'worker');
   lifecycle.add(async () => void (await connection.quit()));
@@ -45,5 +45,11 @@ export async function startWorkerStack(
   lifecycle.add(
     startWizardWatch(connection, config.redis.prefix, config.activation.wizardStalledAfterMs, logger),
   );
-  return { ropo };
+  // Counted from the worker's own events, so the shutdown deadline can say truly whether it abandons jobs.
+  let inFlight = 0;
+  worker.worker.on('active', () => void inFlight++);
+  const settled = (): void => void (inFlight = Math.max(0, inFlight - 1));
+  worker.worker.on('completed', settled);
+  worker.worker.on('failed', settled);
+  return { ropo, inFlight: () => inFlight };
 }

@@ -7,8 +7,12 @@ import type { RedisGate } from './redis-availability';
 export interface Readiness {
   ready: boolean;
   /** `degraded`: ready, but every worker's breaker toward Ropo One is open (jobs wait, none is lost). */
-  status: 'ready' | 'degraded' | 'not_ready';
+  status: 'ready' | 'degraded' | 'paused' | 'not_ready';
+  /** Why the status is not `ready`, for an operator reading the probe. */
+  reason?: string;
   checks: {
+    /** `paused`: no job is fetched until `onboarding resume`; `rateLimitedMs`: a 429/breaker hold left. */
+    queue?: { paused: boolean; rateLimitedMs: number };
     redis: { ok: boolean; latencyMs?: number };
     workers: { ok: boolean; count: number; source: 'client-list' | 'breaker-registry' | 'none' };
     breakers: { open: number; halfOpen: number; closed: number; workers: BreakerReport[] };
@@ -74,10 +78,36 @@ export function createReadinessCheck(deps: ReadinessDeps): () => Promise<Readine
     const count = (state: string) => breakers.filter((b) => b.state === state).length;
     const open = count('open');
     const ready = workers.ok;
+    // Paused stays ready (200): intake still stores jobs safely; pulling the pod would only refuse them.
+    const queue = await timeout(
+      Promise.all([deps.onboarding.isPaused(), deps.onboarding.getRateLimitTtl()]),
+      deps.timeoutMs,
+    ).then(
+      ([paused, ttl]) => ({ paused, rateLimitedMs: Math.max(0, ttl) }),
+      () => undefined,
+    );
+    const allOpen = breakers.length > 0 && open === breakers.length;
+    const status: Readiness['status'] = !ready
+      ? 'not_ready'
+      : queue?.paused
+        ? 'paused'
+        : allOpen
+          ? 'degraded'
+          : 'ready';
+    const reason =
+      status === 'not_ready'
+        ? 'no worker consumes the onboarding queue'
+        : status === 'paused'
+          ? 'onboarding queue paused (by an operator, or by a ROPO_AUTH alert: fix credentials, then `onboarding resume`)'
+          : status === 'degraded'
+            ? "every worker's breaker toward Ropo One is open"
+            : undefined;
     return {
       ready,
-      status: !ready ? 'not_ready' : breakers.length > 0 && open === breakers.length ? 'degraded' : 'ready',
+      status,
+      reason,
       checks: {
+        queue,
         redis: { ok: true, latencyMs },
         workers,
         breakers: { open, halfOpen: count('half-open'), closed: count('closed'), workers: breakers },

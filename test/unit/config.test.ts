@@ -14,7 +14,12 @@ function problemsOf(env: NodeJS.ProcessEnv): { variable: string; reason: string 
 describe('loadConfig', () => {
   it('runs on embedded defaults with an empty environment: local Redis, sandbox, port 3000', () => {
     const config = loadConfig({});
-    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', explicit: false, prefix: 'bull' });
+    expect(config.redis).toEqual({
+      url: 'redis://127.0.0.1:6379',
+      explicit: false,
+      prefix: 'bull',
+      connectTimeoutMs: 5000,
+    });
     expect(config.ropo.baseUrl).toBeUndefined();
     expect(config.http.port).toBe(3000);
     expect(config.worker.concurrency).toBeGreaterThan(0);
@@ -49,6 +54,7 @@ describe('loadConfig', () => {
       url: 'rediss://user:pw@redis.example:6380',
       explicit: true,
       prefix: '{onboarding}',
+      connectTimeoutMs: 5000,
     });
     expect(config.ropo).toMatchObject({
       baseUrl: 'https://ropo.example/rest',

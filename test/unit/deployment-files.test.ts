@@ -44,6 +44,16 @@ describe('docker-compose.yml (no Docker engine here, so its contents are checked
     expect(env.ROPO_BASE_URL).toBe('http://sandbox:4010/rest');
     expect(env.REDIS_URL).toBe('redis://redis:6379');
   });
+
+  it('gives the app more than the shutdown deadline to stop, reads secrets from an env file, keeps the sandbox on loopback', () => {
+    for (const name of ['worker', 'http']) {
+      const service = compose.services[name] as { stop_grace_period?: string; env_file?: unknown };
+      expect(Number.parseInt(service.stop_grace_period ?? '0', 10)).toBeGreaterThan(31);
+      expect(JSON.stringify(service.env_file)).toContain('onboarding.env');
+    }
+    const ports = (compose.services.sandbox as { ports?: string[] }).ports ?? [];
+    for (const port of ports) expect(port).toMatch(/^127\.0\.0\.1:/);
+  });
 });
 
 describe('Dockerfile', () => {

@@ -2,13 +2,13 @@ import fs from 'node:fs';
 import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config';
-import { createRedisConnection } from '../../queues/connection';
 import {
   createDeadLetterOperations,
   toDeadLetterFilter,
   type DeadLetterFilter,
   type DeadLetterOperations,
 } from '../../queues/dead-letter-operations';
+import { connectForCli } from '../cli-redis';
 
 interface FilterOptions {
   code?: string;
@@ -16,6 +16,7 @@ interface FilterOptions {
   olderThan?: string;
   newerThan?: string;
   json?: boolean;
+  redisUrl?: string;
 }
 
 function withFilters(command: Command): Command {
@@ -24,7 +25,11 @@ function withFilters(command: Command): Command {
     .option('--business-id <id>', 'only records for this business id')
     .option('--older-than <duration>', 'only records dead-lettered at least this long ago (90s, 15m, 2h, 7d)')
     .option('--newer-than <duration>', 'only records dead-lettered at most this long ago')
-    .option('--json', 'print machine-readable JSON');
+    .option('--json', 'print machine-readable JSON')
+    .option(
+      '--redis-url <url>',
+      'Redis to use (default: REDIS_URL from this shell, else redis://127.0.0.1:6379)',
+    );
 }
 
 function filterFrom(ids: string[], options: FilterOptions): DeadLetterFilter {
@@ -43,9 +48,12 @@ function readPatch(value: string): unknown {
   }
 }
 
-async function withOperations<T>(run: (ops: DeadLetterOperations) => Promise<T>): Promise<T> {
+async function withOperations<T>(
+  run: (ops: DeadLetterOperations) => Promise<T>,
+  options: { redisUrl?: string; json?: boolean } = {},
+): Promise<T> {
   const config = loadConfig();
-  const connection = createRedisConnection(config.redis.url, 'producer');
+  const connection = await connectForCli(config, { redisUrl: options.redisUrl, announce: !options.json });
   const ops = createDeadLetterOperations(connection, config.redis.prefix, {
     attempts: config.retry.attempts,
   });
@@ -81,14 +89,18 @@ export function registerDlqCommand(program: Command): void {
           );
         }
         process.stdout.write(`${page.items.length} of ${page.total} dead letter(s)\n`);
-      });
+      }, options);
     });
 
   dlq
     .command('show')
     .argument('<id>', 'the dead-letter id (dl-…)')
     .description('print one dead-letter record in full, payload included')
-    .action(async (id: string) => {
+    .option(
+      '--redis-url <url>',
+      'Redis to use (default: REDIS_URL from this shell, else redis://127.0.0.1:6379)',
+    )
+    .action(async (id: string, options: { redisUrl?: string }) => {
       await withOperations(async (ops) => {
         const record = await ops.show(id);
         if (!record) {
@@ -97,7 +109,7 @@ export function registerDlqCommand(program: Command): void {
           return;
         }
         print(record);
-      });
+      }, options);
     });
 
   withFilters(dlq.command('replay'))
@@ -108,6 +120,7 @@ export function registerDlqCommand(program: Command): void {
       'JSON merge patch applied to each payload, re-validated before enqueueing',
     )
     .option('--dry-run', 'show what would happen; change nothing')
+    .option('--yes', 'confirm a replay selected by filters rather than ids')
     .option('--rate <n>', 'at most n replays per second', '20')
     .description(
       're-enqueue dead letters; a record leaves the dead-letter queue only once its new job is stored',
@@ -115,9 +128,25 @@ export function registerDlqCommand(program: Command): void {
     .action(
       async (
         ids: string[],
-        options: FilterOptions & { all?: boolean; patch?: string; dryRun?: boolean; rate: string },
+        options: FilterOptions & {
+          all?: boolean;
+          patch?: string;
+          dryRun?: boolean;
+          yes?: boolean;
+          rate: string;
+        },
       ) => {
-        if (ids.length === 0 && !options.all) throw new Error('give dead-letter ids, or --all with filters');
+        const filtered = Boolean(
+          options.code || options.businessId || options.olderThan || options.newerThan,
+        );
+        if (ids.length === 0 && !options.all && !filtered)
+          throw new Error(
+            'give dead-letter ids, filters (--code, --business-id, --older-than, --newer-than) or --all',
+          );
+        if (ids.length === 0 && !options.all && !options.dryRun && !options.yes)
+          throw new Error(
+            'replaying by filter re-enqueues every record it selects: add --yes, or --dry-run to look first',
+          );
         const patch = options.patch ? readPatch(options.patch) : undefined;
         await withOperations(async (ops) => {
           const bar = new SingleBar(
@@ -154,8 +183,16 @@ export function registerDlqCommand(program: Command): void {
               process.stdout.write(`${outcome.id}: ${outcome.action} as job ${outcome.newJobId}${note}\n`);
             }
           }
-          if (outcomes.some((o) => o.action === 'invalid' || o.action === 'not-found')) process.exitCode = 1;
-        });
+          const count = (action: string): number => outcomes.filter((o) => o.action === action).length;
+          const invalid = count('invalid');
+          const notFound = count('not-found');
+          process.stdout.write(
+            `${options.dryRun ? 'dry run: ' : ''}${outcomes.length} selected, ` +
+              `${outcomes.length - invalid - notFound} ${options.dryRun ? 'would be replayed' : 'replayed'}, ` +
+              `${invalid} still invalid, ${notFound} not found\n`,
+          );
+          if (invalid > 0 || notFound > 0) process.exitCode = 1;
+        }, options);
       },
     );
 
@@ -173,6 +210,6 @@ export function registerDlqCommand(program: Command): void {
         process.stdout.write(
           `${options.dryRun ? 'would delete' : 'deleted'} ${removed.length} dead letter(s)\n`,
         );
-      });
+      }, options);
     });
 }

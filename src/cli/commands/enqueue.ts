@@ -4,6 +4,7 @@ import { loadConfig } from '../../config';
 import { validatePayload } from '../../contracts/validate-payload';
 import { createOnboardingProducer, type EnqueueOptions } from '../../queues/onboarding-producer';
 import { readRecords, splitEnvelope } from '../read-records';
+import { connectForCli } from '../cli-redis';
 
 const BATCH = 500;
 
@@ -20,12 +21,17 @@ export function registerEnqueueCommand(program: Command): void {
     .argument('<file>', "a JSON or NDJSON file, or '-' for standard input")
     .option('--source <name>', 'the source recorded on each job', 'cli')
     .option('--json', 'print the result as JSON')
+    .option(
+      '--redis-url <url>',
+      'Redis to use (default: REDIS_URL from this shell, else redis://127.0.0.1:6379)',
+    )
     .description('validate records and put the valid ones on the onboarding queue')
-    .action(async (file: string, options: { source: string; json?: boolean }) => {
+    .action(async (file: string, options: { source: string; json?: boolean; redisUrl?: string }) => {
       const config = loadConfig();
       const records = await readRecords(file);
+      const connection = await connectForCli(config, { redisUrl: options.redisUrl, announce: !options.json });
       const producer = createOnboardingProducer({
-        connection: config.redis.url,
+        connection,
         prefix: config.redis.prefix,
         attempts: config.retry.attempts,
       });
@@ -74,6 +80,7 @@ export function registerEnqueueCommand(program: Command): void {
         bar?.stop();
       } finally {
         await producer.close();
+        await connection.quit().catch(() => connection.disconnect());
       }
 
       const summary = {

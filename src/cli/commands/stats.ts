@@ -1,19 +1,23 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config';
-import { createRedisConnection } from '../../queues/connection';
 import { findStalledWizards, readFunnel } from '../../queues/customer-funnel';
 import { COUNTED_STATES, readQueueStats } from '../../queues/queue-stats';
+import { connectForCli } from '../cli-redis';
 
 /** `stats`: job counts per queue and state, and the latest outcome events. */
 export function registerStatsCommand(program: Command): void {
   program
     .command('stats')
     .option('--json', 'print machine-readable JSON')
+    .option(
+      '--redis-url <url>',
+      'Redis to use (default: REDIS_URL from this shell, else redis://127.0.0.1:6379)',
+    )
     .option('--recent <n>', 'how many recent events to show', '10')
     .description('show job counts per queue and state, and the most recent outcome events')
-    .action(async (options: { json?: boolean; recent: string }) => {
+    .action(async (options: { json?: boolean; recent: string; redisUrl?: string }) => {
       const config = loadConfig();
-      const connection = createRedisConnection(config.redis.url, 'producer');
+      const connection = await connectForCli(config, { redisUrl: options.redisUrl, announce: !options.json });
       try {
         const queueStats = await readQueueStats(
           connection,

@@ -19,13 +19,18 @@ export function registerWorkerCommand(program: Command): void {
     .action(async () => {
       const config = loadConfig();
       const logger = createLogger({ level: config.log.level, defaultMeta: { role: 'worker' } });
-      const lifecycle = createLifecycle(logger);
+      // One second past the deadline for in-flight jobs: closing against a dead Redis may never end.
+      const lifecycle = createLifecycle(logger, { hardDeadlineMs: config.worker.shutdownTimeoutMs + 1000 });
       // Added first, so it is stopped last: the spans of the jobs that finish on shutdown get out too.
       const tracing = startTracing('worker');
       lifecycle.add(tracing.shutdown);
       try {
         const registry = config.metrics.port === undefined ? undefined : createMetricsRegistry();
-        await startWorkerStack(config, config.redis.url, logger, lifecycle, { registry, tracing });
+        const stack = await startWorkerStack(config, config.redis.url, logger, lifecycle, {
+          registry,
+          tracing,
+        });
+        lifecycle.trackInFlight(stack.inFlight);
         let metricsUrl: string | undefined;
         if (registry && config.metrics.port !== undefined) {
           const server = await listen(

@@ -117,6 +117,17 @@ describe('/metrics as `start` wires it: the worker and the HTTP server in one re
         status: 'ready',
         checks: { redis: { ok: true }, workers: { ok: true, count: 1, source: 'client-list' } },
       });
+
+      // Paused (as a ROPO_AUTH alert does): still 200, so intake keeps storing jobs, but it says so and why.
+      const pausable = new Queue(QUEUE_NAMES.onboarding, { connection: http.connection, prefix });
+      await pausable.pause();
+      const paused = await http.request('/readyz', { auth: false });
+      expect(paused.status).toBe(200);
+      const pausedBody = (await paused.json()) as { status: string; reason: string; checks: unknown };
+      expect(pausedBody).toMatchObject({ status: 'paused', checks: { queue: { paused: true } } });
+      expect(pausedBody.reason).toContain('onboarding resume');
+      await pausable.resume();
+      await pausable.close();
     } finally {
       await lifecycle.stopAll();
       for (const name of Object.values(QUEUE_NAMES)) {
