@@ -14,8 +14,22 @@ export interface QueueMetricsDeps {
 }
 
 interface Snapshot {
-  counts: { queue: string; counts: Record<string, number>; paused: boolean }[];
+  counts: {
+    queue: string;
+    counts: Record<string, number>;
+    paused: boolean;
+    /** Age of the oldest waiting job, seconds; 0 when none waits. */
+    oldestWaitingSeconds: number;
+    /** Connected BullMQ workers (CLIENT LIST); undefined where the server refuses CLIENT LIST. */
+    workers?: number;
+  }[];
   breakers: Record<string, number>;
+}
+
+// The wait list is oldest-first when read ascending: one job's hash, not the whole list.
+async function oldestWaitingSeconds(queue: Queue): Promise<number> {
+  const [oldest] = await queue.getJobs(['wait'], 0, 0, true);
+  return oldest ? Math.max(0, (Date.now() - oldest.timestamp) / 1000) : 0;
 }
 
 /**
@@ -46,6 +60,8 @@ export function registerQueueMetrics(registry: Registry, deps: QueueMetricsDeps)
           queue: queue.name,
           counts: (await queue.getJobCounts(...COUNTED_STATES)) as Record<string, number>,
           paused: await queue.isPaused(),
+          oldestWaitingSeconds: await oldestWaitingSeconds(queue),
+          workers: await queue.getWorkersCount().catch(() => undefined),
         })),
       );
       const breakers: Record<string, number> = { closed: 0, open: 0, 'half-open': 0 };
@@ -129,6 +145,40 @@ export function registerQueueMetrics(registry: Registry, deps: QueueMetricsDeps)
           this.reset();
           const breakers = (await snapshot())?.breakers;
           if (breakers) for (const [state, count] of Object.entries(breakers)) this.set({ state }, count);
+        },
+      }),
+  );
+  metricOnce(
+    registry,
+    'onboarding_queue_oldest_waiting_seconds',
+    () =>
+      new Gauge({
+        name: 'onboarding_queue_oldest_waiting_seconds',
+        help: 'Age of the oldest job waiting in the queue, seconds (0 when none waits)',
+        labelNames: ['queue'],
+        registers,
+        aggregator: 'first',
+        async collect() {
+          this.reset();
+          for (const { queue, oldestWaitingSeconds: age } of (await snapshot())?.counts ?? [])
+            this.set({ queue }, age);
+        },
+      }),
+  );
+  metricOnce(
+    registry,
+    'onboarding_queue_workers',
+    () =>
+      new Gauge({
+        name: 'onboarding_queue_workers',
+        help: 'BullMQ workers connected to the queue (from Redis CLIENT LIST); absent where Redis refuses it',
+        labelNames: ['queue'],
+        registers,
+        aggregator: 'first',
+        async collect() {
+          this.reset();
+          for (const { queue, workers } of (await snapshot())?.counts ?? [])
+            if (workers !== undefined) this.set({ queue }, workers);
         },
       }),
   );
