@@ -67,6 +67,12 @@ export const configSchema = z
     INTAKE_TOKENS: list.default([]),
     OPERATOR_TOKENS: list.default([]),
     CREDENTIALS_TOKENS: list.default([]),
+    WEBHOOK_SECRETS: list
+      .default([])
+      .refine((v) => v.every((s) => s.startsWith('whsec_')), {
+        message: 'expected whsec_… secrets, comma-separated',
+      }),
+    INTAKE_MAPPER: z.string().min(1).optional(),
     BOARD_USERNAME: z.string().min(1).optional(),
     BOARD_PASSWORD: z.string().min(1).optional(),
     BOARD_READ_ONLY: bool.default(false),
@@ -137,7 +143,16 @@ export interface Config {
    * Limits of the HTTP intake. `maxBacklog` 0 turns backpressure off; `redisTimeoutMs` bounds how
    * long an enqueue may wait for Redis before the request is answered 503.
    */
-  intake: { maxBodyBytes: number; maxBatchBytes: number; maxBacklog: number; redisTimeoutMs: number };
+  intake: {
+    maxBodyBytes: number;
+    maxBatchBytes: number;
+    maxBacklog: number;
+    redisTimeoutMs: number;
+    /** WEBHOOK_SECRETS: `whsec_…`, any may match; empty leaves /v1/webhooks/signups unmounted. */
+    webhookSecrets: string[];
+    /** INTAKE_MAPPER: a module whose default (or `map`) export turns an upstream event into a record. */
+    mapper?: string;
+  };
   /** A standalone `worker` serves /metrics and /healthz on `port` when it is set. */
   metrics: { port?: number };
   log: { level: string };
@@ -199,6 +214,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       maxBatchBytes: e.INTAKE_MAX_BATCH_BYTES,
       maxBacklog: e.INTAKE_MAX_BACKLOG,
       redisTimeoutMs: e.INTAKE_REDIS_TIMEOUT_MS,
+      webhookSecrets: e.WEBHOOK_SECRETS,
+      mapper: e.INTAKE_MAPPER,
     },
     metrics: { port: e.METRICS_PORT },
     log: { level: e.LOG_LEVEL },

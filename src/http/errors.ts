@@ -17,6 +17,9 @@ export const API_ERROR_CODES = [
   'READ_ONLY',
   'BAD_REQUEST',
   'INTERNAL_ERROR',
+  'SIGNATURE_INVALID',
+  'SIGNATURE_EXPIRED',
+  'EVENT_TYPE_UNKNOWN',
 ] as const;
 
 /** One of {@link API_ERROR_CODES}. */
