@@ -82,6 +82,9 @@ export const configSchema = z
     INTAKE_MAX_BACKLOG: int(0, 1_000_000_000).default(0),
     INTAKE_REDIS_TIMEOUT_MS: int(100, 60_000).default(2000),
     METRICS_PORT: int(0, 65_535).optional(),
+    AMQP_URL: z.string().regex(/^amqps?:\/\//, 'expected amqp://user:pass@host:port or amqps://…').optional(),
+    AMQP_QUEUE: z.string().min(1).max(255).default('onboarding-signups'),
+    AMQP_PREFETCH: int(1, 65_535).default(100),
     LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
     SHUTDOWN_TIMEOUT_MS: int(0, 3_600_000).default(30_000),
     DATA_DIR: z.string().min(1).default('.data'),
@@ -155,6 +158,8 @@ export interface Config {
   };
   /** A standalone `worker` serves /metrics and /healthz on `port` when it is set. */
   metrics: { port?: number };
+  /** `bridge amqp`: the broker (AMQP_URL, no default: a bridge is switched on explicitly), queue and prefetch window. */
+  amqp: { url?: string; queue: string; prefetch: number };
   log: { level: string };
   dataDir: string;
 }
@@ -218,6 +223,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       mapper: e.INTAKE_MAPPER,
     },
     metrics: { port: e.METRICS_PORT },
+    amqp: { url: e.AMQP_URL, queue: e.AMQP_QUEUE, prefetch: e.AMQP_PREFETCH },
     log: { level: e.LOG_LEVEL },
     dataDir: e.DATA_DIR,
   };

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerBridgeCommand } from './commands/bridge';
 import { registerDlqCommand } from './commands/dlq';
 import { registerEnqueueCommand } from './commands/enqueue';
 import { registerEraseCommand } from './commands/erase';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerStartCommand(program);
   registerWorkerCommand(program);
   registerServeCommand(program);
+  registerBridgeCommand(program);
   registerSandboxCommand(program);
   registerValidateCommand(program);
   registerEnqueueCommand(program);

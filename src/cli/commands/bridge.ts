@@ -1,0 +1,99 @@
+import type { Command } from 'commander';
+import { createBridgeCore } from '../../bridges/bridge-core';
+import { startAmqpBridge } from '../../bridges/amqp-bridge';
+import { loadConfig } from '../../config';
+import { ConfigError } from '../../errors/config-error';
+import { listen } from '../../http/http-server';
+import { createMetricsRegistry } from '../../http/metrics';
+import { createMetricsApp } from '../../http/metrics-server';
+import { loadIntakeMapper } from '../../intake/load-mapper';
+import { createLogger } from '../../logger';
+import { createRedisConnection } from '../../queues/connection';
+import { createDeadLetterWriter } from '../../queues/dead-letter-queue';
+import { createOnboardingProducer } from '../../queues/onboarding-producer';
+import { openQueue } from '../../queues/open-queue';
+import { QUEUE_NAMES } from '../../queues/queue-names';
+import { createLifecycle } from '../lifecycle';
+
+/** `bridge amqp`: moves broker messages into the onboarding queue, acking each only after it is stored. */
+export function registerBridgeCommand(program: Command): void {
+  const bridge = program
+    .command('bridge')
+    .description('move upstream broker messages into the onboarding queue');
+  bridge
+    .command('amqp')
+    .description(
+      'consume AMQP_QUEUE on AMQP_URL (RabbitMQ); ack only after the job is stored; /metrics on METRICS_PORT',
+    )
+    .action(async () => {
+      const config = loadConfig();
+      if (config.amqp.url === undefined) {
+        throw new ConfigError([
+          {
+            variable: 'AMQP_URL',
+            reason: 'required by `bridge amqp` (e.g. amqp://guest:guest@127.0.0.1:5672)',
+          },
+        ]);
+      }
+      const logger = createLogger({ level: config.log.level, defaultMeta: { role: 'bridge-amqp' } });
+      const lifecycle = createLifecycle(logger);
+      try {
+        // A producer connection fails fast, so the bridge notices Redis is gone and holds its messages.
+        const connection = createRedisConnection(config.redis.url, 'producer');
+        connection.on('error', () => undefined);
+        lifecycle.add(async () => {
+          await connection.quit().catch(() => connection.disconnect());
+        });
+        const producer = createOnboardingProducer({
+          connection,
+          prefix: config.redis.prefix,
+          attempts: config.retry.attempts,
+        });
+        const deadLetters = createDeadLetterWriter(connection, config.redis.prefix);
+        const onboarding = openQueue(QUEUE_NAMES.onboarding, connection, config.redis.prefix);
+        lifecycle.add(async () => {
+          await Promise.all([producer.close(), deadLetters.close(), onboarding.close()]);
+        });
+        const registry = createMetricsRegistry();
+        const core = createBridgeCore({
+          bridge: 'amqp',
+          producer,
+          deadLetters,
+          logger,
+          registry,
+          mapper: loadIntakeMapper(config.intake.mapper),
+          maxBacklog: config.intake.maxBacklog,
+          backlog: () => onboarding.getJobCountByTypes('waiting', 'delayed', 'prioritized'),
+        });
+        const amqp = await startAmqpBridge({
+          url: config.amqp.url,
+          queue: config.amqp.queue,
+          prefetch: config.amqp.prefetch,
+          core,
+          logger,
+          onLost: (error) => {
+            logger.error('AMQP bridge lost its broker; stopping so a supervisor restarts it', {
+              error: error.message,
+            });
+            process.exitCode = 1;
+            lifecycle.shutdown('AMQP connection lost');
+          },
+        });
+        lifecycle.add(amqp.stop);
+        let metricsUrl: string | undefined;
+        if (config.metrics.port !== undefined) {
+          const server = await listen(
+            createMetricsApp({ registry, logger }),
+            config.metrics.port,
+            config.http.host,
+          );
+          lifecycle.add(server.close);
+          metricsUrl = `${server.url}/metrics`;
+        }
+        logger.info('bridge ready', { bridge: 'amqp', queue: config.amqp.queue, metrics: metricsUrl });
+      } catch (error) {
+        await lifecycle.stopAll();
+        throw error;
+      }
+    });
+}
