@@ -67,11 +67,9 @@ export const configSchema = z
     INTAKE_TOKENS: list.default([]),
     OPERATOR_TOKENS: list.default([]),
     CREDENTIALS_TOKENS: list.default([]),
-    WEBHOOK_SECRETS: list
-      .default([])
-      .refine((v) => v.every((s) => s.startsWith('whsec_')), {
-        message: 'expected whsec_… secrets, comma-separated',
-      }),
+    WEBHOOK_SECRETS: list.default([]).refine((v) => v.every((s) => s.startsWith('whsec_')), {
+      message: 'expected whsec_… secrets, comma-separated',
+    }),
     INTAKE_MAPPER: z.string().min(1).optional(),
     BOARD_USERNAME: z.string().min(1).optional(),
     BOARD_PASSWORD: z.string().min(1).optional(),
@@ -82,7 +80,10 @@ export const configSchema = z
     INTAKE_MAX_BACKLOG: int(0, 1_000_000_000).default(0),
     INTAKE_REDIS_TIMEOUT_MS: int(100, 60_000).default(2000),
     METRICS_PORT: int(0, 65_535).optional(),
-    AMQP_URL: z.string().regex(/^amqps?:\/\//, 'expected amqp://user:pass@host:port or amqps://…').optional(),
+    AMQP_URL: z
+      .string()
+      .regex(/^amqps?:\/\//, 'expected amqp://user:pass@host:port or amqps://…')
+      .optional(),
     AMQP_QUEUE: z.string().min(1).max(255).default('onboarding-signups'),
     AMQP_PREFETCH: int(1, 65_535).default(100),
     LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
