@@ -86,6 +86,14 @@ export const configSchema = z
       .optional(),
     AMQP_QUEUE: z.string().min(1).max(255).default('onboarding-signups'),
     AMQP_PREFETCH: int(1, 65_535).default(100),
+    NATS_SERVERS: list.optional(),
+    NATS_STREAM: z.string().min(1).default('SIGNUPS'),
+    NATS_CONSUMER: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,100}$/, 'expected letters, digits, _ or -')
+      .default('onboarding-bridge'),
+    NATS_SUBJECT: z.string().min(1).default('signups.>'),
+    NATS_PREFETCH: int(1, 65_535).default(100),
     LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
     SHUTDOWN_TIMEOUT_MS: int(0, 3_600_000).default(30_000),
     DATA_DIR: z.string().min(1).default('.data'),
@@ -161,6 +169,8 @@ export interface Config {
   metrics: { port?: number };
   /** `bridge amqp`: the broker (AMQP_URL, no default: a bridge is switched on explicitly), queue and prefetch window. */
   amqp: { url?: string; queue: string; prefetch: number };
+  /** `bridge nats`: JetStream servers (no default), stream, durable consumer, subject filter, pull window. */
+  nats: { servers?: string[]; stream: string; consumer: string; subject: string; prefetch: number };
   log: { level: string };
   dataDir: string;
 }
@@ -225,6 +235,13 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     },
     metrics: { port: e.METRICS_PORT },
     amqp: { url: e.AMQP_URL, queue: e.AMQP_QUEUE, prefetch: e.AMQP_PREFETCH },
+    nats: {
+      servers: e.NATS_SERVERS,
+      stream: e.NATS_STREAM,
+      consumer: e.NATS_CONSUMER,
+      subject: e.NATS_SUBJECT,
+      prefetch: e.NATS_PREFETCH,
+    },
     log: { level: e.LOG_LEVEL },
     dataDir: e.DATA_DIR,
   };

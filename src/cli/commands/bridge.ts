@@ -1,21 +1,81 @@
 import type { Command } from 'commander';
-import { createBridgeCore } from '../../bridges/bridge-core';
 import { startAmqpBridge } from '../../bridges/amqp-bridge';
-import { loadConfig } from '../../config';
+import { createBridgeCore, type BridgeCore } from '../../bridges/bridge-core';
+import { startNatsBridge } from '../../bridges/nats-bridge';
+import { loadConfig, type Config } from '../../config';
 import { ConfigError } from '../../errors/config-error';
 import { listen } from '../../http/http-server';
 import { createMetricsRegistry } from '../../http/metrics';
 import { createMetricsApp } from '../../http/metrics-server';
 import { loadIntakeMapper } from '../../intake/load-mapper';
-import { createLogger } from '../../logger';
+import { createLogger, type Logger } from '../../logger';
 import { createRedisConnection } from '../../queues/connection';
 import { createDeadLetterWriter } from '../../queues/dead-letter-queue';
 import { createOnboardingProducer } from '../../queues/onboarding-producer';
 import { openQueue } from '../../queues/open-queue';
 import { QUEUE_NAMES } from '../../queues/queue-names';
-import { createLifecycle } from '../lifecycle';
+import { createLifecycle, type ProcessLifecycle } from '../lifecycle';
 
-/** `bridge amqp`: moves broker messages into the onboarding queue, acking each only after it is stored. */
+type BridgeName = 'amqp' | 'nats';
+
+/** Runs one bridge: Redis side, metrics and the broker side `start` opens; stops on SIGTERM. */
+async function runBridge(
+  name: BridgeName,
+  start: (ctx: { config: Config; core: BridgeCore; logger: Logger; lifecycle: ProcessLifecycle }) => Promise<{
+    stop(): Promise<void>;
+  }>,
+): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.log.level, defaultMeta: { role: `bridge-${name}` } });
+  const lifecycle = createLifecycle(logger);
+  try {
+    // A producer connection fails fast, so the bridge notices Redis is gone and holds its messages.
+    const connection = createRedisConnection(config.redis.url, 'producer');
+    connection.on('error', () => undefined);
+    lifecycle.add(async () => {
+      await connection.quit().catch(() => connection.disconnect());
+    });
+    const producer = createOnboardingProducer({
+      connection,
+      prefix: config.redis.prefix,
+      attempts: config.retry.attempts,
+    });
+    const deadLetters = createDeadLetterWriter(connection, config.redis.prefix);
+    const onboarding = openQueue(QUEUE_NAMES.onboarding, connection, config.redis.prefix);
+    lifecycle.add(async () => {
+      await Promise.all([producer.close(), deadLetters.close(), onboarding.close()]);
+    });
+    const registry = createMetricsRegistry();
+    const core = createBridgeCore({
+      bridge: name,
+      producer,
+      deadLetters,
+      logger,
+      registry,
+      mapper: loadIntakeMapper(config.intake.mapper),
+      maxBacklog: config.intake.maxBacklog,
+      backlog: () => onboarding.getJobCountByTypes('waiting', 'delayed', 'prioritized'),
+    });
+    const bridge = await start({ config, core, logger, lifecycle });
+    lifecycle.add(bridge.stop);
+    let metricsUrl: string | undefined;
+    if (config.metrics.port !== undefined) {
+      const server = await listen(
+        createMetricsApp({ registry, logger }),
+        config.metrics.port,
+        config.http.host,
+      );
+      lifecycle.add(server.close);
+      metricsUrl = `${server.url}/metrics`;
+    }
+    logger.info('bridge ready', { bridge: name, metrics: metricsUrl });
+  } catch (error) {
+    await lifecycle.stopAll();
+    throw error;
+  }
+}
+
+/** `bridge amqp|nats`: moves broker messages into the onboarding queue, acking each only after it is stored. */
 export function registerBridgeCommand(program: Command): void {
   const bridge = program
     .command('bridge')
@@ -25,48 +85,19 @@ export function registerBridgeCommand(program: Command): void {
     .description(
       'consume AMQP_QUEUE on AMQP_URL (RabbitMQ); ack only after the job is stored; /metrics on METRICS_PORT',
     )
-    .action(async () => {
-      const config = loadConfig();
-      if (config.amqp.url === undefined) {
-        throw new ConfigError([
-          {
-            variable: 'AMQP_URL',
-            reason: 'required by `bridge amqp` (e.g. amqp://guest:guest@127.0.0.1:5672)',
-          },
-        ]);
-      }
-      const logger = createLogger({ level: config.log.level, defaultMeta: { role: 'bridge-amqp' } });
-      const lifecycle = createLifecycle(logger);
-      try {
-        // A producer connection fails fast, so the bridge notices Redis is gone and holds its messages.
-        const connection = createRedisConnection(config.redis.url, 'producer');
-        connection.on('error', () => undefined);
-        lifecycle.add(async () => {
-          await connection.quit().catch(() => connection.disconnect());
-        });
-        const producer = createOnboardingProducer({
-          connection,
-          prefix: config.redis.prefix,
-          attempts: config.retry.attempts,
-        });
-        const deadLetters = createDeadLetterWriter(connection, config.redis.prefix);
-        const onboarding = openQueue(QUEUE_NAMES.onboarding, connection, config.redis.prefix);
-        lifecycle.add(async () => {
-          await Promise.all([producer.close(), deadLetters.close(), onboarding.close()]);
-        });
-        const registry = createMetricsRegistry();
-        const core = createBridgeCore({
-          bridge: 'amqp',
-          producer,
-          deadLetters,
-          logger,
-          registry,
-          mapper: loadIntakeMapper(config.intake.mapper),
-          maxBacklog: config.intake.maxBacklog,
-          backlog: () => onboarding.getJobCountByTypes('waiting', 'delayed', 'prioritized'),
-        });
-        const amqp = await startAmqpBridge({
-          url: config.amqp.url,
+    .action(() =>
+      runBridge('amqp', ({ config, core, logger, lifecycle }) => {
+        const url = config.amqp.url;
+        if (url === undefined) {
+          throw new ConfigError([
+            {
+              variable: 'AMQP_URL',
+              reason: 'required by `bridge amqp` (e.g. amqp://guest:guest@127.0.0.1:5672)',
+            },
+          ]);
+        }
+        return startAmqpBridge({
+          url,
           queue: config.amqp.queue,
           prefetch: config.amqp.prefetch,
           core,
@@ -79,21 +110,22 @@ export function registerBridgeCommand(program: Command): void {
             lifecycle.shutdown('AMQP connection lost');
           },
         });
-        lifecycle.add(amqp.stop);
-        let metricsUrl: string | undefined;
-        if (config.metrics.port !== undefined) {
-          const server = await listen(
-            createMetricsApp({ registry, logger }),
-            config.metrics.port,
-            config.http.host,
-          );
-          lifecycle.add(server.close);
-          metricsUrl = `${server.url}/metrics`;
+      }),
+    );
+  bridge
+    .command('nats')
+    .description(
+      'pull NATS_SUBJECT from NATS_STREAM through the durable NATS_CONSUMER; ack only after the job is stored',
+    )
+    .action(() =>
+      runBridge('nats', ({ config, core, logger }) => {
+        const servers = config.nats.servers;
+        if (servers === undefined || servers.length === 0) {
+          throw new ConfigError([
+            { variable: 'NATS_SERVERS', reason: 'required by `bridge nats` (e.g. 127.0.0.1:4222)' },
+          ]);
         }
-        logger.info('bridge ready', { bridge: 'amqp', queue: config.amqp.queue, metrics: metricsUrl });
-      } catch (error) {
-        await lifecycle.stopAll();
-        throw error;
-      }
-    });
+        return startNatsBridge({ ...config.nats, servers, core, logger });
+      }),
+    );
 }
