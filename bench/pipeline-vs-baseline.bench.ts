@@ -43,7 +43,7 @@ function setupText(plan: BenchPlan): string {
     '- **Baseline**: `bench/support/baseline-worker.ts`, a BullMQ `Worker` whose processor is one ' +
       "`axios.post` of the job's payload with a token fetched once at start; jobs added with plain " +
       "`queue.addBulk`, `attempts: 8`, exponential backoff from 1 s and the pipeline's retention.",
-    '- **Pipeline**: `createWorker` from `workers/onboarding-worker.ts` with `createRopoClient` from ' +
+    '- **Pipeline**: `createWorker` from `src/workers/onboarding-worker.ts` with `createRopoClient` from ' +
       '`src/ropo` (validation, ledger, shared token cache, events, limiter, breaker), configured by ' +
       '`loadConfig` from the same environment variables as `onboarding worker`, logging JSON at `info` to ' +
       "stdout (sent to /dev/null) as deployed; jobs added with the library producer's `enqueueMany`.",

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { validatePayload } from '../src/contracts/validate-payload';
-import { completePayloadArb } from '../test/unit/contracts/arbitraries';
+import { completePayloadArb } from '../test/support/payload-arbitraries';
 import type { BenchSection } from './run';
 
 const TARGET_PER_SECOND = 50_000;

@@ -8,7 +8,7 @@ export type {
 } from './queues/onboarding-producer';
 export { validatePayload } from './contracts/validate-payload';
 export type { FieldError, PayloadValidation } from './contracts/validate-payload';
-export { PayloadInvalidError } from './errors/payload-invalid-error';
+export { PayloadInvalidError } from './contracts/payload-invalid-error';
 export { EVENT_TYPES } from './contracts/events';
 export type { OnboardingEvent } from './contracts/events';
 export type { DeadLetterRecord } from './contracts/dead-letter-record';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Counter, type Registry } from 'prom-client';
 import { DEAD_LETTER_CODES, type DeadLetterRecord } from '../contracts/dead-letter-record';
 import { onboardingJobId } from '../contracts/onboarding-job';
-import { PayloadInvalidError } from '../errors/payload-invalid-error';
+import { PayloadInvalidError } from '../contracts/payload-invalid-error';
 import { readMessage, type IntakeMapper } from '../intake/read-message';
 import type { Logger } from '../logger';
 import type { DeadLetterWriter } from '../queues/dead-letter-queue';

@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { registerBridgeCommand } from './commands/bridge';
+import { registerCredentialsCommand } from './commands/credentials';
+import { registerCustomerCommand } from './commands/customer';
 import { registerDlqCommand } from './commands/dlq';
 import { registerEnqueueCommand } from './commands/enqueue';
 import { registerEraseCommand } from './commands/erase';
@@ -27,5 +29,7 @@ export function buildProgram(): Command {
   registerDlqCommand(program);
   registerResumeCommand(program);
   registerEraseCommand(program);
+  registerCustomerCommand(program);
+  registerCredentialsCommand(program);
   return program;
 }

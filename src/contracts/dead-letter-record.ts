@@ -1,4 +1,6 @@
-import type { FieldError } from './validate-payload';
+import { z } from 'zod';
+import { failureCodeSchema, type FailureCode } from './failure-code';
+import { fieldErrorSchema } from './field-error';
 
 /** Stable codes for why a job was dead-lettered; operators filter and alert on these. */
 export const DEAD_LETTER_CODES = {
@@ -12,45 +14,89 @@ export const DEAD_LETTER_CODES = {
   internal: 'INTERNAL_ERROR',
   /** A broker message whose bytes are not JSON at all; the record holds the raw body, size-capped. */
   eventMalformed: 'EVENT_MALFORMED',
-} as const;
+} as const satisfies Record<string, FailureCode>;
 
 /** Why a job ended in the dead-letter queue. */
-export interface DeadLetterReason {
-  code: string;
-  message: string;
+export const deadLetterReasonSchema = z.object({
+  code: failureCodeSchema,
+  message: z.string(),
   /** Field errors when the payload failed validation. */
-  errors?: FieldError[];
+  errors: z.array(fieldErrorSchema).optional(),
   /** The HTTP status of Ropo One's last answer, when there was one. */
-  httpStatus?: number;
+  httpStatus: z.number().int().optional(),
   /** Ropo One's `Error` body, when it sent one. */
-  ropoError?: { Code?: number; Message?: string };
+  ropoError: z.object({ Code: z.number().optional(), Message: z.string().optional() }).optional(),
   /** The last error's code when attempts ran out (e.g. ROPO_UNAVAILABLE). */
-  lastErrorCode?: string;
-}
+  lastErrorCode: failureCodeSchema.optional(),
+});
+/** Why a job ended in the dead-letter queue. */
+export type DeadLetterReason = z.infer<typeof deadLetterReasonSchema>;
 
 /** One failed attempt, as kept in the record. */
-export interface AttemptRecord {
-  attempt: number;
-  at: string;
-  code: string;
-  message: string;
-}
+export const attemptRecordSchema = z.object({
+  attempt: z.number().int(),
+  at: z.string(),
+  code: failureCodeSchema,
+  message: z.string(),
+});
+/** One failed attempt, as kept in the record. */
+export type AttemptRecord = z.infer<typeof attemptRecordSchema>;
 
 /** A dead-letter record: everything needed to understand the failure and replay the job. */
-export interface DeadLetterRecord {
-  version: 1;
+export const deadLetterRecordSchema = z.object({
+  version: z.literal(1),
   /** The onboarding job that failed. */
-  jobId: string;
-  businessId: string | null;
-  payload: unknown;
-  eventId?: string;
-  source?: string;
-  receivedAt?: string;
-  reason: DeadLetterReason;
-  attempts: AttemptRecord[];
-  lineage: { originalJobId: string; replayOf?: string; replayCount: number };
-  deadLetteredAt: string;
-}
+  jobId: z.string(),
+  businessId: z.string().nullable(),
+  payload: z.unknown(),
+  eventId: z.string().optional(),
+  source: z.string().optional(),
+  receivedAt: z.string().optional(),
+  reason: deadLetterReasonSchema,
+  attempts: z.array(attemptRecordSchema),
+  lineage: z.object({
+    originalJobId: z.string(),
+    replayOf: z.string().optional(),
+    replayCount: z.number().int(),
+  }),
+  deadLetteredAt: z.string(),
+});
+/** A dead-letter record: everything needed to understand the failure and replay the job. */
+export type DeadLetterRecord = z.infer<typeof deadLetterRecordSchema>;
+
+/** A dead letter as listed: no payload, so a listing never shows personal data. */
+export const deadLetterSummarySchema = z
+  .object({
+    id: z.string(),
+    jobId: z.string(),
+    businessId: z.string().nullable(),
+    code: failureCodeSchema,
+    message: z.string(),
+    fields: z.array(z.string()),
+    attempts: z.number().int(),
+    replayCount: z.number().int(),
+    deadLetteredAt: z.string(),
+  })
+  .meta({ title: 'DeadLetterSummary' });
+/** A dead letter as listed: no payload, so a listing never shows personal data. */
+export type DeadLetterSummary = z.infer<typeof deadLetterSummarySchema>;
+
+/** Ledger state of the business id when a replay was planned: none, or the entry's state. */
+const ledgerStateSchema = z.enum(['none', 'inflight', 'created', 'pending', 'exists']);
+
+/** What a replay did, or would do with `dryRun`. */
+export const replayOutcomeSchema = z.discriminatedUnion('action', [
+  z.object({
+    id: z.string(),
+    action: z.enum(['replayed', 'would-replay']),
+    newJobId: z.string(),
+    ledger: ledgerStateSchema,
+  }),
+  z.object({ id: z.string(), action: z.literal('invalid'), errors: z.array(fieldErrorSchema) }),
+  z.object({ id: z.string(), action: z.literal('not-found') }),
+]);
+/** What a replay did, or would do with `dryRun`. */
+export type ReplayOutcome = z.infer<typeof replayOutcomeSchema>;
 
 /** Dead-letter job id for an onboarding job: one record per terminal failure, however often the write is retried. */
 export function deadLetterJobId(jobId: string): string {

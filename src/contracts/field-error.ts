@@ -1,12 +1,4 @@
-/** One problem with one field of a createprofile body; never contains the personal value itself. */
-export interface FieldError {
-  /** Dotted path into the body, e.g. `users.0.email`; `''` for the body as a whole. */
-  path: string;
-  /** Stable, machine-readable code, one of {@link FIELD_ERROR_CODES}. */
-  code: string;
-  /** What was expected and the shape of what was found, for a human. */
-  message: string;
-}
+import { z } from 'zod';
 
 /** Every code a {@link FieldError} can carry; consumers (dead letters, HTTP 422s, metrics) may switch on them. */
 export const FIELD_ERROR_CODES = [
@@ -39,6 +31,18 @@ export const FIELD_ERROR_CODES = [
 
 /** A stable error code. */
 export type FieldErrorCode = (typeof FIELD_ERROR_CODES)[number];
+
+/** One problem with one field of a createprofile body; never contains the personal value itself. */
+export const fieldErrorSchema = z
+  .object({
+    path: z.string().meta({ description: "Dotted path, e.g. users.0.email; '' for the body as a whole" }),
+    code: z.enum(FIELD_ERROR_CODES),
+    message: z.string().meta({ description: 'What was expected and the shape of what was found' }),
+  })
+  .meta({ title: 'FieldError' });
+
+/** One problem with one field of a createprofile body; never contains the personal value itself. */
+export type FieldError = z.infer<typeof fieldErrorSchema>;
 
 /** The outcome of one domain rule applied to one string: `undefined` when it passes. */
 export type RuleFailure = { code: FieldErrorCode; message: string } | undefined;

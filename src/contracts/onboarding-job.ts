@@ -57,3 +57,23 @@ export function onboardingJobId(payload: unknown, eventId?: string): string {
 function sha256(text: string): string {
   return hash('sha256', text, 'hex');
 }
+
+/**
+ * The job's data as stored. Upstreams that bypass the producer can put anything on the queue,
+ * `null` included; every reader goes through this so none crashes on it.
+ */
+export function readJobData(data: unknown): Partial<OnboardingJobData> {
+  return data !== null && typeof data === 'object' ? (data as Partial<OnboardingJobData>) : {};
+}
+
+/**
+ * The business id of a payload when it has one to show: it is public (the trade register) and
+ * operators filter by it. A value that is not id-shaped (letters, digits, dashes, at most 20) is
+ * not shown, since a typo'd payload may carry anything, personal data included, in that field.
+ */
+export function readBusinessId(payload: unknown): string | null {
+  const id = (payload as { customer_info?: { business_id?: unknown } } | null)?.customer_info?.business_id;
+  if (typeof id !== 'string') return null;
+  const trimmed = id.trim();
+  return /^[0-9A-Za-z-]{1,20}$/.test(trimmed) ? trimmed : null;
+}

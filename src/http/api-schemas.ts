@@ -1,6 +1,12 @@
 import { z } from 'zod';
-import { FIELD_ERROR_CODES, type FieldError } from '../contracts/validate-payload';
-import { parseDuration } from '../cli/parse-duration';
+import {
+  deadLetterRecordSchema as contractRecordSchema,
+  deadLetterSummarySchema,
+  replayOutcomeSchema as contractReplayOutcomeSchema,
+} from '../contracts/dead-letter-record';
+import { fieldErrorSchema, type FieldError } from '../contracts/field-error';
+
+export { deadLetterSummarySchema, fieldErrorSchema };
 import { API_ERROR_CODES, ApiError } from './errors';
 
 // The HTTP API's own shapes. Routers parse requests with them and openapi.ts turns them into the
@@ -29,15 +35,6 @@ export const intakeEnvelopeSchema = z
 
 /** The `Idempotency-Key` header's rules (the same as an envelope's `eventId`). */
 export const idempotencyKeySchema = eventId;
-
-/** A field problem: path, stable code, value-free message. */
-export const fieldErrorSchema = z
-  .object({
-    path: z.string().meta({ description: "Dotted path, e.g. users.0.email; '' for the body as a whole" }),
-    code: z.enum(FIELD_ERROR_CODES),
-    message: z.string(),
-  })
-  .meta({ title: 'FieldError' });
 
 /** Every error answer. */
 export const errorBodySchema = z
@@ -70,6 +67,8 @@ export const batchLineSchema = z
     errors: z.array(fieldErrorSchema).optional(),
   })
   .meta({ title: 'BatchLineResult' });
+/** One line's result in a batch answer. */
+export type BatchLine = z.output<typeof batchLineSchema>;
 
 /** The batch answer: counts and one result per non-empty line. */
 export const batchResultSchema = z
@@ -114,21 +113,6 @@ export const onboardingStatusSchema = z
   })
   .meta({ title: 'OnboardingStatus' });
 
-/** A dead letter in a listing (never the payload). */
-export const deadLetterSummarySchema = z
-  .object({
-    id: z.string(),
-    jobId: z.string(),
-    businessId: z.string().nullable(),
-    code: z.string(),
-    message: z.string(),
-    fields: z.array(z.string()),
-    attempts: z.number().int(),
-    replayCount: z.number().int(),
-    deadLetteredAt: z.string(),
-  })
-  .meta({ title: 'DeadLetterSummary' });
-
 /** A page of dead letters. */
 export const deadLetterPageSchema = z
   .object({
@@ -141,47 +125,13 @@ export const deadLetterPageSchema = z
 
 /** A whole dead-letter record, payload included. */
 export const deadLetterRecordSchema = z
-  .object({
-    id: z.string(),
-    record: z.looseObject({
-      version: z.literal(1),
-      jobId: z.string(),
-      businessId: z.string().nullable(),
-      payload: z.unknown(),
-      eventId: z.string().optional(),
-      source: z.string().optional(),
-      receivedAt: z.string().optional(),
-      reason: z.object({
-        code: z.string(),
-        message: z.string(),
-        errors: z.array(fieldErrorSchema).optional(),
-        httpStatus: z.number().int().optional(),
-        ropoError: z.object({ Code: z.number().optional(), Message: z.string().optional() }).optional(),
-        lastErrorCode: z.string().optional(),
-      }),
-      attempts: z.array(
-        z.object({ attempt: z.number().int(), at: z.string(), code: z.string(), message: z.string() }),
-      ),
-      lineage: z.object({
-        originalJobId: z.string(),
-        replayOf: z.string().optional(),
-        replayCount: z.number().int(),
-      }),
-      deadLetteredAt: z.string(),
-    }),
-  })
+  .object({ id: z.string(), record: contractRecordSchema.loose() })
   .meta({ title: 'DeadLetterRecord' });
 
-/** One record's replay result. */
+const [replayedSchema, ...otherOutcomes] = contractReplayOutcomeSchema.options;
+/** One record's replay result; a replayed one links to its new job's status. */
 export const replayOutcomeSchema = z
-  .object({
-    id: z.string(),
-    action: z.enum(['replayed', 'would-replay', 'invalid', 'not-found']),
-    newJobId: z.string().optional(),
-    statusUrl: z.string().optional(),
-    ledger: z.string().optional(),
-    errors: z.array(fieldErrorSchema).optional(),
-  })
+  .discriminatedUnion('action', [replayedSchema.extend({ statusUrl: z.string() }), ...otherOutcomes])
   .meta({ title: 'ReplayOutcome' });
 
 /** A bulk replay's answer. */
@@ -265,21 +215,4 @@ export function parseOrBadRequest<S extends z.ZodType>(schema: S, input: unknown
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   throw new ApiError(400, 'BAD_REQUEST', `invalid ${what}`, parameterErrors(result.error));
-}
-
-/** Turns filter strings into the library's {@link import('../queues/dead-letter-operations').DeadLetterFilter}. */
-export function toDeadLetterFilter(fields: {
-  code?: string;
-  businessId?: string;
-  olderThan?: string;
-  newerThan?: string;
-  ids?: string[];
-}) {
-  return {
-    code: fields.code,
-    businessId: fields.businessId,
-    olderThanMs: fields.olderThan === undefined ? undefined : parseDuration(fields.olderThan, 'olderThan'),
-    newerThanMs: fields.newerThan === undefined ? undefined : parseDuration(fields.newerThan, 'newerThan'),
-    ids: fields.ids,
-  };
 }

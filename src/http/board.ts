@@ -4,7 +4,7 @@ import { ExpressAdapter } from '@bull-board/express';
 import { Router, type RequestHandler } from 'express';
 import type { Queue } from 'bullmq';
 import type { DeadLetterRecord } from '../contracts/dead-letter-record';
-import type { OnboardingJobData } from '../contracts/onboarding-job';
+import { readBusinessId, type OnboardingJobData } from '../contracts/onboarding-job';
 import type { Logger } from '../logger';
 import { basicAuth } from './auth';
 import { sendError } from './errors';
@@ -29,11 +29,9 @@ const HIDDEN = '[hidden: BOARD_SHOW_PAYLOADS=false]';
 
 /** The onboarding job as the board shows it when payloads are hidden: lineage and business id only. */
 export function redactOnboardingJob(data: Partial<OnboardingJobData> | undefined): Record<string, unknown> {
-  const payload = data?.payload as { customer_info?: { business_id?: unknown } } | undefined;
-  const businessId = payload?.customer_info?.business_id;
   return {
     payload: HIDDEN,
-    businessId: typeof businessId === 'string' ? businessId : null,
+    businessId: readBusinessId(data?.payload),
     eventId: data?.eventId,
     source: data?.source,
     replayOf: data?.replayOf,

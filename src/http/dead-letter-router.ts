@@ -1,11 +1,14 @@
 import express, { Router } from 'express';
-import type { DeadLetterOperations, ReplayOutcome } from '../queues/dead-letter-operations';
+import {
+  toDeadLetterFilter,
+  type DeadLetterOperations,
+  type ReplayOutcome,
+} from '../queues/dead-letter-operations';
 import {
   bulkDeleteQuerySchema,
   bulkReplayBodySchema,
   deadLetterListQuerySchema,
   parseOrBadRequest,
-  toDeadLetterFilter,
 } from './api-schemas';
 import { ApiError } from './errors';
 import { allowMediaTypeIfBody } from './media-type';

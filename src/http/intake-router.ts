@@ -1,9 +1,9 @@
 import express, { Router, type Request } from 'express';
 import { validatePayload, type FieldError } from '../contracts/validate-payload';
-import { PayloadInvalidError } from '../errors/payload-invalid-error';
+import { PayloadInvalidError } from '../contracts/payload-invalid-error';
 import type { EnqueueOptions, OnboardingProducer } from '../queues/onboarding-producer';
 import { readMessage } from '../intake/read-message';
-import { idempotencyKeySchema } from './api-schemas';
+import { idempotencyKeySchema, type BatchLine } from './api-schemas';
 import type { BacklogProbe } from './backpressure';
 import { ApiError } from './errors';
 import { JSON_TYPES, NDJSON_TYPES, requireMediaType } from './media-type';
@@ -128,13 +128,7 @@ export function intakeRouter(deps: IntakeDeps): Router {
         );
       }
       const text = typeof req.body === 'string' ? req.body : '';
-      const results: {
-        line: number;
-        status: 'accepted' | 'duplicate' | 'invalid' | 'malformed';
-        jobId?: string;
-        statusUrl?: string;
-        errors?: FieldError[];
-      }[] = [];
+      const results: BatchLine[] = [];
       const valid: { line: number; record: IntakeRecord }[] = [];
       text.split('\n').forEach((raw, index) => {
         const line = index + 1;

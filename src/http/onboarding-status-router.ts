@@ -2,7 +2,12 @@ import { Router } from 'express';
 import type { Job, Queue } from 'bullmq';
 import type { z } from 'zod';
 import { deadLetterJobId, type DeadLetterRecord } from '../contracts/dead-letter-record';
-import type { OnboardingJobData, OnboardingJobResult } from '../contracts/onboarding-job';
+import {
+  readBusinessId,
+  readJobData,
+  type OnboardingJobData,
+  type OnboardingJobResult,
+} from '../contracts/onboarding-job';
 import type { onboardingStatusSchema, outcomeSchema } from './api-schemas';
 import { ApiError } from './errors';
 import type { RedisGate } from './redis-availability';
@@ -15,13 +20,6 @@ export interface OnboardingStatusDeps {
 }
 
 type Outcome = z.output<typeof outcomeSchema>;
-
-// A business id is public (the trade register); anything else in the payload is not, and the
-// status answer is built field by field so that nothing from it can slip through.
-function businessIdOf(payload: unknown): string | null {
-  const id = (payload as { customer_info?: { business_id?: unknown } } | null)?.customer_info?.business_id;
-  return typeof id === 'string' && /^\d{7}-\d$/.test(id.trim()) ? id.trim() : null;
-}
 
 function outcomeOf(result: OnboardingJobResult | undefined): Outcome | null {
   switch (result?.outcome) {
@@ -60,7 +58,7 @@ async function describe(
     state,
     attempts: job.attemptsMade,
     maxAttempts: job.opts.attempts ?? 1,
-    businessId: job.returnvalue?.businessId ?? businessIdOf(job.data.payload),
+    businessId: job.returnvalue?.businessId ?? readBusinessId(readJobData(job.data).payload),
     receivedAt: job.data.receivedAt ?? null,
     finishedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
     replayOf: job.data.replayOf ?? null,

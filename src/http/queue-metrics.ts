@@ -2,7 +2,7 @@ import { Gauge, type Registry } from 'prom-client';
 import type { Queue } from 'bullmq';
 import { readBreakers } from '../queues/breaker-registry';
 import { COUNTED_STATES } from '../queues/queue-stats';
-import { metricOnce } from './metrics';
+import { metricOnce } from '../pipeline/prometheus-observer';
 import type { RedisGate } from './redis-availability';
 
 /** What the scrape-time collectors read. */

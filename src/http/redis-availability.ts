@@ -1,4 +1,4 @@
-import { PayloadInvalidError } from '../errors/payload-invalid-error';
+import { PayloadInvalidError } from '../contracts/payload-invalid-error';
 import type { Logger } from '../logger';
 import type { RedisClient } from '../queues/connection';
 import { ApiError } from './errors';

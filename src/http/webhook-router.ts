@@ -1,5 +1,5 @@
 import express, { Router, type Request } from 'express';
-import { PayloadInvalidError } from '../errors/payload-invalid-error';
+import { PayloadInvalidError } from '../contracts/payload-invalid-error';
 import { readMessage, type IntakeMapper } from '../intake/read-message';
 import type { WebhookVerifier } from '../intake/webhook-verifier';
 import type { OnboardingProducer } from '../queues/onboarding-producer';

@@ -1,8 +1,9 @@
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
 import type { Logger } from '../logger';
 
-/** The breaker's state as operators read it in logs and `stats`. */
-export type BreakerState = 'closed' | 'open' | 'half-open';
+import type { BreakerState } from '../queues/breaker-registry';
+
+export type { BreakerState };
 
 /** Options: how many consecutive unavailable answers open the breaker, and when a probe may go through. */
 export interface BreakerOptions {

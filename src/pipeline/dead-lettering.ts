@@ -5,7 +5,7 @@ import {
   type DeadLetterRecord,
 } from '../contracts/dead-letter-record';
 import { buildEvent, EVENT_TYPES } from '../contracts/events';
-import type { OnboardingJobData } from '../contracts/onboarding-job';
+import { readBusinessId, readJobData, type OnboardingJobData } from '../contracts/onboarding-job';
 import type { Logger } from '../logger';
 import type { AttemptLog } from '../queues/attempt-log';
 import type { DeadLetterWriter } from '../queues/dead-letter-queue';
@@ -16,19 +16,9 @@ import type { PipelineObserver } from './pipeline-observer';
 /** BullMQ's own reason when a job stalled more often than `maxStalledCount` allows. */
 const STALLED_TOO_OFTEN = /stalled more than allowable limit|started more than allowable limit/;
 
-/**
- * The job's data as stored. Upstreams that bypass the producer can put anything on the queue,
- * `null` included, and such a job must be dead-lettered, not crash the processor on every attempt.
- */
+/** The job's data as stored, read safely (see {@link readJobData}). */
 export function dataOf(job: Job<OnboardingJobData>): Partial<OnboardingJobData> {
-  const data = job.data as unknown;
-  return data !== null && typeof data === 'object' ? (data as Partial<OnboardingJobData>) : {};
-}
-
-/** The business id of a payload when it has one to show (it is public, and operators filter by it). */
-export function readableBusinessId(payload: unknown): string | null {
-  const id = (payload as { customer_info?: { business_id?: unknown } } | null)?.customer_info?.business_id;
-  return typeof id === 'string' && id.trim().length > 0 && id.trim().length <= 20 ? id.trim() : null;
+  return readJobData(job.data);
 }
 
 /** What writing a dead letter touches. */
@@ -101,7 +91,7 @@ export function createDeadLettering(deps: DeadLetteringDeps): DeadLettering {
       const jobId = job.id as string;
       if ((await job.getState()) !== 'failed' || (await deps.deadLetters.exists(jobId))) return false;
       const stalled = STALLED_TOO_OFTEN.test(error.message);
-      await record(job, readableBusinessId(dataOf(job).payload), {
+      await record(job, readBusinessId(dataOf(job).payload), {
         code: stalled ? DEAD_LETTER_CODES.stalled : DEAD_LETTER_CODES.internal,
         message: stalled
           ? 'the job stalled (its worker died or hung while holding it) more often than MAX_STALLED_COUNT allows'

@@ -1,7 +1,11 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { DEAD_LETTER_CODES, type DeadLetterReason } from '../contracts/dead-letter-record';
 import { buildEvent, EVENT_TYPES, type EventType } from '../contracts/events';
-import type { OnboardingJobData, OnboardingJobResult } from '../contracts/onboarding-job';
+import {
+  readBusinessId,
+  type OnboardingJobData,
+  type OnboardingJobResult,
+} from '../contracts/onboarding-job';
 import { validatePayload } from '../contracts/validate-payload';
 import type { Logger } from '../logger';
 import type { AttemptLog } from '../queues/attempt-log';
@@ -10,9 +14,9 @@ import type { EventPublisher } from '../queues/event-publisher';
 import type { OnboardingLedger, SettledEntry } from '../queues/onboarding-ledger';
 import type { RopoClient } from '../ropo/ropo-client';
 import type { CallSpacing } from './call-spacing';
-import { isBrokenCircuit, type RopoBreaker } from './circuit-breaker';
-import { classifyError, type ClassifiedError } from './classify-error';
-import { createDeadLettering, dataOf, readableBusinessId } from './dead-lettering';
+import type { RopoBreaker } from './circuit-breaker';
+import { decide, type Decision } from './decide';
+import { createDeadLettering, dataOf } from './dead-lettering';
 import { NO_OBSERVER, type HoldReason, type PipelineObserver } from './pipeline-observer';
 import type { QueueControl } from './queue-control';
 
@@ -52,13 +56,11 @@ const EVENT_FOR_STATE: Record<SettledEntry['state'], EventType> = {
   exists: EVENT_TYPES.exists,
 };
 
-/**
- * Faults of our configuration rather than of the job: refused credentials or contract, and a
- * 404/405 (a wrong ROPO_BASE_URL). Dead-lettering would fail every job in the queue alike.
- */
-function isConfigurationFault(failure: ClassifiedError): boolean {
-  return failure.code === 'ROPO_AUTH' || failure.httpStatus === 404 || failure.httpStatus === 405;
-}
+const HOLD_MESSAGES: Record<Extract<Decision, { action: 'hold' }>['reason'], string> = {
+  breaker_open: 'circuit open: holding the queue',
+  rate_limited: 'Ropo One is rate limiting: holding the queue',
+  unavailable: 'Ropo One is unavailable and said when to retry: holding the queue',
+};
 
 /**
  * Validates, claims the business id in the ledger, creates the customer in Ropo One and publishes
@@ -108,18 +110,6 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
     throw new UnrecoverableError(`${reason.code}: ${reason.message}`);
   }
 
-  function reasonFrom(error: ClassifiedError, attempt: number, exhausted: boolean): DeadLetterReason {
-    return {
-      code: exhausted ? DEAD_LETTER_CODES.attemptsExhausted : error.code,
-      message: exhausted
-        ? `${attempt} attempt(s) failed; the last with ${error.code}: ${error.message}`
-        : error.message,
-      httpStatus: error.httpStatus,
-      ropoError: error.ropoError,
-      lastErrorCode: exhausted ? error.code : undefined,
-    };
-  }
-
   /** Puts the job back without spending an attempt, holding every worker for `ms`. */
   async function holdQueue(reason: HoldReason, ms: number): Promise<never> {
     observer.queueHeld(reason, ms);
@@ -140,7 +130,7 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
 
     const validation = validatePayload(dataOf(job).payload);
     if (!validation.ok) {
-      return deadLetter(job, readableBusinessId(dataOf(job).payload), {
+      return deadLetter(job, readBusinessId(dataOf(job).payload), {
         code: DEAD_LETTER_CODES.payloadInvalid,
         message: `${validation.errors.length} field error(s): ${validation.errors.map((e) => e.path).join(', ')}`,
         errors: validation.errors,
@@ -184,63 +174,58 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
       });
       return result;
     } catch (error) {
-      if (isBrokenCircuit(error)) {
-        logger.info('circuit open: holding the queue', { ...log, holdMs: deps.breaker.halfOpenAfterMs });
-        return holdQueue('breaker_open', deps.breaker.halfOpenAfterMs);
-      }
-      const failure = classifyError(error);
+      const decision = decide(error, attempt, job.opts.attempts ?? 1);
       const durationMs = Date.now() - started;
-      if (failure.code === 'ROPO_DUPLICATE') {
-        const entry = await ledger.settle(businessId, {
-          state: 'exists',
-          jobId,
-          at: new Date().toISOString(),
-        });
-        const result = await complete(job, businessId, entry);
-        logger.info('customer already exists in Ropo One', { ...log, durationMs, outcome: result.outcome });
-        return result;
-      }
-      const { retryAfterMs, outcomeUnknown } = error as { retryAfterMs?: number; outcomeUnknown?: boolean };
-      if (failure.code === 'ROPO_RATE_LIMITED') {
-        const holdMs = retryAfterMs ?? rateLimitedMs;
-        logger.warn('Ropo One is rate limiting: holding the queue', { ...log, holdMs });
-        return holdQueue('rate_limited', holdMs);
-      }
-      if (failure.code === 'ROPO_UNAVAILABLE' && retryAfterMs !== undefined && !outcomeUnknown) {
-        // A 503 that says when to come back was not processed and is Ropo's fault, not the job's.
-        logger.warn('Ropo One is unavailable and said when to retry: holding the queue', {
-          ...log,
-          holdMs: retryAfterMs,
-        });
-        return holdQueue('unavailable', retryAfterMs);
-      }
-      if (isConfigurationFault(failure)) {
-        // Bad credentials, a missing contract or a wrong base URL fail every job alike: stop and call a human.
-        logger.error(
-          'ALERT: Ropo One refused our configuration (credentials, contract or URL); the queue is paused',
-          {
+      switch (decision.action) {
+        case 'hold': {
+          const holdMs =
+            decision.holdMs ??
+            (decision.reason === 'breaker_open' ? deps.breaker.halfOpenAfterMs : rateLimitedMs);
+          logger[decision.reason === 'breaker_open' ? 'info' : 'warn'](HOLD_MESSAGES[decision.reason], {
             ...log,
+            holdMs,
+          });
+          return holdQueue(decision.reason, holdMs);
+        }
+        case 'settle-exists': {
+          const entry = await ledger.settle(businessId, {
+            state: 'exists',
+            jobId,
+            at: new Date().toISOString(),
+          });
+          const result = await complete(job, businessId, entry);
+          logger.info('customer already exists in Ropo One', { ...log, durationMs, outcome: result.outcome });
+          return result;
+        }
+        case 'pause':
+          // Bad credentials, a missing contract or a wrong base URL fail every job alike: stop and call a human.
+          logger.error(
+            'ALERT: Ropo One refused our configuration (credentials, contract or URL); the queue is paused',
+            {
+              ...log,
+              code: decision.failure.code,
+              httpStatus: decision.failure.httpStatus,
+              action:
+                'fix ROPO_BASE_URL, ROPO_CID/ROPO_APICODE or the create_customer_api contract, then run `npx onboarding resume`',
+            },
+          );
+          await control.pause();
+          return holdQueue('auth', authHoldMs);
+        case 'retry':
+        case 'dead-letter': {
+          const { failure } = decision;
+          observer.attemptFailed(failure.code);
+          await deps.attempts.append(job, {
+            attempt,
+            at: new Date().toISOString(),
             code: failure.code,
-            httpStatus: failure.httpStatus,
-            action:
-              'fix ROPO_BASE_URL, ROPO_CID/ROPO_APICODE or the create_customer_api contract, then run `npx onboarding resume`',
-          },
-        );
-        await control.pause();
-        return holdQueue('auth', authHoldMs);
+            message: failure.message,
+          });
+          if (decision.action === 'dead-letter') return deadLetter(job, businessId, decision.reason);
+          logger.warn('attempt failed; will retry', { ...log, durationMs, code: failure.code });
+          throw error;
+        }
       }
-      observer.attemptFailed(failure.code);
-      await deps.attempts.append(job, {
-        attempt,
-        at: new Date().toISOString(),
-        code: failure.code,
-        message: failure.message,
-      });
-      if (!failure.retryable) return deadLetter(job, businessId, reasonFrom(failure, attempt, false));
-      if (attempt >= (job.opts.attempts ?? 1))
-        return deadLetter(job, businessId, reasonFrom(failure, attempt, true));
-      logger.warn('attempt failed; will retry', { ...log, durationMs, code: failure.code });
-      throw error;
     }
   };
 }

@@ -1,6 +1,8 @@
 import os from 'node:os';
-import type { BreakerState } from '../pipeline/circuit-breaker';
 import type { RedisClient } from './connection';
+
+/** The breaker's state as operators read it in logs and `stats`. */
+export type BreakerState = 'closed' | 'open' | 'half-open';
 
 /** One worker process's breaker, as `stats` shows it. */
 export interface BreakerReport {

@@ -1,16 +1,19 @@
 import type { Job } from 'bullmq';
 import { apply as applyMergePatch } from 'json-merge-patch';
-import type { DeadLetterRecord } from '../contracts/dead-letter-record';
+import type { DeadLetterRecord, DeadLetterSummary, ReplayOutcome } from '../contracts/dead-letter-record';
+import { parseDuration } from '../contracts/duration';
 import { buildEvent, EVENT_TYPES } from '../contracts/events';
-import type { OnboardingJobData } from '../contracts/onboarding-job';
-import { validatePayload, type FieldError } from '../contracts/validate-payload';
+import { validatePayload } from '../contracts/validate-payload';
 import type { RedisClient } from './connection';
 import { createEventPublisher } from './event-publisher';
-import { onboardingJobOptions } from './job-options';
-import { createLedger, type LedgerEntry } from './onboarding-ledger';
+import { createLedger } from './onboarding-ledger';
+import { createOnboardingProducer } from './onboarding-producer';
 import { ALL_JOB_STATES } from './job-states';
-import { JOB_NAMES, QUEUE_NAMES } from './queue-names';
+import { QUEUE_NAMES } from './queue-names';
 import { openQueue } from './open-queue';
+
+/** Re-exported for the CLI and the HTTP API, which list and replay. */
+export type { DeadLetterSummary, ReplayOutcome };
 
 /** Which dead letters an operation touches; all given conditions must hold. */
 export interface DeadLetterFilter {
@@ -25,29 +28,28 @@ export interface DeadLetterFilter {
   ids?: string[];
 }
 
-/** A dead letter as listed: no payload, so a listing never shows personal data. */
-export interface DeadLetterSummary {
-  id: string;
-  jobId: string;
-  businessId: string | null;
-  code: string;
-  message: string;
-  fields: string[];
-  attempts: number;
-  replayCount: number;
-  deadLetteredAt: string;
+/** A filter as operators write it: durations as text ("15m", "7d"); the CLI and the HTTP API both give this. */
+export interface DeadLetterFilterText {
+  code?: string;
+  businessId?: string;
+  olderThan?: string;
+  newerThan?: string;
+  ids?: string[];
 }
 
-/** What a replay did, or would do with `dryRun`. */
-export type ReplayOutcome =
-  | {
-      id: string;
-      action: 'replayed' | 'would-replay';
-      newJobId: string;
-      ledger: LedgerEntry['state'] | 'none';
-    }
-  | { id: string; action: 'invalid'; errors: FieldError[] }
-  | { id: string; action: 'not-found' };
+/** Turns a written filter into a {@link DeadLetterFilter}; a bad duration throws naming `names`' option. */
+export function toDeadLetterFilter(
+  fields: DeadLetterFilterText,
+  names: { olderThan: string; newerThan: string } = { olderThan: 'olderThan', newerThan: 'newerThan' },
+): DeadLetterFilter {
+  return {
+    code: fields.code,
+    businessId: fields.businessId,
+    olderThanMs: fields.olderThan ? parseDuration(fields.olderThan, names.olderThan) : undefined,
+    newerThanMs: fields.newerThan ? parseDuration(fields.newerThan, names.newerThan) : undefined,
+    ids: fields.ids,
+  };
+}
 
 /** Options of a replay. */
 export interface ReplayOptions {
@@ -103,7 +105,7 @@ export function createDeadLetterOperations(
   options: { attempts?: number } = {},
 ): DeadLetterOperations {
   const deadLetters = openQueue<DeadLetterRecord>(QUEUE_NAMES.deadLetter, connection, prefix);
-  const onboarding = openQueue<OnboardingJobData>(QUEUE_NAMES.onboarding, connection, prefix);
+  const producer = createOnboardingProducer({ connection, prefix, attempts: options.attempts });
   const events = createEventPublisher(connection, prefix);
   const ledger = createLedger(connection, prefix);
 
@@ -135,19 +137,13 @@ export function createDeadLetterOperations(
     const ledgerState = ledgerEntry?.state ?? 'none';
     if (replay.dryRun) return { id, action: 'would-replay', newJobId, ledger: ledgerState };
 
-    const data: OnboardingJobData = {
-      payload,
+    // Enqueue first, remove the record after: a crash in between leaves a record and a job with a
+    // fixed id, and replaying again adds nothing new.
+    await producer.enqueue(payload, {
       eventId: record.eventId,
       source: record.source,
       replayOf: record.lineage.originalJobId,
       replayCount,
-      receivedAt: new Date().toISOString(),
-      deliveryId: `replay-${id}-${replayCount}`,
-    };
-    // Enqueue first, remove the record after: a crash in between leaves a record and a job with a
-    // fixed id, and replaying again adds nothing new.
-    await onboarding.add(JOB_NAMES.onboardCustomer, data, {
-      ...onboardingJobOptions({ attempts: options.attempts ?? 8 }),
       jobId: newJobId,
     });
     await events.publish(
@@ -198,7 +194,7 @@ export function createDeadLetterOperations(
       return { removed: selected.map((job) => job.id as string) };
     },
     async close() {
-      await Promise.all([deadLetters.close(), onboarding.close(), events.close()]);
+      await Promise.all([deadLetters.close(), producer.close(), events.close()]);
     },
   };
 }

@@ -17,7 +17,7 @@ import {
   type Sandbox,
   type SandboxOptions,
 } from '../../src/sandbox';
-import { createWorker, type OnboardingWorker, type WorkerDeps } from '../../workers/onboarding-worker';
+import { createWorker, type OnboardingWorker, type WorkerDeps } from '../../src/workers/onboarding-worker';
 import { testPrefix, testRedisUrl } from './redis';
 import { captureLogger } from './sandbox';
 

@@ -5,7 +5,7 @@ import { startNatsBridge } from '../../bridges/nats-bridge';
 import { loadConfig, type Config } from '../../config';
 import { ConfigError } from '../../errors/config-error';
 import { listen } from '../../http/http-server';
-import { createMetricsRegistry } from '../../http/metrics';
+import { createMetricsRegistry } from '../../pipeline/prometheus-observer';
 import { createMetricsApp } from '../../http/metrics-server';
 import { loadIntakeMapper } from '../../intake/load-mapper';
 import { createLogger, type Logger } from '../../logger';

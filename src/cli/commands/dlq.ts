@@ -5,10 +5,10 @@ import { loadConfig } from '../../config';
 import { createRedisConnection } from '../../queues/connection';
 import {
   createDeadLetterOperations,
+  toDeadLetterFilter,
   type DeadLetterFilter,
   type DeadLetterOperations,
 } from '../../queues/dead-letter-operations';
-import { parseDuration } from '../parse-duration';
 
 interface FilterOptions {
   code?: string;
@@ -28,13 +28,10 @@ function withFilters(command: Command): Command {
 }
 
 function filterFrom(ids: string[], options: FilterOptions): DeadLetterFilter {
-  return {
-    ids: ids.length > 0 ? ids : undefined,
-    code: options.code,
-    businessId: options.businessId,
-    olderThanMs: options.olderThan ? parseDuration(options.olderThan, '--older-than') : undefined,
-    newerThanMs: options.newerThan ? parseDuration(options.newerThan, '--newer-than') : undefined,
-  };
+  return toDeadLetterFilter(
+    { ...options, ids: ids.length > 0 ? ids : undefined },
+    { olderThan: '--older-than', newerThan: '--newer-than' },
+  );
 }
 
 function readPatch(value: string): unknown {

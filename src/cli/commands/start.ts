@@ -2,11 +2,13 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config';
 import { createHttpApp } from '../../http/create-http-app';
 import { listen } from '../../http/http-server';
-import { createMetricsRegistry } from '../../http/metrics';
+import { createMetricsRegistry } from '../../pipeline/prometheus-observer';
 import { createLogger } from '../../logger';
+import { startTracing } from '../../telemetry/tracing';
 import { createRedisConnection } from '../../queues/connection';
 import { createLifecycle } from '../lifecycle';
 import { resolveLocalRedis } from '../local-redis';
+import { sandboxActivationConfig } from '../sandbox-activation';
 import { startWorkerStack } from '../worker-stack';
 
 /** `start`: everything on one machine for a first run (Redis, sandbox if no Ropo configured, worker, HTTP). */
@@ -21,12 +23,14 @@ export function registerStartCommand(program: Command): void {
       const config = loadConfig();
       const logger = createLogger({ level: config.log.level, defaultMeta: { role: 'start' } });
       const lifecycle = createLifecycle(logger);
+      const tracing = startTracing('start');
+      lifecycle.add(tracing.shutdown);
       try {
         const redis = await resolveLocalRedis(config.redis, config.dataDir, logger);
         lifecycle.add(redis.stop);
         // One registry for the worker and the HTTP server: this process's /metrics shows both.
         const registry = createMetricsRegistry();
-        const { ropo } = await startWorkerStack(config, redis.url, logger, lifecycle, { registry });
+        const { ropo } = await startWorkerStack(config, redis.url, logger, lifecycle, { registry, tracing });
         if (config.http.processes > 1) {
           logger.warn('HTTP_PROCESSES is for `serve`; `start` runs everything in this one process', {
             processes: config.http.processes,
@@ -35,10 +39,25 @@ export function registerStartCommand(program: Command): void {
         // The HTTP side gets a fail-fast connection of its own: requests must not wait on Redis.
         const connection = createRedisConnection(redis.url, 'http');
         lifecycle.add(async () => void (await connection.quit().catch(() => connection.disconnect())));
-        const app = createHttpApp({ config, logger, connection, registry });
+        // The sandbox plays Ropo's side too: it calls our own activation endpoint with a key of this run.
+        const activation = ropo.sandbox ? sandboxActivationConfig(config, logger) : undefined;
+        const app = createHttpApp({
+          config: activation?.config ?? config,
+          logger,
+          connection,
+          registry,
+          tracing,
+        });
         lifecycle.add(app.close);
         const http = await listen(app.app, config.http.port, config.http.host);
         lifecycle.add(http.close);
+        if (ropo.sandbox && activation) {
+          ropo.sandbox.activations.setTarget({ url: `${http.url}/v1/ropo/activations`, key: activation.key });
+          logger.warn('sandbox: accepting terms delivers activations to this server', {
+            acceptTerms: `${ropo.sandbox.url}/__sandbox/profiles/<business-id>/accept-terms`,
+            deliveries: `${ropo.sandbox.url}/__sandbox/activations`,
+          });
+        }
         logger.info('ready', {
           redis: redis.url,
           redisOrigin: redis.origin,

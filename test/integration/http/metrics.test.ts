@@ -4,7 +4,7 @@ import { onboardingJobId } from '../../../src/contracts/onboarding-job';
 import type { Lifecycle } from '../../../src/cli/lifecycle';
 import { startWorkerStack } from '../../../src/cli/worker-stack';
 import { listen } from '../../../src/http/http-server';
-import { createMetricsRegistry } from '../../../src/http/metrics';
+import { createMetricsRegistry } from '../../../src/pipeline/prometheus-observer';
 import { createMetricsApp } from '../../../src/http/metrics-server';
 import { JOB_NAMES, QUEUE_NAMES } from '../../../src/queues/queue-names';
 import { businessIds, minimalPayload } from '../../support/payloads';

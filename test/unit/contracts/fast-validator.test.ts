@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { compileFastValidator, DEFER } from '../../../src/contracts/fast-validator';
 import { isBlank, normaliseInput } from '../../../src/contracts/normalise-input';
 import { createProfileSchema } from '../../../src/contracts/validate-payload';
-import { completePayloadArb } from './arbitraries';
+import { completePayloadArb } from '../../support/payload-arbitraries';
 
 type Body = Record<string, unknown>;
 

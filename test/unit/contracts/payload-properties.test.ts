@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { validatePayload } from '../../../src/contracts/validate-payload';
-import { completePayloadArb } from './arbitraries';
+import { completePayloadArb } from '../../support/payload-arbitraries';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- breakers poke at arbitrary fields
 type Body = Record<string, any>;

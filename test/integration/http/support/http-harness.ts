@@ -3,7 +3,7 @@ import type { Registry } from 'prom-client';
 import { loadConfig, type Config } from '../../../../src/config';
 import { createHttpApp } from '../../../../src/http/create-http-app';
 import { listen } from '../../../../src/http/http-server';
-import { createMetricsRegistry } from '../../../../src/http/metrics';
+import { createMetricsRegistry } from '../../../../src/pipeline/prometheus-observer';
 import { createLogger, type Logger } from '../../../../src/logger';
 import { createRedisConnection, type RedisClient } from '../../../../src/queues/connection';
 import { testPrefix, testRedisUrl } from '../../../support/redis';

@@ -1,4 +1,4 @@
-import type { FieldError } from '../contracts/validate-payload';
+import type { FieldError } from './validate-payload';
 
 /** A payload failed the contract; `errors` names each field, rule and the value's shape. */
 export class PayloadInvalidError extends Error {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { composeIBAN } from 'ibantools';
-import { businessIdCheckDigit } from '../../../src/contracts/finnish-business-id';
-import type { OnboardingPayloadInput } from '../../../src/contracts/payload-schema';
+import { businessIdCheckDigit } from '../../src/contracts/finnish-business-id';
+import type { OnboardingPayloadInput } from '../../src/contracts/payload-schema';
 
 /** A Finnish business id with a valid check digit. */
 export const businessIdArb = fc

@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type Metric } from 'prom-client';
-import type { PipelineObserver } from '../pipeline/pipeline-observer';
-import type { BreakerState } from '../pipeline/circuit-breaker';
+import type { PipelineObserver } from './pipeline-observer';
+import type { BreakerState } from './circuit-breaker';
 
 /**
  * A registry with Node's default process metrics; each process makes one and passes it around.
