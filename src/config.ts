@@ -89,6 +89,10 @@ export const configSchema = z
     INTAKE_TOKENS: list.default([]),
     OPERATOR_TOKENS: list.default([]),
     CREDENTIALS_TOKENS: list.default([]),
+    WEBHOOK_SECRETS: list.default([]).refine((v) => v.every((s) => s.startsWith('whsec_')), {
+      message: 'expected whsec_… secrets, comma-separated',
+    }),
+    INTAKE_MAPPER: z.string().min(1).optional(),
     ACTIVATION_API_KEYS: list.default([]),
     CREDENTIALS_KEYS: credentialKeys.optional(),
     PROFILE_UUID_NAMESPACE: z
@@ -108,6 +112,20 @@ export const configSchema = z
     INTAKE_MAX_BACKLOG: int(0, 1_000_000_000).default(0),
     INTAKE_REDIS_TIMEOUT_MS: int(100, 60_000).default(2000),
     METRICS_PORT: int(0, 65_535).optional(),
+    AMQP_URL: z
+      .string()
+      .regex(/^amqps?:\/\//, 'expected amqp://user:pass@host:port or amqps://…')
+      .optional(),
+    AMQP_QUEUE: z.string().min(1).max(255).default('onboarding-signups'),
+    AMQP_PREFETCH: int(1, 65_535).default(100),
+    NATS_SERVERS: list.optional(),
+    NATS_STREAM: z.string().min(1).default('SIGNUPS'),
+    NATS_CONSUMER: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,100}$/, 'expected letters, digits, _ or -')
+      .default('onboarding-bridge'),
+    NATS_SUBJECT: z.string().min(1).default('signups.>'),
+    NATS_PREFETCH: int(1, 65_535).default(100),
     LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
     SHUTDOWN_TIMEOUT_MS: int(0, 3_600_000).default(30_000),
     REDIS_CONNECT_TIMEOUT_MS: int(100, 600_000).default(5000),
@@ -196,9 +214,22 @@ export interface Config {
    * Limits of the HTTP intake. `maxBacklog` 0 turns backpressure off; `redisTimeoutMs` bounds how
    * long an enqueue may wait for Redis before the request is answered 503.
    */
-  intake: { maxBodyBytes: number; maxBatchBytes: number; maxBacklog: number; redisTimeoutMs: number };
+  intake: {
+    maxBodyBytes: number;
+    maxBatchBytes: number;
+    maxBacklog: number;
+    redisTimeoutMs: number;
+    /** WEBHOOK_SECRETS: `whsec_…`, any may match; empty leaves /v1/webhooks/signups unmounted. */
+    webhookSecrets: string[];
+    /** INTAKE_MAPPER: a module whose default (or `map`) export turns an upstream event into a record. */
+    mapper?: string;
+  };
   /** A standalone `worker` serves /metrics and /healthz on `port` when it is set. */
   metrics: { port?: number };
+  /** `bridge amqp`: the broker (AMQP_URL, no default: a bridge is switched on explicitly), queue and prefetch window. */
+  amqp: { url?: string; queue: string; prefetch: number };
+  /** `bridge nats`: JetStream servers (no default), stream, durable consumer, subject filter, pull window. */
+  nats: { servers?: string[]; stream: string; consumer: string; subject: string; prefetch: number };
   log: { level: string };
   dataDir: string;
   /**
@@ -279,8 +310,18 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       maxBatchBytes: e.INTAKE_MAX_BATCH_BYTES,
       maxBacklog: e.INTAKE_MAX_BACKLOG,
       redisTimeoutMs: e.INTAKE_REDIS_TIMEOUT_MS,
+      webhookSecrets: e.WEBHOOK_SECRETS,
+      mapper: e.INTAKE_MAPPER,
     },
     metrics: { port: e.METRICS_PORT },
+    amqp: { url: e.AMQP_URL, queue: e.AMQP_QUEUE, prefetch: e.AMQP_PREFETCH },
+    nats: {
+      servers: e.NATS_SERVERS,
+      stream: e.NATS_STREAM,
+      consumer: e.NATS_CONSUMER,
+      subject: e.NATS_SUBJECT,
+      prefetch: e.NATS_PREFETCH,
+    },
     log: { level: e.LOG_LEVEL },
     dataDir: e.DATA_DIR,
     delivery: {

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerBridgeCommand } from './commands/bridge';
 import { registerCredentialsCommand } from './commands/credentials';
 import { registerCustomerCommand } from './commands/customer';
 import { registerDeliverCommand } from './commands/deliver';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerStartCommand(program);
   registerWorkerCommand(program);
   registerServeCommand(program);
+  registerBridgeCommand(program);
   registerSandboxCommand(program);
   registerValidateCommand(program);
   registerEnqueueCommand(program);

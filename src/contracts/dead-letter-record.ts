@@ -12,6 +12,8 @@ export const DEAD_LETTER_CODES = {
   stalled: 'JOB_STALLED',
   /** An error escaped the pipeline's own handling on the last attempt (e.g. Redis failed mid-job). */
   internal: 'INTERNAL_ERROR',
+  /** A broker message whose bytes are not JSON at all; the record holds the raw body, size-capped. */
+  eventMalformed: 'EVENT_MALFORMED',
 } as const satisfies Record<string, FailureCode>;
 
 /** Why a job ended in the dead-letter queue. */

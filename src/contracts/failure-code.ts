@@ -25,6 +25,7 @@ export const failureCodeSchema = z.enum([
   'ATTEMPTS_EXHAUSTED',
   'JOB_STALLED',
   'INTERNAL_ERROR',
+  'EVENT_MALFORMED',
 ]);
 
 /** One of {@link failureCodeSchema}'s codes. */

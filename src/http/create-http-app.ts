@@ -33,6 +33,9 @@ import { registerQueueMetrics } from './queue-metrics';
 import { requestContextMiddleware } from './request-context';
 import { apiHeaders } from './security-headers';
 import { openQueue } from '../queues/open-queue';
+import { loadIntakeMapper } from '../intake/load-mapper';
+import { createWebhookVerifier } from '../intake/webhook-verifier';
+import { webhookRouter } from './webhook-router';
 
 /** Dependencies of the HTTP surface; the caller owns (and closes) the connection and the registry. */
 export interface HttpAppDeps {
@@ -130,6 +133,18 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   app.use(healthRouter(createReadinessCheck({ redis, onboarding, prefix, timeoutMs: redisTimeoutMs })));
   app.use(metricsRouter(deps.metrics ?? registryMetrics(registry)));
   app.use(openApiRouter());
+  // Signed by the sender instead of a Bearer token; unmounted (so behind the gate, 401) without secrets.
+  if (config.intake.webhookSecrets.length > 0) {
+    app.use(
+      webhookRouter({
+        producer,
+        redis,
+        verifier: createWebhookVerifier(config.intake.webhookSecrets),
+        maxBodyBytes: config.intake.maxBodyBytes,
+        mapper: loadIntakeMapper(config.intake.mapper),
+      }),
+    );
+  }
   // Routes with their own authentication (signed webhooks, Ropo's callback) are mounted above this.
   app.use(
     activationRouter({

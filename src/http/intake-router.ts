@@ -2,7 +2,8 @@ import express, { Router, type Request } from 'express';
 import { validatePayload, type FieldError } from '../contracts/validate-payload';
 import { PayloadInvalidError } from '../contracts/payload-invalid-error';
 import type { EnqueueOptions, OnboardingProducer } from '../queues/onboarding-producer';
-import { idempotencyKeySchema, intakeEnvelopeSchema, parameterErrors, type BatchLine } from './api-schemas';
+import { readMessage } from '../intake/read-message';
+import { idempotencyKeySchema, type BatchLine } from './api-schemas';
 import type { BacklogProbe } from './backpressure';
 import { ApiError } from './errors';
 import { JSON_TYPES, NDJSON_TYPES, requireMediaType } from './media-type';
@@ -31,25 +32,15 @@ function payloadInvalid(errors: FieldError[]): ApiError {
   return new ApiError(422, 'PAYLOAD_INVALID', `${errors.length} field error(s)`, errors);
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * Reads a body that is either the createprofile payload itself or `{payload, eventId?, source?}`.
- * A payload never has a top-level `payload` key (the schema rejects unknown keys), so the presence
- * of that key decides which form it is.
- */
+/** Reads a body in any form {@link readMessage} accepts, then applies the `Idempotency-Key` header. */
 function readRecord(body: unknown, defaultSource: string, idempotencyKey?: string): IntakeRecord {
-  let record: IntakeRecord = { payload: body, options: { source: defaultSource } };
-  if (isPlainObject(body) && 'payload' in body) {
-    const envelope = intakeEnvelopeSchema.safeParse(body);
-    if (!envelope.success) throw payloadInvalid(parameterErrors(envelope.error));
-    record = {
-      payload: envelope.data.payload,
-      options: { eventId: envelope.data.eventId, source: envelope.data.source ?? defaultSource },
-    };
-  }
+  // The one envelope reader of every way in (src/intake), so HTTP, webhooks and brokers agree.
+  const read = readMessage(body, { source: defaultSource });
+  if (!read.ok) throw payloadInvalid(read.errors);
+  const record: IntakeRecord = {
+    payload: read.message.payload,
+    options: { eventId: read.message.eventId, source: read.message.source },
+  };
   if (idempotencyKey !== undefined) {
     const key = idempotencyKeySchema.safeParse(idempotencyKey);
     if (!key.success) {

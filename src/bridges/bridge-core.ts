@@ -1,0 +1,186 @@
+import { createHash } from 'node:crypto';
+import { Counter, type Registry } from 'prom-client';
+import { DEAD_LETTER_CODES, type DeadLetterRecord } from '../contracts/dead-letter-record';
+import { onboardingJobId } from '../contracts/onboarding-job';
+import { PayloadInvalidError } from '../contracts/payload-invalid-error';
+import { readMessage, type IntakeMapper } from '../intake/read-message';
+import type { Logger } from '../logger';
+import type { DeadLetterWriter } from '../queues/dead-letter-queue';
+import type { OnboardingProducer } from '../queues/onboarding-producer';
+
+/** What became of one broker message; the broker acks it only after one of these. */
+export type BridgeOutcome = 'stored' | 'duplicate' | 'invalid' | 'malformed';
+
+/** Thrown when the bridge stops before a message was stored: the message must not be acked. */
+export class BridgeStoppedError extends Error {
+  readonly code = 'BRIDGE_STOPPED';
+  constructor() {
+    super('the bridge stopped before the message was stored');
+    this.name = 'BridgeStoppedError';
+  }
+}
+
+/** Dependencies of {@link createBridgeCore}. */
+export interface BridgeCoreDeps {
+  bridge: 'amqp' | 'nats';
+  producer: OnboardingProducer;
+  deadLetters: DeadLetterWriter;
+  logger: Logger;
+  registry: Registry;
+  mapper?: IntakeMapper;
+  /** Waiting jobs above which no more messages are stored (0: no limit); the bridge waits instead. */
+  maxBacklog: number;
+  backlog: () => Promise<number>;
+  /** Raw bytes kept in an EVENT_MALFORMED record. */
+  maxRawBytes?: number;
+  retryMinMs?: number;
+  retryMaxMs?: number;
+}
+
+/** Turns broker messages into stored jobs or dead letters; storing is retried until it succeeds or stop(). */
+export interface BridgeCore {
+  /** Resolves once the message is durably stored (job or dead letter); only then may it be acked. */
+  handle(body: Buffer, transportId?: string): Promise<BridgeOutcome>;
+  stop(): void;
+}
+
+const sha = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex').slice(0, 40);
+
+/** The transport-independent half of a bridge. */
+export function createBridgeCore(deps: BridgeCoreDeps): BridgeCore {
+  const { bridge, producer, deadLetters, logger } = deps;
+  const maxRaw = deps.maxRawBytes ?? 64 * 1024;
+  const retryMin = deps.retryMinMs ?? 200;
+  const retryMax = deps.retryMaxMs ?? 5000;
+  let stopped = false;
+  const wakers = new Set<() => void>();
+
+  const counter =
+    (deps.registry.getSingleMetric('onboarding_bridge_messages_total') as
+      Counter<'bridge' | 'outcome'> | undefined) ??
+    new Counter({
+      name: 'onboarding_bridge_messages_total',
+      help: 'Broker messages by bridge and outcome (received, stored, duplicate, invalid, malformed)',
+      labelNames: ['bridge', 'outcome'],
+      registers: [deps.registry],
+    });
+  for (const outcome of ['received', 'stored', 'duplicate', 'invalid', 'malformed'])
+    counter.inc({ bridge, outcome }, 0);
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        wakers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      wakers.add(done);
+    });
+
+  // Redis down or full: keep the message unacked and try again; the prefetch window caps what is held.
+  async function untilStored<T>(what: string, attempt: () => Promise<T>): Promise<T> {
+    let delay = retryMin;
+    for (;;) {
+      if (stopped) throw new BridgeStoppedError();
+      try {
+        return await attempt();
+      } catch (error) {
+        if (error instanceof PayloadInvalidError) throw error;
+        logger.warn('storing a message failed; holding it unacked and retrying', {
+          bridge,
+          what,
+          error: error instanceof Error ? error.message : String(error),
+          retryInMs: delay,
+        });
+        await sleep(delay);
+        delay = Math.min(delay * 2, retryMax);
+      }
+    }
+  }
+
+  async function waitForRoom(): Promise<void> {
+    if (deps.maxBacklog <= 0) return;
+    let delay = retryMin;
+    while ((await untilStored('backlog', deps.backlog)) > deps.maxBacklog) {
+      if (stopped) throw new BridgeStoppedError();
+      await sleep(delay);
+      delay = Math.min(delay * 2, retryMax);
+    }
+  }
+
+  async function deadLetter(
+    record: Omit<DeadLetterRecord, 'version' | 'attempts' | 'lineage' | 'deadLetteredAt'>,
+  ) {
+    await untilStored('dead letter', () =>
+      deadLetters.write({
+        version: 1,
+        ...record,
+        attempts: [],
+        lineage: { originalJobId: record.jobId, replayCount: 0 },
+        deadLetteredAt: new Date().toISOString(),
+      }),
+    );
+  }
+
+  return {
+    async handle(body, transportId) {
+      counter.inc({ bridge, outcome: 'received' });
+      const fallbackId = transportId ?? `body-${sha(body)}`;
+      let decoded: unknown;
+      try {
+        decoded = JSON.parse(body.toString('utf8'));
+      } catch {
+        const raw = body.subarray(0, maxRaw).toString('utf8');
+        await deadLetter({
+          jobId: onboardingJobId(raw, fallbackId),
+          businessId: null,
+          payload: { raw, bytes: body.length, truncated: body.length > maxRaw },
+          eventId: fallbackId,
+          source: bridge,
+          reason: { code: DEAD_LETTER_CODES.eventMalformed, message: 'the message body is not JSON' },
+        });
+        counter.inc({ bridge, outcome: 'malformed' });
+        logger.warn('malformed message dead-lettered', { bridge, eventId: fallbackId, bytes: body.length });
+        return 'malformed';
+      }
+      const read = readMessage(decoded, { source: bridge, eventId: transportId }, deps.mapper);
+      const message = read.ok ? read.message : undefined;
+      const eventId = message?.eventId ?? fallbackId;
+      try {
+        if (!read.ok) throw new PayloadInvalidError(read.errors);
+        await waitForRoom();
+        const result = await untilStored('job', () =>
+          producer.enqueue(read.message.payload, { eventId, source: read.message.source }),
+        );
+        counter.inc({ bridge, outcome: result.created ? 'stored' : 'duplicate' });
+        return result.created ? 'stored' : 'duplicate';
+      } catch (error) {
+        if (!(error instanceof PayloadInvalidError)) throw error;
+        const payload = message?.payload ?? decoded;
+        const jobId = onboardingJobId(payload, eventId);
+        await deadLetter({
+          jobId,
+          businessId: businessIdOf(payload),
+          payload,
+          eventId,
+          source: message?.source ?? bridge,
+          receivedAt: new Date().toISOString(),
+          reason: { code: DEAD_LETTER_CODES.payloadInvalid, message: error.message, errors: error.errors },
+        });
+        counter.inc({ bridge, outcome: 'invalid' });
+        logger.warn('invalid message dead-lettered', { bridge, jobId, errors: error.errors.length });
+        return 'invalid';
+      }
+    },
+    stop() {
+      stopped = true;
+      for (const wake of [...wakers]) wake();
+    },
+  };
+}
+
+function businessIdOf(payload: unknown): string | null {
+  const info = (payload as { customer_info?: { business_id?: unknown } } | null)?.customer_info;
+  return typeof info?.business_id === 'string' ? info.business_id : null;
+}

@@ -1,0 +1,85 @@
+import {
+  AckPolicy,
+  jetstream,
+  jetstreamManager,
+  type ConsumerMessages,
+  type JsMsg,
+} from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import type { Logger } from '../logger';
+import { BridgeStoppedError, type BridgeCore } from './bridge-core';
+
+/** Options of {@link startNatsBridge}. */
+export interface NatsBridgeOptions {
+  servers: string[];
+  stream: string;
+  consumer: string;
+  subject: string;
+  /** The most messages held unacked at once. */
+  prefetch: number;
+  core: BridgeCore;
+  logger: Logger;
+}
+
+/** A running NATS bridge. */
+export interface NatsBridge {
+  /** Stops pulling and closes; unacked messages are redelivered by JetStream after ack_wait. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A durable pull consumer with explicit acks: a message is acked only after its job (or dead letter)
+ * is stored. The id is the `Nats-Msg-Id` header, else the CloudEvent's source+id, else a body hash.
+ */
+export async function startNatsBridge(options: NatsBridgeOptions): Promise<NatsBridge> {
+  const { core, logger } = options;
+  const nc = await connect({ servers: options.servers });
+  const jsm = await jetstreamManager(nc);
+  // The durable consumer outlives this process: another bridge instance, or the next run, resumes it.
+  await jsm.consumers.add(options.stream, {
+    durable_name: options.consumer,
+    ack_policy: AckPolicy.Explicit,
+    filter_subject: options.subject,
+    max_ack_pending: Math.max(options.prefetch * 4, 1000),
+    ack_wait: 30_000_000_000,
+  });
+  const consumer = await jetstream(nc).consumers.get(options.stream, options.consumer);
+  const messages: ConsumerMessages = await consumer.consume({ max_messages: options.prefetch });
+  const inFlight = new Set<Promise<void>>();
+  let stopping = false;
+  const handle = (message: JsMsg) => {
+    const id = message.headers?.get('Nats-Msg-Id') || undefined;
+    const work = core
+      .handle(Buffer.from(message.data), id)
+      .then(() => message.ack())
+      .catch((error: unknown) => {
+        if (error instanceof BridgeStoppedError) return;
+        logger.error('NATS message not stored', {
+          error: error instanceof Error ? error.message : String(error),
+        });
+        message.nak(1000);
+      })
+      .finally(() => inFlight.delete(work));
+    inFlight.add(work);
+    return work;
+  };
+  const loop = (async () => {
+    for await (const message of messages) {
+      if (stopping) break;
+      void handle(message);
+      // Hold at most `prefetch` unacked: while Redis is down they stay pending and no more are read.
+      while (inFlight.size >= options.prefetch) await Promise.race(inFlight);
+    }
+  })();
+  logger.info('NATS bridge consuming', { stream: options.stream, consumer: options.consumer });
+  return {
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      messages.stop();
+      core.stop();
+      await Promise.allSettled([...inFlight, loop]);
+      await nc.close();
+    },
+  };
+}

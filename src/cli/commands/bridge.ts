@@ -1,0 +1,131 @@
+import type { Command } from 'commander';
+import { startAmqpBridge } from '../../bridges/amqp-bridge';
+import { createBridgeCore, type BridgeCore } from '../../bridges/bridge-core';
+import { startNatsBridge } from '../../bridges/nats-bridge';
+import { loadConfig, type Config } from '../../config';
+import { ConfigError } from '../../errors/config-error';
+import { listen } from '../../http/http-server';
+import { createMetricsRegistry } from '../../pipeline/prometheus-observer';
+import { createMetricsApp } from '../../http/metrics-server';
+import { loadIntakeMapper } from '../../intake/load-mapper';
+import { createLogger, type Logger } from '../../logger';
+import { createRedisConnection } from '../../queues/connection';
+import { createDeadLetterWriter } from '../../queues/dead-letter-queue';
+import { createOnboardingProducer } from '../../queues/onboarding-producer';
+import { openQueue } from '../../queues/open-queue';
+import { QUEUE_NAMES } from '../../queues/queue-names';
+import { createLifecycle, type ProcessLifecycle } from '../lifecycle';
+
+type BridgeName = 'amqp' | 'nats';
+
+/** Runs one bridge: Redis side, metrics and the broker side `start` opens; stops on SIGTERM. */
+async function runBridge(
+  name: BridgeName,
+  start: (ctx: { config: Config; core: BridgeCore; logger: Logger; lifecycle: ProcessLifecycle }) => Promise<{
+    stop(): Promise<void>;
+  }>,
+): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.log.level, defaultMeta: { role: `bridge-${name}` } });
+  const lifecycle = createLifecycle(logger);
+  try {
+    // A producer connection fails fast, so the bridge notices Redis is gone and holds its messages.
+    const connection = createRedisConnection(config.redis.url, 'producer');
+    connection.on('error', () => undefined);
+    lifecycle.add(async () => {
+      await connection.quit().catch(() => connection.disconnect());
+    });
+    const producer = createOnboardingProducer({
+      connection,
+      prefix: config.redis.prefix,
+      attempts: config.retry.attempts,
+    });
+    const deadLetters = createDeadLetterWriter(connection, config.redis.prefix);
+    const onboarding = openQueue(QUEUE_NAMES.onboarding, connection, config.redis.prefix);
+    lifecycle.add(async () => {
+      await Promise.all([producer.close(), deadLetters.close(), onboarding.close()]);
+    });
+    const registry = createMetricsRegistry();
+    const core = createBridgeCore({
+      bridge: name,
+      producer,
+      deadLetters,
+      logger,
+      registry,
+      mapper: loadIntakeMapper(config.intake.mapper),
+      maxBacklog: config.intake.maxBacklog,
+      backlog: () => onboarding.getJobCountByTypes('waiting', 'delayed', 'prioritized'),
+    });
+    const bridge = await start({ config, core, logger, lifecycle });
+    lifecycle.add(bridge.stop);
+    let metricsUrl: string | undefined;
+    if (config.metrics.port !== undefined) {
+      const server = await listen(
+        createMetricsApp({ registry, logger }),
+        config.metrics.port,
+        config.http.host,
+      );
+      lifecycle.add(server.close);
+      metricsUrl = `${server.url}/metrics`;
+    }
+    logger.info('bridge ready', { bridge: name, metrics: metricsUrl });
+  } catch (error) {
+    await lifecycle.stopAll();
+    throw error;
+  }
+}
+
+/** `bridge amqp|nats`: moves broker messages into the onboarding queue, acking each only after it is stored. */
+export function registerBridgeCommand(program: Command): void {
+  const bridge = program
+    .command('bridge')
+    .description('move upstream broker messages into the onboarding queue');
+  bridge
+    .command('amqp')
+    .description(
+      'consume AMQP_QUEUE on AMQP_URL (RabbitMQ); ack only after the job is stored; /metrics on METRICS_PORT',
+    )
+    .action(() =>
+      runBridge('amqp', ({ config, core, logger, lifecycle }) => {
+        const url = config.amqp.url;
+        if (url === undefined) {
+          throw new ConfigError([
+            {
+              variable: 'AMQP_URL',
+              reason: 'required by `bridge amqp` (e.g. amqp://guest:guest@127.0.0.1:5672)',
+            },
+          ]);
+        }
+        return startAmqpBridge({
+          url,
+          queue: config.amqp.queue,
+          prefetch: config.amqp.prefetch,
+          core,
+          logger,
+          onLost: (error) => {
+            logger.error('AMQP bridge lost its broker; stopping so a supervisor restarts it', {
+              error: error.message,
+            });
+            process.exitCode = 1;
+            lifecycle.shutdown('AMQP connection lost');
+          },
+        });
+      }),
+    );
+  bridge
+    .command('nats')
+    .description(
+      'pull NATS_SUBJECT from NATS_STREAM through the durable NATS_CONSUMER; ack only after the job is stored',
+    )
+    .action(() =>
+      runBridge('nats', ({ config, core, logger }) => {
+        const servers = config.nats.servers;
+        if (servers === undefined || servers.length === 0) {
+          throw new ConfigError([
+            { variable: 'NATS_SERVERS', reason: 'required by `bridge nats` (e.g. 127.0.0.1:4222)' },
+          ]);
+        }
+        return startNatsBridge({ ...config.nats, servers, core, logger });
+      }),
+    );
+}
