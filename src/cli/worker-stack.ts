@@ -6,7 +6,7 @@ import { createRedisConnection } from '../queues/connection';
 import { checkRedisSettings } from '../queues/redis-settings-check';
 import { createWorker } from '../../workers/onboarding-worker';
 import type { Lifecycle } from './lifecycle';
-import { openRopoTarget, type RopoTarget } from './ropo-target';
+import { openRopoTarget, type RopoTarget, type TargetRole } from './ropo-target';
 
 /**
  * Starts the worker with its Redis connection and Ropo target; registers their stops on the lifecycle.
@@ -17,7 +17,7 @@ export async function startWorkerStack(
   redisUrl: string,
   logger: Logger,
   lifecycle: Lifecycle,
-  options: { registry?: Registry } = {},
+  options: { registry?: Registry; role?: TargetRole } = {},
 ): Promise<{ ropo: RopoTarget }> {
   const observer = options.registry ? createPrometheusObserver(options.registry) : undefined;
   const connection = createRedisConnection(redisUrl, 'worker');
@@ -29,6 +29,7 @@ export async function startWorkerStack(
     connection,
     logger,
     observer && ((call) => observer.ropoCall(call.status, call.durationMs)),
+    options.role ?? 'worker',
   );
   lifecycle.add(ropo.close);
   const worker = createWorker({ connection, ropo: ropo.client, logger, config, observer });

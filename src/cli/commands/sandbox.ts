@@ -85,6 +85,9 @@ export function registerSandboxCommand(program: Command): void {
     )
     .option('--retry-after <value>', 'Retry-After sent with injected 429/503 (seconds or an HTTP date)')
     .action(async (options: SandboxCommandOptions) => {
+      if (process.env.NODE_ENV === 'production') {
+        throw new Error('refusing to run the Ropo One sandbox under NODE_ENV=production');
+      }
       const logger = createLogger({ defaultMeta: { role: 'sandbox' } });
       const port = options.port ?? parsePort(process.env.SANDBOX_PORT || String(DEFAULT_PORT));
       const faults: SandboxFaults = sandboxFaultsSchema.parse({

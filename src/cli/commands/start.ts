@@ -9,13 +9,15 @@ import { createLifecycle } from '../lifecycle';
 import { resolveLocalRedis } from '../local-redis';
 import { startWorkerStack } from '../worker-stack';
 
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
 /** `start`: everything on one machine for a first run (Redis, sandbox if no Ropo configured, worker, HTTP). */
 export function registerStartCommand(program: Command): void {
   program
     .command('start')
     .description(
       'run everything here: Redis (REDIS_URL, localhost:6379 or a spawned redis-server), ' +
-        'the sandbox unless ROPO_BASE_URL is set, the worker and the HTTP server',
+        'the sandbox unless a Ropo One target is set, the worker and the HTTP server',
     )
     .action(async () => {
       const config = loadConfig();
@@ -26,7 +28,10 @@ export function registerStartCommand(program: Command): void {
         lifecycle.add(redis.stop);
         // One registry for the worker and the HTTP server: this process's /metrics shows both.
         const registry = createMetricsRegistry();
-        const { ropo } = await startWorkerStack(config, redis.url, logger, lifecycle, { registry });
+        const { ropo } = await startWorkerStack(config, redis.url, logger, lifecycle, {
+          registry,
+          role: 'start',
+        });
         if (config.http.processes > 1) {
           logger.warn('HTTP_PROCESSES is for `serve`; `start` runs everything in this one process', {
             processes: config.http.processes,
@@ -35,7 +40,9 @@ export function registerStartCommand(program: Command): void {
         // The HTTP side gets a fail-fast connection of its own: requests must not wait on Redis.
         const connection = createRedisConnection(redis.url, 'http');
         lifecycle.add(async () => void (await connection.quit().catch(() => connection.disconnect())));
-        const app = createHttpApp({ config, logger, connection, registry });
+        // The one case where the board runs without a login: a first run, loopback only, fake Ropo One.
+        const openBoard = ropo.sandbox !== undefined && LOOPBACK.has(config.http.host);
+        const app = createHttpApp({ config, logger, connection, registry, openBoard });
         lifecycle.add(app.close);
         const http = await listen(app.app, config.http.port, config.http.host);
         lifecycle.add(http.close);

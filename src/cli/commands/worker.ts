@@ -12,7 +12,8 @@ export function registerWorkerCommand(program: Command): void {
   program
     .command('worker')
     .description(
-      'process onboarding jobs (the sandbox runs in-process unless ROPO_BASE_URL is set); ' +
+      'process onboarding jobs against ROPO_BASE_URL, ROPO_ENV=test|production or ROPO_SANDBOX=true ' +
+        '(one is required); ' +
         'with METRICS_PORT set, serve /metrics and /healthz there',
     )
     .action(async () => {

@@ -12,8 +12,9 @@ type ErrorBody = { error: { code: string } };
 async function withHarness(
   env: NodeJS.ProcessEnv,
   test: (http: HttpHarness, onboarding: Queue) => Promise<void>,
+  openBoard = false,
 ): Promise<void> {
-  const http = await startHttpHarness({ env });
+  const http = await startHttpHarness({ env, openBoard });
   const onboarding = new Queue(QUEUE_NAMES.onboarding, { connection: http.connection, prefix: http.prefix });
   try {
     await test(http, onboarding);
@@ -136,43 +137,43 @@ describe('Bull Board at /admin/queues', () => {
     });
   });
 
-  it('is not served without credentials (and says why in the log), except on loopback in sandbox mode', async () => {
-    await withHarness({ BOARD_USERNAME: '', BOARD_PASSWORD: '' }, async (http) => {
-      const response = await http.request('/admin/queues', { auth: false });
-      expect(response.status).toBe(404);
-      await response.text();
-      expect(http.logLines.some((line) => line.includes('Bull Board is disabled'))).toBe(true);
-    });
+  it('is not served without credentials (and says why in the log), except by `start` on loopback in sandbox mode', async () => {
+    const noLogin = { BOARD_USERNAME: '', BOARD_PASSWORD: '' };
+    // `serve` in sandbox mode on loopback: still no open board (before, this answered 200 with payloads).
+    for (const env of [
+      noLogin,
+      { ...noLogin, ROPO_BASE_URL: '', ROPO_CID: '', ROPO_APICODE: '', ROPO_SANDBOX: 'true' },
+    ]) {
+      await withHarness(env, async (http) => {
+        const response = await http.request('/admin/queues', { auth: false });
+        expect(response.status).toBe(404);
+        await response.text();
+        expect(http.logLines.some((line) => line.includes('Bull Board is disabled'))).toBe(true);
+      });
+    }
     await withHarness(
-      {
-        BOARD_USERNAME: '',
-        BOARD_PASSWORD: '',
-        ROPO_BASE_URL: '',
-        ROPO_CID: '',
-        ROPO_APICODE: '',
-        HTTP_HOST: '127.0.0.1',
-      },
+      { ...noLogin, ROPO_BASE_URL: '', ROPO_CID: '', ROPO_APICODE: '' },
       async (http) => {
         const response = await http.request('/admin/queues', { auth: false });
         expect(response.status).toBe(200);
         await response.text();
         expect(http.logLines.some((line) => line.includes('NO LOGIN'))).toBe(true);
       },
+      true,
     );
-    await withHarness(
-      {
-        BOARD_USERNAME: '',
-        BOARD_PASSWORD: '',
-        ROPO_BASE_URL: '',
-        ROPO_CID: '',
-        ROPO_APICODE: '',
-        HTTP_HOST: '0.0.0.0',
-      },
-      async (http) => {
-        const response = await http.request('/admin/queues', { auth: false });
-        expect(response.status).toBe(404);
-        await response.text();
-      },
-    );
+  });
+
+  it('hides payloads unless BOARD_SHOW_PAYLOADS=true, also outside production', async () => {
+    await withHarness({ NODE_ENV: 'development' }, async (http) => {
+      const [businessId] = businessIds(1, 3_500_200) as [string];
+      const accepted = await http.request('/v1/onboardings', jsonInit(personalPayload(businessId)));
+      const { jobId } = (await accepted.json()) as { jobId: string };
+      const job = await http.request(`/admin/queues/api/queues/${QUEUE_NAMES.onboarding}/${jobId}`, {
+        headers: { authorization: basic(BOARD.username, BOARD.password) },
+        auth: false,
+      });
+      expect(job.status).toBe(200);
+      expectNoPersonalData(await job.text(), 'the board job answer without BOARD_SHOW_PAYLOADS');
+    });
   });
 });
