@@ -176,4 +176,75 @@ describe('Bull Board at /admin/queues', () => {
       expectNoPersonalData(await job.text(), 'the board job answer without BOARD_SHOW_PAYLOADS');
     });
   });
+
+  it('refuses write-guard bypasses by case, trailing or doubled slashes and percent-encoding', async () => {
+    await withHarness({ BOARD_READ_ONLY: 'true' }, async (http, onboarding) => {
+      const q = QUEUE_NAMES.onboarding;
+      const headers = {
+        authorization: basic(BOARD.username, BOARD.password),
+        'content-type': 'application/json',
+        'sec-fetch-site': 'same-origin',
+      };
+      for (const [method, path] of [
+        ['POST', `/admin/queues/api/queues/${q}/ADD`],
+        ['POST', `/admin/queues/api/queues/${q}/add/`],
+        ['POST', `/admin/queues/API/queues/${q}/add`],
+        ['POST', `/admin/queues/api//queues/${q}/%61dd`],
+        ['PATCH', `/admin/queues/api/queues/${q}/some-job/UPDATE-DATA`],
+      ] as const) {
+        const response = await http.request(path, {
+          method,
+          headers,
+          auth: false,
+          body: JSON.stringify({ name: 'x', data: {} }),
+        });
+        expect({ method, path, status: response.status }).toEqual({ method, path, status: 403 });
+        await response.text();
+      }
+      expect(await onboarding.count()).toBe(0);
+    });
+  });
+
+  it('refuses cross-site and text/plain board writes (CSRF), and retrying onboarding jobs', async () => {
+    await withHarness({ BOARD_SHOW_PAYLOADS: 'true' }, async (http, onboarding) => {
+      const q = QUEUE_NAMES.onboarding;
+      const auth = { authorization: basic(BOARD.username, BOARD.password) };
+      const add = (headers: Record<string, string>) =>
+        http.request(`/admin/queues/api/queues/${q}/add`, {
+          method: 'POST',
+          headers: { ...auth, ...headers },
+          auth: false,
+          body: JSON.stringify({ name: 'x', data: {} }),
+        });
+      const plain = await add({ 'content-type': 'text/plain', origin: 'https://evil.example' });
+      expect(plain.status).toBe(415);
+      await plain.text();
+      const crossSite = await add({ 'content-type': 'application/json', origin: 'https://evil.example' });
+      expect(crossSite.status).toBe(403);
+      await crossSite.text();
+      const noOrigin = await add({ 'content-type': 'application/json' });
+      expect(noOrigin.status).toBe(403);
+      await noOrigin.text();
+      expect(await onboarding.count()).toBe(0);
+      // The board's own page (same origin, JSON) may still write.
+      const own = await add({ 'content-type': 'application/json', origin: new URL(http.url).origin });
+      expect(own.status).toBe(200);
+      await own.text();
+      expect(await onboarding.count()).toBe(1);
+      const retry = await http.request(`/admin/queues/api/queues/${q}/retry/failed`, {
+        method: 'PUT',
+        headers: { ...auth, 'sec-fetch-site': 'same-origin' },
+        auth: false,
+      });
+      expect(retry.status).toBe(403);
+      await retry.text();
+      const api = await http.request('/admin/queues/api/queues', { headers: auth, auth: false });
+      const { queues } = (await api.json()) as {
+        queues: { name: string; allowRetries: boolean; description?: string }[];
+      };
+      const shown = queues.find((queue) => queue.name === q);
+      expect(shown?.allowRetries).toBe(false);
+      expect(shown?.description).toContain('/v1/dead-letters');
+    });
+  });
 });
