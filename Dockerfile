@@ -6,6 +6,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY workers ./workers
+COPY scripts/copy-lua.cjs ./scripts/copy-lua.cjs
 RUN npm run build
 
 # Runtime stage: production dependencies and compiled code only, as the unprivileged node user.

@@ -1,4 +1,7 @@
+import ms from 'ms';
 import { z } from 'zod';
+import { parseCredentialKeys, type CredentialKey } from './contracts/credential-cipher';
+import { isUuidText } from './contracts/profile-uuid';
 import { ConfigError } from './errors/config-error';
 
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -45,6 +48,24 @@ const httpUrl = z
   .refine((v) => /^https?:\/\//.test(v), { message: 'expected http:// or https://' })
   .transform((v) => v.replace(/\/+$/, ''));
 
+const credentialKeys = z.string().transform((value, ctx) => {
+  try {
+    return parseCredentialKeys(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+const duration = z.string().transform((value, ctx) => {
+  const parsed = /^\d+$/.test(value) ? Number(value) : ms(value as ms.StringValue);
+  if (typeof parsed !== 'number' || !Number.isFinite(parsed) || parsed <= 0) {
+    ctx.addIssue({ code: 'custom', message: 'expected a duration such as 7d, 36h or milliseconds' });
+    return z.NEVER;
+  }
+  return parsed;
+});
+
 /** Every environment variable the service reads, parsed once. Names are fixed: operators' scripts depend on them. */
 export const configSchema = z
   .object({
@@ -75,6 +96,16 @@ export const configSchema = z
     INTAKE_TOKENS: list.default([]),
     OPERATOR_TOKENS: list.default([]),
     CREDENTIALS_TOKENS: list.default([]),
+    ACTIVATION_API_KEYS: list.default([]),
+    CREDENTIALS_KEYS: credentialKeys.optional(),
+    PROFILE_UUID_NAMESPACE: z
+      .string()
+      .refine(isUuidText, {
+        message: 'expected a UUID, e.g. from `node -e "console.log(crypto.randomUUID())"`',
+      })
+      .transform((v) => v.toLowerCase())
+      .optional(),
+    WIZARD_STALLED_AFTER: duration.default(7 * 86_400_000),
     BOARD_USERNAME: z.string().min(1).optional(),
     BOARD_PASSWORD: z.string().min(1).optional(),
     BOARD_READ_ONLY: bool.default(false),
@@ -159,6 +190,17 @@ export interface Config {
     credentialsTokens: string[];
   };
   board: { username?: string; password?: string; readOnly: boolean };
+  /**
+   * Ropo One's APIkey callback. `apiKeys`: ACTIVATION_API_KEYS, the keys Ropo may send (several for
+   * rotation). `credentialKeys`: CREDENTIALS_KEYS, the first seals new apicodes, all open; none →
+   * the endpoint answers 503. `profileUuidNamespace`: PROFILE_UUID_NAMESPACE, else one kept in Redis.
+   */
+  activation: {
+    apiKeys: string[];
+    credentialKeys: CredentialKey[];
+    profileUuidNamespace?: string;
+    wizardStalledAfterMs: number;
+  };
   /** BOARD_SHOW_PAYLOADS; unset: payloads (personal data) are shown only by `start`'s open sandbox board. */
   boardView: { showPayloads?: boolean };
   /**
@@ -220,6 +262,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       intakeTokens: e.INTAKE_TOKENS,
       operatorTokens: e.OPERATOR_TOKENS,
       credentialsTokens: e.CREDENTIALS_TOKENS,
+    },
+    activation: {
+      apiKeys: e.ACTIVATION_API_KEYS,
+      credentialKeys: e.CREDENTIALS_KEYS ?? [],
+      profileUuidNamespace: e.PROFILE_UUID_NAMESPACE,
+      wizardStalledAfterMs: e.WIZARD_STALLED_AFTER,
     },
     board: { username: e.BOARD_USERNAME, password: e.BOARD_PASSWORD, readOnly: e.BOARD_READ_ONLY },
     boardView: { showPayloads: e.BOARD_SHOW_PAYLOADS },

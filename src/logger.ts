@@ -1,3 +1,4 @@
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import winston from 'winston';
 
 /** The logger every component receives; winston's, so levels and child loggers work as usual. */
@@ -61,6 +62,17 @@ const redactionFormat = winston.format((info) => {
   return info;
 });
 
+// With tracing on, a line written inside a span names it, so a log search leads to the trace.
+// With tracing off there is no active span and this costs one context lookup.
+const traceContextFormat = winston.format((info) => {
+  const context = trace.getActiveSpan()?.spanContext();
+  if (context && isSpanContextValid(context)) {
+    info.trace_id = context.traceId;
+    info.span_id = context.spanId;
+  }
+  return info;
+});
+
 /** Options for {@link createLogger}. */
 export interface LoggerOptions {
   level?: string;
@@ -81,6 +93,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     format: winston.format.combine(
       winston.format.errors({ stack: false }),
       redactionFormat(),
+      traceContextFormat(),
       winston.format.timestamp(),
       winston.format.json(),
     ),

@@ -6,6 +6,8 @@ import { createBackoffStrategy } from '../src/pipeline/backoff';
 import { createCallSpacing } from '../src/pipeline/call-spacing';
 import { createRopoBreaker } from '../src/pipeline/circuit-breaker';
 import { createOnboardingProcessor, type ProcessorDeps } from '../src/pipeline/onboarding-processor';
+import { stampProfileUuids } from '../src/pipeline/profile-uuid-stamp';
+import { createProfileUuidIndex } from '../src/queues/profile-uuids';
 import { createDeadLettering } from '../src/pipeline/dead-lettering';
 import { NO_OBSERVER, type PipelineObserver } from '../src/pipeline/pipeline-observer';
 import { createQueueControl } from '../src/pipeline/queue-control';
@@ -17,6 +19,8 @@ import { createEventPublisher } from '../src/queues/event-publisher';
 import { createLedger } from '../src/queues/onboarding-ledger';
 import { QUEUE_NAMES } from '../src/queues/queue-names';
 import type { RopoClient } from '../src/ropo/ropo-client';
+import type { Tracing } from '../src/telemetry/tracing';
+import { traceLedger, traceProcessor } from '../src/pipeline/traced-processor';
 
 /** What a running worker exposes to its owner. */
 export interface OnboardingWorker {
@@ -31,11 +35,15 @@ export interface WorkerDeps {
   connection: RedisClient;
   ropo: RopoClient;
   logger: Logger;
-  config: Pick<Config, 'redis' | 'worker' | 'retry' | 'breaker'>;
+  config: Pick<Config, 'redis' | 'worker' | 'retry' | 'breaker'> & {
+    activation?: Pick<Config['activation'], 'profileUuidNamespace'>;
+  };
   /** Overrides of the processor's waits, for tests. */
   timing?: ProcessorDeps['timing'];
   /** Metrics hooks (the Ropo client's `onCall` is the caller's to wire). */
   observer?: PipelineObserver;
+  /** Tracing, when switched on; off by default. */
+  tracing?: Tracing;
 }
 
 /** Wires the onboarding processor to a BullMQ Worker: concurrency, global limiter, backoff, stalled checks. */
@@ -46,11 +54,13 @@ export function createWorker({
   config,
   timing,
   observer,
+  tracing,
 }: WorkerDeps): OnboardingWorker {
+  const telemetry = tracing?.enabled ? tracing.bullmq : undefined;
   const prefix = config.redis.prefix;
   const name = workerName();
-  const onboardingQueue = new Queue(QUEUE_NAMES.onboarding, { connection, prefix });
-  const events = createEventPublisher(connection, prefix);
+  const onboardingQueue = new Queue(QUEUE_NAMES.onboarding, { connection, prefix, telemetry });
+  const events = createEventPublisher(connection, prefix, telemetry);
   const deadLetters = createDeadLetterWriter(connection, prefix);
   const breaker = createRopoBreaker({
     threshold: config.breaker.threshold,
@@ -64,9 +74,14 @@ export function createWorker({
     },
   });
   const attempts = createAttemptLog(onboardingQueue);
-  const ledger = createLedger(connection, prefix);
-  const processor = createOnboardingProcessor({
-    ropo,
+  const plainLedger = createLedger(connection, prefix);
+  const ledger = tracing?.enabled ? traceLedger(plainLedger, tracing.tracer) : plainLedger;
+  const untracedProcessor = createOnboardingProcessor({
+    // Every createprofile carries a profile_uuid, so Ropo's activation callback can be matched back.
+    ropo: stampProfileUuids(
+      ropo,
+      createProfileUuidIndex(connection, prefix, config.activation?.profileUuidNamespace),
+    ),
     events,
     deadLetters,
     attempts,
@@ -78,6 +93,7 @@ export function createWorker({
     timing,
     observer,
   });
+  const processor = tracing?.enabled ? traceProcessor(untracedProcessor) : untracedProcessor;
   const deadLettering = createDeadLettering({
     events,
     deadLetters,
@@ -91,11 +107,14 @@ export function createWorker({
     connection,
     prefix,
     name,
+    telemetry,
     concurrency: config.worker.concurrency,
     lockDuration: config.worker.lockDurationMs,
     stalledInterval: config.worker.stalledIntervalMs,
     maxStalledCount: config.worker.maxStalledCount,
-    // The limiter lives in Redis, so the cap holds across every worker process together.
+    // The limiter lives in Redis, so the cap holds across every worker process together. It stays
+    // although call-spacing.ts spreads the calls: BullMQ's rate-limiting guide makes `limiter.max`
+    // what lets a worker honour `queue.rateLimit(ms)` holds (429 and breaker pauses).
     limiter: { max: config.worker.rateLimit.max, duration: config.worker.rateLimit.durationMs },
     settings: {
       backoffStrategy: createBackoffStrategy({

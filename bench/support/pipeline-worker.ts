@@ -3,6 +3,7 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { createRedisConnection } from '../../src/queues/connection';
 import { createRopoClient } from '../../src/ropo';
+import { startTracing } from '../../src/telemetry/tracing';
 import { createWorker } from '../../workers/onboarding-worker';
 
 /**
@@ -11,6 +12,8 @@ import { createWorker } from '../../workers/onboarding-worker';
  * limiter, breaker). Returns its stop function.
  */
 export async function startPipelineWorker(environment: NodeJS.ProcessEnv): Promise<() => Promise<void>> {
+  // As `onboarding worker` does: on only when OTEL_EXPORTER_OTLP_ENDPOINT is set (the tracing bench).
+  const tracing = startTracing('worker', environment);
   const config = loadConfig(environment);
   const logger = createLogger({ level: config.log.level, defaultMeta: { role: 'worker' } });
   const connection = createRedisConnection(config.redis.url, 'worker');
@@ -23,11 +26,12 @@ export async function startPipelineWorker(environment: NodeJS.ProcessEnv): Promi
     keyPrefix: config.redis.prefix,
     logger,
   });
-  const worker = createWorker({ connection, ropo, logger, config });
+  const worker = createWorker({ connection, ropo, logger, config, tracing });
   await worker.worker.waitUntilReady();
   return async () => {
     await worker.close();
     await ropo.close();
     await connection.quit();
+    await tracing.shutdown();
   };
 }

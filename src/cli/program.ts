@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { registerCredentialsCommand } from './commands/credentials';
+import { registerCustomerCommand } from './commands/customer';
 import { registerDlqCommand } from './commands/dlq';
 import { registerEnqueueCommand } from './commands/enqueue';
 import { registerEraseCommand } from './commands/erase';
@@ -25,5 +27,7 @@ export function buildProgram(): Command {
   registerDlqCommand(program);
   registerResumeCommand(program);
   registerEraseCommand(program);
+  registerCustomerCommand(program);
+  registerCredentialsCommand(program);
   return program;
 }

@@ -1,7 +1,9 @@
 import type { Registry } from 'prom-client';
 import type { Config } from '../config';
 import { createPrometheusObserver } from '../http/metrics';
+import { startWizardWatch } from '../pipeline/wizard-watch';
 import type { Logger } from '../logger';
+import type { Tracing } from '../telemetry/tracing';
 import { createRedisConnection } from '../queues/connection';
 import { checkRedisSettings } from '../queues/redis-settings-check';
 import { createWorker } from '../../workers/onboarding-worker';
@@ -17,7 +19,7 @@ export async function startWorkerStack(
   redisUrl: string,
   logger: Logger,
   lifecycle: Lifecycle,
-  options: { registry?: Registry; role?: TargetRole } = {},
+  options: { registry?: Registry; tracing?: Tracing; role?: TargetRole } = {},
 ): Promise<{ ropo: RopoTarget }> {
   const observer = options.registry ? createPrometheusObserver(options.registry) : undefined;
   const connection = createRedisConnection(redisUrl, 'worker');
@@ -32,7 +34,17 @@ export async function startWorkerStack(
     options.role ?? 'worker',
   );
   lifecycle.add(ropo.close);
-  const worker = createWorker({ connection, ropo: ropo.client, logger, config, observer });
+  const worker = createWorker({
+    connection,
+    ropo: ropo.client,
+    logger,
+    config,
+    observer,
+    tracing: options.tracing,
+  });
   lifecycle.add(worker.close);
+  lifecycle.add(
+    startWizardWatch(connection, config.redis.prefix, config.activation.wizardStalledAfterMs, logger),
+  );
   return { ropo };
 }

@@ -8,6 +8,8 @@ export const EVENT_TYPES = {
   exists: 'onboarding.customer.exists',
   deadLettered: 'onboarding.dead_lettered',
   replayed: 'onboarding.replayed',
+  activated: 'onboarding.customer.activated',
+  wizardStalled: 'onboarding.customer.wizard_stalled',
 } as const;
 
 /** One of {@link EVENT_TYPES}. */
@@ -51,6 +53,49 @@ export function buildEvent<T extends EventData>(
   const event = new CloudEvent<T>({
     specversion: '1.0',
     id: eventId(type, data.jobId),
+    source: EVENT_SOURCE,
+    type,
+    time: time.toISOString(),
+    subject: data.businessId,
+    datacontenttype: 'application/json',
+    data,
+  });
+  return event.toJSON() as unknown as OnboardingEvent<T>;
+}
+
+/** Data of `onboarding.customer.activated`: ids only; the apicode never leaves the credential store. */
+export interface ActivatedEventData extends Record<string, unknown> {
+  businessId: string;
+  cid: string;
+  externalId: string | null;
+  matched: boolean;
+}
+
+/** Data of `onboarding.customer.wizard_stalled`. */
+export interface WizardStalledEventData extends Record<string, unknown> {
+  businessId: string;
+  jobId: string;
+  pendingSince: string;
+}
+
+/** A deterministic id for events about a customer rather than a job: type and the ids that make it unique. */
+export function customerEventId(type: EventType, ...parts: string[]): string {
+  return createHash('sha256')
+    .update([type, ...parts].join('\n'))
+    .digest('hex')
+    .slice(0, 32);
+}
+
+/** Builds the envelope of a customer-level event (activation, stalled wizard) with an id from `idParts`. */
+export function buildCustomerEvent<T extends { businessId: string } & Record<string, unknown>>(
+  type: EventType,
+  data: T,
+  idParts: string[],
+  time = new Date(),
+): OnboardingEvent<T> {
+  const event = new CloudEvent<T>({
+    specversion: '1.0',
+    id: customerEventId(type, data.businessId, ...idParts),
     source: EVENT_SOURCE,
     type,
     time: time.toISOString(),

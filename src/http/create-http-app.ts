@@ -4,13 +4,23 @@ import type { Config } from '../config';
 import type { DeadLetterRecord } from '../contracts/dead-letter-record';
 import type { OnboardingJobData, OnboardingJobResult } from '../contracts/onboarding-job';
 import type { Logger } from '../logger';
+import type { Tracing } from '../telemetry/tracing';
 import type { RedisClient } from '../queues/connection';
 import { createDeadLetterOperations } from '../queues/dead-letter-operations';
 import { createOnboardingProducer } from '../queues/onboarding-producer';
 import { QUEUE_NAMES } from '../queues/queue-names';
 import { bearerTokens, requireScope, TOKEN_SCOPES } from './auth';
 import { createBacklogProbe } from './backpressure';
+import { activationRouter } from './activation-router';
 import { boardRouter } from './board';
+import { customerRouter } from './customer-router';
+import { createActivationMetrics } from './activation-metrics';
+import { createCredentialStore } from '../queues/credential-store';
+import { readFunnel } from '../queues/customer-funnel';
+import { firstEnqueuedAt, readCustomerTimeline } from '../queues/customer-timeline';
+import { createEventPublisher } from '../queues/event-publisher';
+import { createLedger } from '../queues/onboarding-ledger';
+import { createProfileUuidIndex } from '../queues/profile-uuids';
 import { deadLetterRouter } from './dead-letter-router';
 import { errorHandler, notFoundHandler } from './errors';
 import { createReadinessCheck, healthRouter } from './health';
@@ -26,7 +36,9 @@ import { openQueue } from '../queues/open-queue';
 
 /** Dependencies of the HTTP surface; the caller owns (and closes) the connection and the registry. */
 export interface HttpAppDeps {
-  config: Pick<Config, 'env' | 'redis' | 'ropo' | 'http' | 'board' | 'boardView' | 'intake' | 'retry'>;
+  config: Pick<Config, 'env' | 'redis' | 'ropo' | 'http' | 'board' | 'boardView' | 'intake' | 'retry'> & {
+    activation?: Config['activation'];
+  };
   logger: Logger;
   /**
    * A 'producer' connection (fails fast). Not the worker's: that one retries forever, and a request
@@ -39,6 +51,8 @@ export interface HttpAppDeps {
   metrics?: MetricsSource;
   /** Serve the board without a login: only `start` on loopback in sandbox mode sets this. */
   openBoard?: boolean;
+  /** Tracing, when switched on: an intake request's trace continues into the job it adds. */
+  tracing?: Tracing;
 }
 
 /** The app and how to release what it opened (its queues), after the server stopped. */
@@ -61,7 +75,12 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   const events = openQueue(QUEUE_NAMES.events, connection, prefix);
   const deadLetters = openQueue<DeadLetterRecord>(QUEUE_NAMES.deadLetter, connection, prefix);
   const redis = createRedisGate(connection, { timeoutMs: redisTimeoutMs, logger });
-  const producer = createOnboardingProducer({ connection, prefix, attempts: config.retry.attempts });
+  const producer = createOnboardingProducer({
+    connection,
+    prefix,
+    attempts: config.retry.attempts,
+    telemetry: deps.tracing?.enabled ? deps.tracing.bullmq : undefined,
+  });
   const operations = createDeadLetterOperations(connection, prefix, { attempts: config.retry.attempts });
   registerQueueMetrics(registry, {
     queues: [onboarding, events, deadLetters],
@@ -75,6 +94,21 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   }
   if (config.http.operatorTokens.length === 0) {
     logger.warn('OPERATOR_TOKENS is empty: the dead-letter and operator API will refuse every request');
+  }
+
+  const activation = config.activation ?? { apiKeys: [], credentialKeys: [], wizardStalledAfterMs: 0 };
+  const credentials = createCredentialStore(connection, prefix, activation.credentialKeys);
+  const activationEvents = createEventPublisher(connection, prefix);
+  const activationMetrics = createActivationMetrics(registry, () =>
+    redis.run(() => readFunnel(connection, prefix)),
+  );
+  if (activation.credentialKeys.length === 0) {
+    logger.warn(
+      'CREDENTIALS_KEYS is empty: POST /v1/ropo/activations and the credentials API answer 503 (nothing is ever stored in clear)',
+    );
+  }
+  if (activation.apiKeys.length === 0) {
+    logger.warn("ACTIVATION_API_KEYS is empty: Ropo One's activation callback will be refused (401)");
   }
 
   const app = express();
@@ -98,6 +132,19 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   app.use(openApiRouter());
   // Routes with their own authentication (signed webhooks, Ropo's callback) are mounted above this.
   app.use(
+    activationRouter({
+      apiKeys: activation.apiKeys,
+      canSeal: activation.credentialKeys.length > 0,
+      credentials,
+      profileUuids: createProfileUuidIndex(connection, prefix, activation.profileUuidNamespace),
+      ledger: createLedger(connection, prefix),
+      events: activationEvents,
+      redis,
+      enqueuedAt: (businessId) => firstEnqueuedAt(connection, prefix, businessId),
+      onActivated: activationMetrics.activated,
+    }),
+  );
+  app.use(
     '/v1',
     bearerTokens({
       intake: config.http.intakeTokens,
@@ -119,13 +166,21 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   );
   app.use(onboardingStatusRouter({ redis, onboarding, deadLetters }));
   app.use(deadLetterRouter({ operations, redis, maxBodyBytes: config.intake.maxBodyBytes }));
+  app.use(
+    customerRouter({
+      credentials,
+      canOpen: activation.credentialKeys.length > 0,
+      timeline: (businessId) => readCustomerTimeline(connection, prefix, businessId),
+      redis,
+    }),
+  );
   app.use(notFoundHandler());
   app.use(errorHandler());
 
   return {
     app,
     async close() {
-      await Promise.all([producer.close(), operations.close()]);
+      await Promise.all([producer.close(), operations.close(), activationEvents.close()]);
       await Promise.all([onboarding.close(), events.close(), deadLetters.close()]);
     },
   };

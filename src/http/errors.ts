@@ -17,6 +17,8 @@ export const API_ERROR_CODES = [
   'READ_ONLY',
   'BAD_REQUEST',
   'INTERNAL_ERROR',
+  'ACTIVATION_CONFLICT',
+  'CREDENTIALS_UNAVAILABLE',
 ] as const;
 
 /** One of {@link API_ERROR_CODES}. */

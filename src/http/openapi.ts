@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { activationBodySchema } from '../contracts/activation';
 import { createProfileSchema } from '../contracts/payload-schema';
 import {
   acceptedSchema,
@@ -42,6 +43,7 @@ function componentSchemas(): Record<string, JsonObject> {
     ['ReplayOutcome', replayOutcomeSchema],
     ['BulkReplayRequest', bulkReplayBodySchema],
     ['BulkReplayResult', bulkReplayResultSchema],
+    ['ActivationBody', activationBodySchema],
   ];
   for (const [id, schema] of components) registry.add(schema, { id });
   const { schemas } = z.toJSONSchema(registry, {
@@ -101,7 +103,15 @@ export function buildOpenApiDocument(): JsonObject {
         'every answer carries `X-Request-Id`. No answer except a dead-letter record holds personal data.',
     },
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'One of INTAKE_TOKENS' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'One of INTAKE_TOKENS' },
+        activationKey: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-API-Key',
+          description: 'One of ACTIVATION_API_KEYS (also as Bearer or basic-auth password)',
+        },
+      },
       schemas: componentSchemas(),
     },
     security: [{ bearer: [] }],
@@ -246,6 +256,46 @@ export function buildOpenApiDocument(): JsonObject {
             '415': error('UNSUPPORTED_MEDIA_TYPE'),
             '422': error('PAYLOAD_INVALID: the (patched) payload is still invalid; nothing was replayed'),
             ...COMMON_ERRORS,
+          },
+        },
+      },
+      '/v1/ropo/activations': {
+        post: {
+          summary:
+            "Ropo One's APIkey callback: stores the new profile's credentials (sealed) before answering 2xx",
+          security: [{ activationKey: [] }],
+          requestBody: { required: true, content: json(ref('ActivationBody')) },
+          responses: {
+            '201': { description: 'Stored (first delivery)' },
+            '200': { description: 'The same bid and cid again: nothing new stored or published' },
+            '409': error('ACTIVATION_CONFLICT: another cid for an activated customer; the first is kept'),
+            '422': error('PAYLOAD_INVALID: a body that can never be valid'),
+            '503': error('REDIS_UNAVAILABLE or CREDENTIALS_UNAVAILABLE: nothing stored; retry'),
+            '401': error('UNAUTHORIZED: no or wrong activation key'),
+          },
+        },
+      },
+      '/v1/customers/{businessId}': {
+        get: {
+          summary: "A customer's state and timeline (OPERATOR_TOKENS)",
+          parameters: [{ name: 'businessId', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            '200': { description: 'State and steps' },
+            '404': error('NOT_FOUND'),
+            ...COMMON_ERRORS,
+          },
+        },
+      },
+      '/v1/customers/{businessId}/credentials': {
+        get: {
+          summary: "An activated customer's cid and apicode (CREDENTIALS_TOKENS only; audited; no-store)",
+          parameters: [{ name: 'businessId', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            '200': { description: '{businessId, cid, apicode, externalId, matched, activatedAt}' },
+            '403': error('FORBIDDEN: a token of another scope'),
+            '404': error('NOT_FOUND: not activated'),
+            ...COMMON_ERRORS,
+            '503': error('CREDENTIALS_UNAVAILABLE or REDIS_UNAVAILABLE'),
           },
         },
       },

@@ -1,7 +1,6 @@
 import type { Logger } from '../logger';
 import type { RedisClient } from '../queues/connection';
-import { redisScript } from '../queues/redis-script';
-import { localClockUs, RedisClockOffset } from './redis-clock';
+import { luaScript } from '../queues/redis-script';
 
 /** Spaces calls to Ropo One evenly across every worker process: one slot each, `intervalMs` apart. */
 export interface CallSpacing {
@@ -9,43 +8,20 @@ export interface CallSpacing {
   acquire(): Promise<void>;
 }
 
-// GCRA without burst: each caller reserves the next free slot on the Redis clock (and learns the
-// time Redis read, to place that slot on this process's clock). Slots never come closer than the
-// interval, and a call never leaves before its slot, so no 1 s window (sliding, not just BullMQ's
-// fixed windows) holds more calls than the configured rate as long as each leaves within the
-// tolerance after its slot (see acquire).
-const RESERVE = redisScript(`
-local now = redis.call('TIME')
-local nowUs = tonumber(now[1]) * 1000000 + tonumber(now[2])
-local interval = tonumber(ARGV[1])
-local push = tonumber(ARGV[2])
-local stored = redis.call('GET', KEYS[1])
-local tat, lastNow = 0, nowUs
-if stored then
-  local sep = string.find(stored, ':', 1, true)
-  if sep then
-    tat = tonumber(string.sub(stored, 1, sep - 1))
-    lastNow = tonumber(string.sub(stored, sep + 1))
-  else
-    tat = tonumber(stored)
-  end
-end
--- Redis's clock stepped back: the schedule moves back with it, or every call would wait the step out.
-if nowUs < lastNow then tat = tat - (lastNow - nowUs) end
-local slot = math.max(tat, nowUs)
-local nextTat = slot + interval + push
-redis.call('SET', KEYS[1], string.format('%.0f:%.0f', nextTat, nowUs), 'PX', math.ceil((nextTat - nowUs) / 1000) + 1000)
-return { string.format('%.0f', slot), string.format('%.0f', nowUs) }
-`);
+// GCRA without burst (lua/reserve-call-slot.lua): each caller reserves the next free slot on the
+// Redis clock and is told how long to wait for it (slot − now). Redis read its clock before it
+// answered, so a caller that waits that long after the reply can never leave before its slot,
+// whatever the two clocks say: no clock model or calibration is needed. Slots never come closer
+// than the interval, so no 1 s window (sliding, not just BullMQ's fixed windows) holds more calls
+// than the configured rate as long as each leaves within the tolerance after its slot (see acquire).
+//
+// BullMQ's own limiter (`limiter: {max, duration}` on the Worker) stays configured beside this:
+// BullMQ's rate-limiting guide is explicit that a worker honours `queue.rateLimit(ms)` holds (our
+// 429 and breaker pauses, DESIGN step 6) only when it has a limiter with `max` set. It also caps
+// job starts per fixed window; this spacing is what spreads the calls inside the window.
+const RESERVE = luaScript(__dirname, 'reserve-call-slot');
 
-// Redis's clock on the node that holds the key (in a cluster, another node's clock may differ).
-const READ_CLOCK = redisScript(`
-local now = redis.call('TIME')
-return string.format('%.0f', tonumber(now[1]) * 1000000 + tonumber(now[2]))
-`);
-
-/** Lone round trips that place Redis's clock before the first reservation (the best of them counts). */
-const CALIBRATION_TRIPS = 3;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * How late a call may leave after its slot: 1% of the window (10 ms of a second), but at least the
@@ -75,51 +51,28 @@ export function createCallSpacing(
   const key = `${prefix}:onboarding-call-spacing`;
   // Below a tenth of a millisecond between calls the cap is not the bottleneck; skip the round trip.
   if (intervalUs < 100) return { acquire: async () => undefined };
-  const clock = new RedisClockOffset();
   const toleranceUs = lateToleranceMs * 1000;
-  // Workers start all their callers at once, and a burst of reservations answered together would
-  // place Redis's clock loosely; a few lone trips first place it tightly. Their failure is not
-  // fatal: the reservations place the clock too.
-  let calibration: Promise<void> | undefined;
-  const calibrate = async (): Promise<void> => {
-    try {
-      for (let trip = 0; trip < CALIBRATION_TRIPS; trip++) {
-        const askedAt = localClockUs();
-        const redisNow = Number(await READ_CLOCK(redis, [key], []));
-        clock.sample(askedAt, redisNow, localClockUs());
-      }
-    } catch {
-      calibration = undefined;
-    }
-  };
   let lastWarning = 0;
   return {
     async acquire() {
-      await (calibration ??= calibrate());
       // How much later than a slot allows this caller has already shown it leaves.
       let shownUs = 0;
       for (let attempt = 0; ; attempt += 1) {
         const final = attempt >= MAX_GIVE_UPS;
-        // Where Redis's clock is too uncertain to place the slot within half the tolerance, this
-        // call pays for it by pushing the next slot back (and on its last try, for its lateness).
-        const width = clock.widthUs();
-        const pushUs = Math.round(
-          (Number.isFinite(width) ? Math.max(0, width - toleranceUs / 2) : 0) + (final ? shownUs : 0),
-        );
-        const askedAt = localClockUs();
-        const [slot, redisNow] = ((await RESERVE(redis, [key], [intervalUs, pushUs])) as string[]).map(
-          Number,
-        ) as [number, number];
-        clock.sample(askedAt, redisNow, localClockUs());
-        // Never before the slot: wait until the latest local time it can be (a timer may fire a
-        // fraction of a millisecond early, hence the loop).
-        const due = clock.latestLocalUs(slot);
-        for (let left = due - localClockUs(); left > 0; left = due - localClockUs()) {
-          await new Promise((resolve) => setTimeout(resolve, Math.ceil(left / 1000)));
+        // On its last try a late caller pays for its lateness by pushing the next slot back.
+        const pushUs = final ? Math.round(shownUs) : 0;
+        const askedAt = performance.now();
+        const waitUs = Number(await RESERVE(redis, [key], [intervalUs, pushUs]));
+        // Never before the slot: wait that long from the reply (a timer may fire a fraction of a
+        // millisecond early, hence the loop).
+        const due = performance.now() + waitUs / 1000;
+        for (let left = due - performance.now(); left > 0; left = due - performance.now()) {
+          await sleep(Math.ceil(left));
         }
-        // How late this call can be, at most, beyond what its push paid for. A caller later than
-        // the tolerance gives its slot up rather than crowd the next ones, and takes another.
-        const lateUs = localClockUs() - clock.earliestLocalUs(slot) - pushUs;
+        // The slot was no earlier than askedAt + wait, so this is how late the call is, at most,
+        // beyond what its push paid for. A caller later than the tolerance (a slow reply, a busy
+        // event loop) gives its slot up rather than crowd the next ones, and takes another.
+        const lateUs = (performance.now() - askedAt) * 1000 - waitUs - pushUs;
         if (lateUs <= toleranceUs) return;
         if (final) {
           // Even a slot that paid for the lateness seen so far came too late: go, and say so.

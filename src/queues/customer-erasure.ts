@@ -3,7 +3,11 @@ import type { DeadLetterRecord } from '../contracts/dead-letter-record';
 import type { OnboardingEvent } from '../contracts/events';
 import type { OnboardingJobData } from '../contracts/onboarding-job';
 import type { RedisClient } from './connection';
+import { createCredentialStore } from './credential-store';
+import { wizardStalledKey } from './customer-funnel';
+import { erasedMarkerKey } from './customer-timeline';
 import { createLedger } from './onboarding-ledger';
+import { createProfileUuidIndex } from './profile-uuids';
 import { ALL_JOB_STATES } from './job-states';
 import { QUEUE_NAMES } from './queue-names';
 import { openQueue } from './open-queue';
@@ -15,6 +19,12 @@ export interface ErasureReport {
   deadLetters: string[];
   events: string[];
   ledger: boolean;
+  /** The customer's Ropo One credentials (sealed apicode); the audit stream of reads is kept. */
+  credentials: boolean;
+  /** profile_uuids recorded for matching Ropo's `external-id`. */
+  profileUuids: number;
+  /** The marker that the wizard_stalled event was sent. */
+  wizardStalled: boolean;
   skippedActive: string[];
 }
 
@@ -63,6 +73,8 @@ export async function eraseCustomer(
   const events = openQueue<OnboardingEvent>(QUEUE_NAMES.events, connection, prefix);
   const skippedActive: string[] = [];
   try {
+    // The time of the erasure only, so the timeline can answer "erased" rather than "unknown".
+    await connection.set(erasedMarkerKey(prefix, businessId), new Date().toISOString());
     return {
       businessId,
       onboardingJobs: await removeMatching(
@@ -77,6 +89,9 @@ export async function eraseCustomer(
       ),
       events: await removeMatching(events, (job) => job.data.subject === businessId, skippedActive),
       ledger: await createLedger(connection, prefix).remove(businessId),
+      credentials: await createCredentialStore(connection, prefix, []).remove(businessId),
+      profileUuids: await createProfileUuidIndex(connection, prefix).removeFor(businessId),
+      wizardStalled: (await connection.del(wizardStalledKey(prefix, businessId))) > 0,
       skippedActive,
     };
   } finally {

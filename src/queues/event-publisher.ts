@@ -1,3 +1,4 @@
+import type { Telemetry } from 'bullmq';
 import type { OnboardingEvent } from '../contracts/events';
 import type { RedisClient } from './connection';
 import { JOB_NAMES, QUEUE_NAMES } from './queue-names';
@@ -11,8 +12,12 @@ export interface EventPublisher {
 }
 
 /** Creates the publisher on a shared connection (the caller owns and closes the connection). */
-export function createEventPublisher(connection: RedisClient, prefix: string): EventPublisher {
-  const queue = openQueue(QUEUE_NAMES.events, connection, prefix);
+export function createEventPublisher(
+  connection: RedisClient,
+  prefix: string,
+  telemetry?: Telemetry,
+): EventPublisher {
+  const queue = openQueue(QUEUE_NAMES.events, connection, prefix, telemetry);
   return {
     async publish(event) {
       await queue.add(JOB_NAMES.event, event, { jobId: event.id });

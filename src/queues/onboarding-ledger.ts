@@ -1,5 +1,5 @@
 import type { RedisClient } from './connection';
-import { redisScript } from './redis-script';
+import { luaScript } from './redis-script';
 
 /** Where a business id stands; `inflight` is a claim by one job, the others are final. */
 export type LedgerEntry =
@@ -17,35 +17,12 @@ export type ClaimResult =
 
 // Atomic claim: a settled entry wins; an in-flight claim by another job blocks unless the caller
 // says that job is gone (it crashed and was removed, or it ended without settling).
-const CLAIM = redisScript(`
-local current = redis.call('GET', KEYS[1])
-if current then
-  local entry = cjson.decode(current)
-  if entry.state ~= 'inflight' then return current end
-  if entry.jobId ~= ARGV[1] and entry.jobId ~= ARGV[3] then return current end
-end
-redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[4])
-return false
-`);
+const CLAIM = luaScript(__dirname, 'ledger-claim');
 
 // Settles only if nobody else settled first, so the first outcome recorded is the one kept.
-const SETTLE = redisScript(`
-local current = redis.call('GET', KEYS[1])
-if current then
-  local entry = cjson.decode(current)
-  if entry.state ~= 'inflight' then return current end
-end
-redis.call('SET', KEYS[1], ARGV[1])
-return false
-`);
+const SETTLE = luaScript(__dirname, 'ledger-settle');
 
-const RELEASE = redisScript(`
-local current = redis.call('GET', KEYS[1])
-if current and cjson.decode(current).state == 'inflight' and cjson.decode(current).jobId == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
-end
-return 0
-`);
+const RELEASE = luaScript(__dirname, 'ledger-release');
 
 /** Options for the ledger. */
 export interface LedgerOptions {

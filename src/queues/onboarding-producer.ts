@@ -1,24 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { Queue } from 'bullmq';
+import { Queue, type Telemetry } from 'bullmq';
 import { onboardingJobId, type OnboardingJobData } from '../contracts/onboarding-job';
 import { validatePayload } from '../contracts/validate-payload';
 import { PayloadInvalidError } from '../errors/payload-invalid-error';
 import { createRedisConnection, type RedisClient } from './connection';
 import { onboardingJobOptions } from './job-options';
 import { JOB_NAMES, QUEUE_NAMES } from './queue-names';
-import { redisScript } from './redis-script';
+import { luaScript } from './redis-script';
 
 // For each job key, 1 when its hash's data holds that delivery's id (ARGV in the same order), else
 // 0. Searched in Redis, so an enqueue reads back one integer per job instead of its whole payload.
 // The keys share the queue's prefix, so in a cluster they share a slot, as addBulk already needs.
-const HOLD_DELIVERIES = redisScript(`
-local held = {}
-for i, key in ipairs(KEYS) do
-  local ok, data = pcall(redis.call, 'HGET', key, 'data')
-  held[i] = (ok and data and string.find(data, ARGV[i], 1, true)) and 1 or 0
-end
-return held
-`);
+const HOLD_DELIVERIES = luaScript(__dirname, 'hold-deliveries');
 
 const deliveryMarker = (deliveryId: string): string => `"deliveryId":"${deliveryId}"`;
 
@@ -28,6 +21,8 @@ export interface OnboardingProducerOptions {
   connection: string | RedisClient;
   prefix?: string;
   attempts?: number;
+  /** BullMQ telemetry (bullmq-otel) when tracing is on: the job continues the caller's trace. */
+  telemetry?: Telemetry;
 }
 
 /** Per-job metadata a producer may give. */
@@ -64,6 +59,7 @@ export function createOnboardingProducer(options: OnboardingProducerOptions): On
   const queue = new Queue<OnboardingJobData>(QUEUE_NAMES.onboarding, {
     connection,
     prefix: options.prefix ?? 'bull',
+    telemetry: options.telemetry,
     defaultJobOptions: onboardingJobOptions({ attempts: options.attempts ?? 8 }),
   });
   // A failed add rejects and the caller answers for it; the event would only print the error again.

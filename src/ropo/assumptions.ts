@@ -50,3 +50,34 @@ export const CUSTOMER_ID_MAY_BE_NUMBER = true;
  * documented shapes share `status` and `message`, so only their distinct keys can tell them apart.
  */
 export const PENDING_DISTINCT_KEYS = ['uuid', 'wizard_url'] as const;
+
+/**
+ * Assumption: Ropo's APIkey endpoint documentation names no header for the key. We accept it as
+ * `Authorization: Bearer <key>`, as `X-API-Key: <key>`, or as the password of HTTP basic auth
+ * (any user name), compared in constant time against every ACTIVATION_API_KEYS entry.
+ */
+export const ACTIVATION_KEY_CARRIERS = ['authorization-bearer', 'x-api-key', 'basic-auth-password'] as const;
+
+/**
+ * Assumption: the APIkey callback follows Ropo's documented status-notification rules: 2xx once
+ * stored, 4xx for a permanent validation error (no retry), 5xx for a transient one (Ropo retries).
+ * Whether Ropo retries at all is undocumented; we answer so that a retrying sender does the right thing.
+ */
+export const ACTIVATION_ANSWERS_LIKE_STATUS_NOTIFICATIONS = true;
+
+/**
+ * Assumption: `external-id` is the `profile_uuid` we sent at creation (the docs' examples use one
+ * UUID for both). Every createprofile call carries one: the producer's own, else a UUID v5 of the
+ * business id in the installation's namespace (PROFILE_UUID_NAMESPACE, else a random one kept in
+ * Redis on first use). Matching falls back on `bid`.
+ */
+export const EXTERNAL_ID_IS_PROFILE_UUID = true;
+
+/**
+ * Assumption: keys of the activation body other than bid, external-id, cid and apicode are ignored
+ * (their names are logged, never their values) rather than refused: a 4xx would lose the credential.
+ */
+export const ACTIVATION_UNKNOWN_KEYS_IGNORED = true;
+
+/** Assumption: `bid` may be a non-Finnish company id (Ropo serves SE and NO too): no Y-tunnus check on it. */
+export const ACTIVATION_BID_ANY_COUNTRY = true;

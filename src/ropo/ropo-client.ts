@@ -1,8 +1,5 @@
 import { createHash } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
-import axios, { type AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
-import axiosRetry from 'axios-retry';
+import type { AxiosResponse } from 'axios';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { RopoAuthError } from '../errors/ropo-auth-error';
@@ -10,19 +7,15 @@ import type { RopoError } from '../errors/ropo-error';
 import { RopoUnexpectedResponseError } from '../errors/ropo-unexpected-response-error';
 import type { Logger } from '../logger';
 import { TOKEN_EXPIRED_STATUS } from './assumptions';
-import { classifyAxiosError, type RopoEndpoint } from './classify';
+import { classifyAxiosError } from './classify';
 import { parseCreateProfileBody, type CreateProfileResult } from './create-profile-result';
-import { decideRetry, type RetryDecision, type RetryPolicyOptions } from './retry-policy';
+import { BeforeAttemptFailure, CREATE_PROFILE_PATH, createRopoTransport, TOKEN_PATH } from './ropo-transport';
 import { SharedTokenCache } from './token-cache';
 
-export type { CreateProfileResult } from './create-profile-result';
+// The protocol half of the Ropo One client: the token call, createprofile and what a refused
+// token means. The HTTP machinery (agents, interceptors, axios-retry) is ropo-transport.ts.
 
-declare module 'axios' {
-  interface AxiosRequestConfig {
-    /** Our per-call hook, kept on the config because axios-retry replays that config for each retry. */
-    ropoBeforeAttempt?: () => Promise<void>;
-  }
-}
+export type { CreateProfileResult } from './create-profile-result';
 
 /** How to reach Ropo One and what to share the token through. */
 export interface RopoClientOptions {
@@ -60,25 +53,7 @@ export interface RopoClient {
   close(): Promise<void>;
 }
 
-const TOKEN_PATH = '/token';
-const CREATE_PROFILE_PATH = '/profile/createprofile';
 const tokenBodySchema = z.object({ token: z.string().min(1) });
-
-// Per-attempt bookkeeping kept off the axios config object, which axios-retry copies and logs could leak.
-interface AttemptInfo {
-  startedAt: number;
-}
-
-/** Carries an error of the caller's `beforeAttempt` past axios, so it is not taken for Ropo One's. */
-class BeforeAttemptFailure extends Error {
-  constructor(cause: unknown) {
-    super('beforeAttempt failed', { cause });
-  }
-}
-
-function endpointOf(url: string | undefined): RopoEndpoint {
-  return url === TOKEN_PATH ? 'token' : 'createprofile';
-}
 
 function businessIdOf(body: Record<string, unknown>): string | undefined {
   const info = body.customer_info;
@@ -101,78 +76,9 @@ export function createRopoClient(options: RopoClientOptions): RopoClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 15_000;
   const retries = options.retry?.retries ?? 3;
-  const policy: RetryPolicyOptions = {
-    baseMs: options.retry?.baseMs ?? 200,
-    maxMs: options.retry?.maxMs ?? 5_000,
-  };
-  // Getting a token has no side effect, so even unknown-outcome failures may be repeated.
-  const tokenPolicy: RetryPolicyOptions = { ...policy, retryUnknownOutcome: true };
-
-  const httpAgent = new http.Agent({ keepAlive: true, scheduling: 'lifo' });
-  const httpsAgent = new https.Agent({ keepAlive: true, scheduling: 'lifo' });
-  const client: AxiosInstance = axios.create({
-    baseURL: baseUrl,
-    timeout: timeoutMs,
-    httpAgent,
-    httpsAgent,
-    // A redirected POST may be replayed as a GET or to another host: never follow.
-    maxRedirects: 0,
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-  });
-
-  const attempts = new WeakMap<object, AttemptInfo>();
-  const decisions = new WeakMap<object, RetryDecision>();
-
-  // axios-retry sends every retry through the interceptors again, so each attempt waits its turn.
-  client.interceptors.request.use(async (config) => {
-    if (config.ropoBeforeAttempt) {
-      try {
-        await config.ropoBeforeAttempt();
-      } catch (error) {
-        // Nothing was sent: this is the caller's failure (Redis, say), not Ropo One's.
-        throw new BeforeAttemptFailure(error);
-      }
-    }
-    attempts.set(config, { startedAt: performance.now() });
-    return config;
-  });
-  const report = (config: object | undefined, status: number | 'error'): void => {
-    if (!onCall || !config) return;
-    const info = attempts.get(config);
-    if (!info || endpointOf((config as { url?: string }).url) !== 'createprofile') return;
-    onCall({ status, durationMs: performance.now() - info.startedAt });
-  };
-  client.interceptors.response.use(
-    (response: AxiosResponse) => {
-      report(response.config, response.status);
-      return response;
-    },
-    (error: AxiosError) => {
-      report(error.config, error.response?.status ?? 'error');
-      return Promise.reject(error);
-    },
-  );
-
-  axiosRetry(client, {
-    retries,
-    // Every attempt gets the full timeout; the delays are bounded by the policy instead.
-    shouldResetTimeout: true,
-    retryCondition: (error) => {
-      const endpoint = endpointOf(error.config?.url);
-      const attempt = (error.config?.['axios-retry']?.retryCount ?? 0) + 1;
-      const decision = decideRetry(
-        classifyAxiosError(endpoint, error),
-        attempt,
-        endpoint === 'token' ? tokenPolicy : policy,
-      );
-      decisions.set(error, decision);
-      return decision.retry;
-    },
-    retryDelay: (_count, error) => {
-      const decision = decisions.get(error);
-      return decision?.retry ? decision.delayMs : policy.baseMs;
-    },
-  });
+  const policy = { baseMs: options.retry?.baseMs ?? 200, maxMs: options.retry?.maxMs ?? 5_000 };
+  const transport = createRopoTransport({ baseUrl, timeoutMs, retries, policy, onCall });
+  const client = transport.http;
 
   const fetchToken = async (): Promise<string> => {
     let response: AxiosResponse;
@@ -279,8 +185,7 @@ export function createRopoClient(options: RopoClientOptions): RopoClient {
     async close() {
       closed = true;
       await tokens.settle();
-      httpAgent.destroy();
-      httpsAgent.destroy();
+      transport.close();
     },
   };
 }

@@ -11,3 +11,9 @@ export type {
   SandboxStats,
 } from './sandbox-server';
 export { sandboxFaultsSchema } from './sandbox-faults';
+export type {
+  ActivationDelivery,
+  ActivationTarget,
+  DeliveryRetry,
+  SandboxActivations,
+} from './sandbox-activations';

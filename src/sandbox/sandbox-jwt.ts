@@ -1,4 +1,5 @@
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { errors, jwtVerify, SignJWT } from 'jose';
 
 /** The claims the sandbox puts in its tokens. */
 export interface SandboxClaims {
@@ -10,31 +11,22 @@ export interface SandboxClaims {
   gen: number;
 }
 
-const encode = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
-const HEADER = encode({ alg: 'HS256', typ: 'JWT' });
-
-function sign(input: string, secret: Buffer): string {
-  return createHmac('sha256', secret).update(input).digest('base64url');
-}
-
 /** Issues an HS256 JWT like Ropo One's, valid for `ttlSeconds` from `nowMs`. */
-export function issueSandboxToken(
-  secret: Buffer,
+export async function issueSandboxToken(
+  secret: Uint8Array,
   subject: string,
   generation: number,
   ttlSeconds: number,
   nowMs: number,
-): string {
+): Promise<string> {
   const iat = Math.floor(nowMs / 1000);
-  const claims: SandboxClaims = {
-    sub: subject,
-    iat,
-    exp: iat + ttlSeconds,
-    jti: randomUUID(),
-    gen: generation,
-  };
-  const unsigned = `${HEADER}.${encode(claims)}`;
-  return `${unsigned}.${sign(unsigned, secret)}`;
+  return new SignJWT({ gen: generation })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(subject)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + ttlSeconds)
+    .setJti(randomUUID())
+    .sign(secret);
 }
 
 /** Why a token was refused, or its claims when it is good. */
@@ -43,25 +35,25 @@ export type TokenCheck =
   | { ok: false; reason: 'malformed' | 'signature' | 'expired' | 'revoked' };
 
 /** Verifies signature, expiry and generation of a sandbox token. */
-export function verifySandboxToken(
+export async function verifySandboxToken(
   token: string,
-  secret: Buffer,
+  secret: Uint8Array,
   generation: number,
   nowMs: number,
-): TokenCheck {
-  const parts = token.split('.');
-  if (parts.length !== 3 || !parts[0] || !parts[1] || !parts[2]) return { ok: false, reason: 'malformed' };
-  const expected = Buffer.from(sign(`${parts[0]}.${parts[1]}`, secret));
-  const given = Buffer.from(parts[2]);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given))
-    return { ok: false, reason: 'signature' };
+): Promise<TokenCheck> {
   let claims: SandboxClaims;
   try {
-    claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as SandboxClaims;
-  } catch {
+    const verified = await jwtVerify(token, secret, {
+      algorithms: ['HS256'],
+      currentDate: new Date(nowMs),
+      requiredClaims: ['exp', 'sub'],
+    });
+    claims = verified.payload as unknown as SandboxClaims;
+  } catch (error) {
+    if (error instanceof errors.JWTExpired) return { ok: false, reason: 'expired' };
+    if (error instanceof errors.JWSSignatureVerificationFailed) return { ok: false, reason: 'signature' };
     return { ok: false, reason: 'malformed' };
   }
-  if (typeof claims.exp !== 'number' || claims.exp * 1000 <= nowMs) return { ok: false, reason: 'expired' };
   if (claims.gen !== generation) return { ok: false, reason: 'revoked' };
   return { ok: true, claims };
 }

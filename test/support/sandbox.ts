@@ -71,7 +71,10 @@ export async function startRopoHarness(sandboxOptions: SandboxOptions = {}): Pro
   };
 }
 
-/** A payload with every field the sandbox needs to create the profile outright (not pending). */
+/**
+ * A payload with every field of a complete profile (src/contracts/payload-assumptions.ts), so the
+ * sandbox creates it outright (not pending) by the same rule the service uses.
+ */
 export function completePayload(businessId: string, email = 'jane.doe@example.com'): Record<string, unknown> {
   return {
     customer_info: {
@@ -81,10 +84,36 @@ export function completePayload(businessId: string, email = 'jane.doe@example.co
       postal_code: '00100',
       town_or_city: 'Helsinki',
       country: 'FI',
+      language: 'fin',
+      liable_to_pay_vat: 0,
+      customer_company_type: 1,
     },
+    customer_service_contact: { telephone: '+358401234567', email: 'service@example.com' },
     contact_person: { name: 'Jane Doe', telephone: '+358401234568', email },
-    settlement_settings: { bank_account_number: 'FI2112345600000785', bank_account_owner: 'Test Company Oy' },
-    users: [{ first_name: 'Jane', last_name: 'Doe', email, phone_number: '+358401234569' }],
+    agreement_acceptor: { email },
+    money_laundering_acceptor: { email },
+    services: { service_types: [1] },
+    settlement_settings: {
+      bank_account_type: 0,
+      bank_account_number: 'FI2112345600000785',
+      bank_account_owner: 'Test Company Oy',
+      reference_length: 10,
+    },
+    ropo_service_fees: { invoicing_method: '1', invoicing_email_address: 'invoices@example.com' },
+    users: [
+      {
+        first_name: 'Jane',
+        last_name: 'Doe',
+        street_address: 'Mannerheimintie 1',
+        postal_code: '00100',
+        town_or_city: 'Helsinki',
+        country: 'FI',
+        nationality: 'FIN',
+        phone_number: '+358401234569',
+        email,
+        language: 'fin',
+      },
+    ],
   };
 }
 

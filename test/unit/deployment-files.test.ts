@@ -62,4 +62,14 @@ describe('Dockerfile', () => {
     };
     expect(dockerfile).toContain(pkg.bin.onboarding as string);
   });
+
+  it('builds with every file `npm run build` runs, so the Lua scripts reach dist/', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    const helpers = (pkg.scripts.build ?? '').match(/scripts\/[\w.-]+/g) ?? [];
+    expect(helpers).toContain('scripts/copy-lua.cjs');
+    for (const helper of helpers)
+      expect(dockerfile).toMatch(new RegExp(`COPY (\\S+ )*${helper}\\b|COPY scripts `));
+  });
 });

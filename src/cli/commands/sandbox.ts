@@ -61,6 +61,19 @@ interface SandboxCommandOptions {
   latency?: LatencySpec;
   errorRate?: Record<string, number>;
   retryAfter?: string;
+  activationUrl?: string;
+  activationKey?: string;
+  activationCarrier?: 'bearer' | 'x-api-key' | 'basic';
+}
+
+function parseUrl(value: string): string {
+  if (!/^https?:\/\/[^\s]+$/.test(value)) throw new InvalidArgumentError('expected an http(s) URL');
+  return value;
+}
+
+function parseCarrier(value: string): 'bearer' | 'x-api-key' | 'basic' {
+  if (value === 'bearer' || value === 'x-api-key' || value === 'basic') return value;
+  throw new InvalidArgumentError('expected bearer, x-api-key or basic');
 }
 
 /** `sandbox`: runs the Ropo One simulator until SIGINT/SIGTERM; faults can be changed at /__sandbox/faults. */
@@ -84,9 +97,26 @@ export function registerSandboxCommand(program: Command): void {
       parseErrorRates,
     )
     .option('--retry-after <value>', 'Retry-After sent with injected 429/503 (seconds or an HTTP date)')
+    .option(
+      '--activation-url <url>',
+      "the partner's APIkey endpoint accept-terms delivers to, e.g. http://127.0.0.1:3000/v1/ropo/activations",
+      parseUrl,
+    )
+    .option(
+      '--activation-key <key>',
+      "the API key sent with each delivery (one of the service's ACTIVATION_API_KEYS)",
+    )
+    .option(
+      '--activation-carrier <how>',
+      'how the key is sent: bearer (default), x-api-key or basic',
+      parseCarrier,
+    )
     .action(async (options: SandboxCommandOptions) => {
       if (process.env.NODE_ENV === 'production') {
         throw new Error('refusing to run the Ropo One sandbox under NODE_ENV=production');
+      }
+      if ((options.activationUrl === undefined) !== (options.activationKey === undefined)) {
+        throw new InvalidArgumentError('--activation-url and --activation-key go together');
       }
       const logger = createLogger({ defaultMeta: { role: 'sandbox' } });
       const port = options.port ?? parsePort(process.env.SANDBOX_PORT || String(DEFAULT_PORT));
@@ -105,6 +135,15 @@ export function registerSandboxCommand(program: Command): void {
         apicode: options.apicode,
         tokenTtlSeconds: options.tokenTtl,
         faults,
+        ...(options.activationUrl && options.activationKey
+          ? {
+              activation: {
+                url: options.activationUrl,
+                key: options.activationKey,
+                carrier: options.activationCarrier,
+              },
+            }
+          : {}),
       });
       lifecycle.add(() => sandbox.close());
       process.stdout.write(
@@ -112,7 +151,11 @@ export function registerSandboxCommand(program: Command): void {
           `Ropo One sandbox listening on ${sandbox.url}`,
           `  base URL (ROPO_BASE_URL): ${sandbox.baseUrl}`,
           `  credentials: ROPO_CID=${options.cid} (apicode as given with --apicode)`,
-          `  admin: ${sandbox.url}/__sandbox/faults | creations | stats | expire-tokens | reset`,
+          `  admin: ${sandbox.url}/__sandbox/faults | creations | stats | expire-tokens | reset | activations`,
+          `  accept terms: POST ${sandbox.url}/__sandbox/profiles/<business-id>/accept-terms` +
+            (options.activationUrl
+              ? ` (delivers to ${options.activationUrl})`
+              : ' (no --activation-url: nothing is delivered)'),
           '',
         ].join('\n'),
       );

@@ -6,6 +6,7 @@ import { createHttpApp } from '../../http/create-http-app';
 import { listen } from '../../http/http-server';
 import { createMetricsRegistry } from '../../http/metrics';
 import { createLogger } from '../../logger';
+import { startTracing } from '../../telemetry/tracing';
 import { createRedisConnection } from '../../queues/connection';
 import { runHttpCluster, SHUTDOWN_MESSAGE } from '../http-cluster';
 import { createLifecycle } from '../lifecycle';
@@ -39,13 +40,15 @@ export function registerServeCommand(program: Command): void {
         // A primary killed outright leaves no one to accept connections for this process.
         process.on('disconnect', () => lifecycle.shutdown('primary gone'));
       }
+      const tracing = startTracing('http');
+      lifecycle.add(tracing.shutdown);
       try {
         // Commands fail fast while Redis is away, so requests get a 503 instead of hanging.
         const connection = createRedisConnection(config.redis.url, 'http');
         lifecycle.add(async () => void (await connection.quit().catch(() => connection.disconnect())));
         const registry = createMetricsRegistry(slot ? { http_process: slot } : undefined);
         const metrics = cluster.isWorker ? clusterMetricsSource(registry) : undefined;
-        const http = createHttpApp({ config, logger, connection, registry, metrics });
+        const http = createHttpApp({ config, logger, connection, registry, metrics, tracing });
         lifecycle.add(http.close);
         const server = await listen(http.app, config.http.port, config.http.host);
         lifecycle.add(server.close);

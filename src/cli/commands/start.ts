@@ -4,9 +4,11 @@ import { createHttpApp } from '../../http/create-http-app';
 import { listen } from '../../http/http-server';
 import { createMetricsRegistry } from '../../http/metrics';
 import { createLogger } from '../../logger';
+import { startTracing } from '../../telemetry/tracing';
 import { createRedisConnection } from '../../queues/connection';
 import { createLifecycle } from '../lifecycle';
 import { resolveLocalRedis } from '../local-redis';
+import { sandboxActivationConfig } from '../sandbox-activation';
 import { startWorkerStack } from '../worker-stack';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -23,6 +25,8 @@ export function registerStartCommand(program: Command): void {
       const config = loadConfig();
       const logger = createLogger({ level: config.log.level, defaultMeta: { role: 'start' } });
       const lifecycle = createLifecycle(logger);
+      const tracing = startTracing('start');
+      lifecycle.add(tracing.shutdown);
       try {
         const redis = await resolveLocalRedis(config.redis, config.dataDir, logger);
         lifecycle.add(redis.stop);
@@ -30,6 +34,7 @@ export function registerStartCommand(program: Command): void {
         const registry = createMetricsRegistry();
         const { ropo } = await startWorkerStack(config, redis.url, logger, lifecycle, {
           registry,
+          tracing,
           role: 'start',
         });
         if (config.http.processes > 1) {
@@ -40,12 +45,28 @@ export function registerStartCommand(program: Command): void {
         // The HTTP side gets a fail-fast connection of its own: requests must not wait on Redis.
         const connection = createRedisConnection(redis.url, 'http');
         lifecycle.add(async () => void (await connection.quit().catch(() => connection.disconnect())));
+        // The sandbox plays Ropo's side too: it calls our own activation endpoint with a key of this run.
+        const activation = ropo.sandbox ? sandboxActivationConfig(config, logger) : undefined;
         // The one case where the board runs without a login: a first run, loopback only, fake Ropo One.
         const openBoard = ropo.sandbox !== undefined && LOOPBACK.has(config.http.host);
-        const app = createHttpApp({ config, logger, connection, registry, openBoard });
+        const app = createHttpApp({
+          config: activation?.config ?? config,
+          logger,
+          connection,
+          registry,
+          tracing,
+          openBoard,
+        });
         lifecycle.add(app.close);
         const http = await listen(app.app, config.http.port, config.http.host);
         lifecycle.add(http.close);
+        if (ropo.sandbox && activation) {
+          ropo.sandbox.activations.setTarget({ url: `${http.url}/v1/ropo/activations`, key: activation.key });
+          logger.warn('sandbox: accepting terms delivers activations to this server', {
+            acceptTerms: `${ropo.sandbox.url}/__sandbox/profiles/<business-id>/accept-terms`,
+            deliveries: `${ropo.sandbox.url}/__sandbox/activations`,
+          });
+        }
         logger.info('ready', {
           redis: redis.url,
           redisOrigin: redis.origin,

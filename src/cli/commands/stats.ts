@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config';
 import { createRedisConnection } from '../../queues/connection';
+import { findStalledWizards, readFunnel } from '../../queues/customer-funnel';
 import { COUNTED_STATES, readQueueStats } from '../../queues/queue-stats';
 
 /** `stats`: job counts per queue and state, and the latest outcome events. */
@@ -14,7 +15,20 @@ export function registerStatsCommand(program: Command): void {
       const config = loadConfig();
       const connection = createRedisConnection(config.redis.url, 'producer');
       try {
-        const stats = await readQueueStats(connection, config.redis.prefix, Number(options.recent) || 10);
+        const queueStats = await readQueueStats(
+          connection,
+          config.redis.prefix,
+          Number(options.recent) || 10,
+        );
+        const stats = {
+          ...queueStats,
+          funnel: await readFunnel(connection, config.redis.prefix),
+          stalledWizards: await findStalledWizards(
+            connection,
+            config.redis.prefix,
+            config.activation.wizardStalledAfterMs,
+          ),
+        };
         if (options.json) {
           process.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);
           return;
@@ -34,6 +48,17 @@ export function registerStatsCommand(program: Command): void {
             `${breaker.worker.padEnd(32)} ${breaker.state.padEnd(10)} since ${breaker.since}\n`,
           );
         }
+        const f = stats.funnel;
+        process.stdout.write(
+          `\nfunnel  received ${f.received}  created ${f.created}  pending ${f.pending}  activated ${f.activated}  dead-lettered ${f.deadLettered}  wizard stalled ${f.wizardStalled}\n`,
+        );
+        process.stdout.write(
+          `\nstalled in Ropo's wizard (pending longer than WIZARD_STALLED_AFTER): ${stats.stalledWizards.length}\n`,
+        );
+        for (const s of stats.stalledWizards)
+          process.stdout.write(
+            `${s.businessId.padEnd(12)} pending since ${s.pendingSince}  job ${s.jobId}\n`,
+          );
         process.stdout.write('\nrecent events\n');
         for (const event of stats.recentEvents) {
           process.stdout.write(

@@ -4,6 +4,7 @@ import { listen } from '../../http/http-server';
 import { createMetricsRegistry } from '../../http/metrics';
 import { createMetricsApp } from '../../http/metrics-server';
 import { createLogger } from '../../logger';
+import { startTracing } from '../../telemetry/tracing';
 import { createLifecycle } from '../lifecycle';
 import { startWorkerStack } from '../worker-stack';
 
@@ -20,9 +21,12 @@ export function registerWorkerCommand(program: Command): void {
       const config = loadConfig();
       const logger = createLogger({ level: config.log.level, defaultMeta: { role: 'worker' } });
       const lifecycle = createLifecycle(logger);
+      // Added first, so it is stopped last: the spans of the jobs that finish on shutdown get out too.
+      const tracing = startTracing('worker');
+      lifecycle.add(tracing.shutdown);
       try {
         const registry = config.metrics.port === undefined ? undefined : createMetricsRegistry();
-        await startWorkerStack(config, config.redis.url, logger, lifecycle, { registry });
+        await startWorkerStack(config, config.redis.url, logger, lifecycle, { registry, tracing });
         let metricsUrl: string | undefined;
         if (registry && config.metrics.port !== undefined) {
           const server = await listen(

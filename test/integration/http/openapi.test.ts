@@ -36,6 +36,9 @@ describe('GET /openapi.json', () => {
         '/v1/dead-letters/replay': ['post'],
         '/v1/dead-letters/{id}': ['delete', 'get'],
         '/v1/dead-letters/{id}/replay': ['post'],
+        '/v1/ropo/activations': ['post'],
+        '/v1/customers/{businessId}': ['get'],
+        '/v1/customers/{businessId}/credentials': ['get'],
       });
       for (const ref of refs(document)) {
         const name = ref.replace('#/components/schemas/', '');

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import { networkInterfaces } from 'node:os';
+import path from 'node:path';
 import { SANDBOX_APICODE, SANDBOX_CID, startSandbox, type Sandbox } from '../../../src/sandbox';
 import { completePayload, minimalPayload } from '../../support/sandbox';
 
@@ -86,7 +89,8 @@ describe('sandbox: the documented endpoints', () => {
       status: 'success',
     });
     expect((await post(completePayload('0000002-6'))).body).toMatchObject({ customerId: '100002' });
-    const partial = await post({ ...completePayload('0000003-4'), allowIncompleteData: true });
+    const { users: _users, ...partialBody } = completePayload('0000003-4');
+    const partial = await post(partialBody);
     expect(partial).toMatchObject({
       status: 200,
       body: { status: 'pending', wizard_url: expect.any(String) },
@@ -102,6 +106,19 @@ describe('sandbox: the documented endpoints', () => {
       count: 1,
       duplicates: 1,
     });
+  });
+
+  it("creates Ropo's own documented example (every section, allowIncompleteData: true) without the wizard", async () => {
+    const t = await token(sandbox);
+    const body = JSON.parse(
+      readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'ropo-documented-example.json'), 'utf8'),
+    );
+    expect(body.allowIncompleteData).toBe(true);
+    const answer = await call(sandbox, 'POST', '/rest/profile/createprofile', body, bearer(t));
+    expect(answer).toMatchObject({ status: 200, body: { customerId: '100001', status: 'success' } });
+    expect(sandbox.creations()).toEqual([
+      expect.objectContaining({ businessId: '1234567-8', outcome: 'created', uuid: null }),
+    ]);
   });
 
   it('answers 400 Error {Code, Message} without business_id or email', async () => {
@@ -262,5 +279,41 @@ describe('sandbox: fault injection', () => {
     await sandbox.close();
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(await hung).toBe('ECONNRESET');
+  });
+});
+
+describe('sandbox: the admin API answers loopback clients only', () => {
+  // A non-loopback address of this machine: a request to it arrives from it, not from 127.0.0.1.
+  const external = Object.values(networkInterfaces())
+    .flat()
+    .find((nic) => nic && nic.family === 'IPv4' && !nic.internal)?.address;
+  const maybe = external ? it : it.skip;
+
+  maybe('refuses /__sandbox/* from another address with 403, while /rest stays open', async () => {
+    const sandbox = await startSandbox({ port: 0, host: '0.0.0.0' });
+    try {
+      const port = new URL(sandbox.url).port;
+      const fromOutside = `http://${external}:${port}`;
+      const get = async (base: string, route: string) =>
+        (await fetch(`${base}${route}`, { headers: { Connection: 'close' } })).status;
+      expect(await get(fromOutside, '/__sandbox/stats')).toBe(403);
+      expect(await get(fromOutside, '/__sandbox/creations')).toBe(403);
+      const reset = await fetch(`${fromOutside}/__sandbox/faults`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Connection: 'close' },
+        body: JSON.stringify({ errorRates: { '503': 1 } }),
+      });
+      expect(reset.status).toBe(403);
+      expect(sandbox.stats().createProfileCalls).toBe(0);
+      const tokenFromOutside = await fetch(`${fromOutside}/rest/token`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Connection: 'close' },
+        body: JSON.stringify({ cid: SANDBOX_CID, apicode: SANDBOX_APICODE }),
+      });
+      expect(tokenFromOutside.status).toBe(201); // no fault was set from outside
+      expect(await get(`http://127.0.0.1:${port}`, '/__sandbox/stats')).toBe(200);
+    } finally {
+      await sandbox.close();
+    }
   });
 });

@@ -1,0 +1,96 @@
+import { Router, type Request } from 'express';
+import { CredentialDecryptError } from '../contracts/credential-cipher';
+import type { CustomerTimeline } from '../contracts/customer-timeline';
+import type { CredentialStore } from '../queues/credential-store';
+import { callerOf, requireScope } from './auth';
+import { ApiError, sendError } from './errors';
+import type { RedisGate } from './redis-availability';
+import { requestContext } from './request-context';
+
+/** Dependencies of {@link customerRouter}. */
+export interface CustomerRouterDeps {
+  credentials: CredentialStore;
+  /** False when CREDENTIALS_KEYS is empty: nothing can be opened, the credentials route answers 503. */
+  canOpen: boolean;
+  timeline(businessId: string): Promise<CustomerTimeline>;
+  redis: RedisGate;
+}
+
+const BUSINESS_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+function businessIdParam(req: Request): string {
+  const id = String(req.params.businessId);
+  if (!BUSINESS_ID.test(id)) {
+    throw new ApiError(400, 'BAD_REQUEST', 'invalid business id', [
+      {
+        path: 'businessId',
+        code: 'VALUE_INVALID',
+        message: 'expected 1-64 letters, digits, ".", "_" or "-"',
+      },
+    ]);
+  }
+  return id;
+}
+
+/**
+ * `GET /v1/customers/:businessId` (operator): the customer's state and every step with its time.
+ * `GET /v1/customers/:businessId/credentials` (CREDENTIALS_TOKENS only): the new profile's cid and
+ * apicode, never cached, every read written to the audit stream before the answer leaves.
+ */
+export function customerRouter(deps: CustomerRouterDeps): Router {
+  const router = Router();
+
+  router.get('/v1/customers/:businessId', requireScope('operator'), async (req, res) => {
+    const businessId = businessIdParam(req);
+    const timeline = await deps.redis.run(() => deps.timeline(businessId), 30_000);
+    if (timeline.state === 'unknown')
+      throw new ApiError(404, 'NOT_FOUND', 'no customer with this business id');
+    res.json(timeline);
+  });
+
+  router.get('/v1/customers/:businessId/credentials', requireScope('credentials'), async (req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Pragma', 'no-cache');
+    const businessId = businessIdParam(req);
+    if (!deps.canOpen) {
+      return sendError(
+        res,
+        503,
+        'CREDENTIALS_UNAVAILABLE',
+        'CREDENTIALS_KEYS is not configured: no credential can be opened',
+      );
+    }
+    const who = callerOf(res)?.label ?? 'unknown';
+    let revealed;
+    try {
+      revealed = await deps.redis.run(() => deps.credentials.reveal(businessId, who));
+    } catch (error) {
+      if (!(error instanceof CredentialDecryptError)) throw error;
+      requestContext(res).logger.error('ALERT: a stored credential does not open with CREDENTIALS_KEYS', {
+        businessId,
+        code: error.code,
+        action: 'add the key it was sealed under back to CREDENTIALS_KEYS',
+      });
+      return sendError(
+        res,
+        500,
+        'CREDENTIALS_UNAVAILABLE',
+        'the stored credential cannot be opened with the configured keys',
+      );
+    }
+    if (!revealed)
+      throw new ApiError(404, 'NOT_FOUND', 'no credentials for this business id (not activated)');
+    requestContext(res).logger.info('credentials read', { businessId, who });
+    const { record, apicode } = revealed;
+    res.json({
+      businessId,
+      cid: record.cid,
+      apicode,
+      externalId: record.externalId,
+      matched: record.matched,
+      activatedAt: record.activatedAt,
+    });
+  });
+
+  return router;
+}

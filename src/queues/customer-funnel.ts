@@ -1,0 +1,125 @@
+import { Cluster, type Redis } from 'ioredis';
+import { buildCustomerEvent, EVENT_TYPES, type WizardStalledEventData } from '../contracts/events';
+import type { RedisClient } from './connection';
+import { credentialKeys } from './credential-store';
+import type { EventPublisher } from './event-publisher';
+import type { LedgerEntry } from './onboarding-ledger';
+import { openQueue } from './open-queue';
+import { QUEUE_NAMES } from './queue-names';
+
+/** A pending customer Ropo has not activated within WIZARD_STALLED_AFTER. */
+export interface StalledWizard {
+  businessId: string;
+  jobId: string;
+  pendingSince: string;
+}
+
+/** How many customers reached each stage of the journey. */
+export interface Funnel {
+  received: number;
+  created: number;
+  pending: number;
+  activated: number;
+  deadLettered: number;
+  wizardStalled: number;
+}
+
+const stalledMarker = (prefix: string, businessId: string) => `${prefix}:wizard-stalled:${businessId}`;
+
+async function* ledgerEntries(
+  connection: RedisClient,
+  prefix: string,
+): AsyncGenerator<[string, LedgerEntry]> {
+  const nodes: Redis[] = connection instanceof Cluster ? connection.nodes('master') : [connection];
+  const head = `${prefix}:onboarding-ledger:`;
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(
+        cursor,
+        'MATCH',
+        `${head.replace(/[[\]*?\\]/g, '\\$&')}*`,
+        'COUNT',
+        1000,
+      );
+      cursor = next;
+      if (keys.length === 0) continue;
+      const values = await node.mget(...keys);
+      for (let i = 0; i < keys.length; i++) {
+        const raw = values[i];
+        if (raw) yield [(keys[i] as string).slice(head.length), JSON.parse(raw) as LedgerEntry];
+      }
+    } while (cursor !== '0');
+  }
+}
+
+/** Pending customers older than `afterMs` with no activation stored; reads only. */
+export async function findStalledWizards(
+  connection: RedisClient,
+  prefix: string,
+  afterMs: number,
+  now = Date.now(),
+): Promise<StalledWizard[]> {
+  const stalled: StalledWizard[] = [];
+  for await (const [businessId, entry] of ledgerEntries(connection, prefix)) {
+    if (entry.state !== 'pending' || now - Date.parse(entry.at) < afterMs) continue;
+    if (await connection.exists(credentialKeys(prefix).record(businessId))) continue;
+    stalled.push({ businessId, jobId: entry.jobId, pendingSince: entry.at });
+  }
+  return stalled.sort((a, b) => a.pendingSince.localeCompare(b.pendingSince));
+}
+
+/**
+ * Publishes one `onboarding.customer.wizard_stalled` per stalled customer, ever: the event id is
+ * deterministic and a marker remembers it was sent (written after the publish, so a crash between
+ * the two repeats the same id rather than losing the event).
+ */
+export async function publishStalledWizards(
+  connection: RedisClient,
+  prefix: string,
+  events: EventPublisher,
+  afterMs: number,
+  now = Date.now(),
+): Promise<StalledWizard[]> {
+  const published: StalledWizard[] = [];
+  for (const stalled of await findStalledWizards(connection, prefix, afterMs, now)) {
+    if (await connection.exists(stalledMarker(prefix, stalled.businessId))) continue;
+    const data: WizardStalledEventData = { ...stalled };
+    await events.publish(buildCustomerEvent(EVENT_TYPES.wizardStalled, data, [stalled.jobId]));
+    await connection.set(stalledMarker(prefix, stalled.businessId), new Date(now).toISOString());
+    published.push(stalled);
+  }
+  return published;
+}
+
+/** The journey's funnel, read from the ledger, the credential store and the dead-letter queue (a scan: for scrapes and `stats`). */
+export async function readFunnel(connection: RedisClient, prefix: string): Promise<Funnel> {
+  const funnel: Funnel = {
+    received: 0,
+    created: 0,
+    pending: 0,
+    activated: 0,
+    deadLettered: 0,
+    wizardStalled: 0,
+  };
+  for await (const [businessId, entry] of ledgerEntries(connection, prefix)) {
+    funnel.received += 1;
+    if (entry.state === 'created' || entry.state === 'exists') funnel.created += 1;
+    if (entry.state === 'pending') funnel.pending += 1;
+    if (await connection.exists(stalledMarker(prefix, businessId))) funnel.wizardStalled += 1;
+  }
+  funnel.activated = await connection.scard(credentialKeys(prefix).index);
+  const deadLetters = openQueue(QUEUE_NAMES.deadLetter, connection, prefix);
+  try {
+    const counts = await deadLetters.getJobCounts('waiting', 'delayed', 'completed', 'failed', 'active');
+    funnel.deadLettered = Object.values(counts).reduce((a, b) => a + b, 0);
+  } finally {
+    await deadLetters.close();
+  }
+  return funnel;
+}
+
+/** The marker key of a stalled wizard, for erasure. */
+export function wizardStalledKey(prefix: string, businessId: string): string {
+  return stalledMarker(prefix, businessId);
+}

@@ -1,0 +1,57 @@
+import { newProfileUuidNamespace } from '../contracts/profile-uuid';
+import type { RedisClient } from './connection';
+
+/**
+ * Which business id each profile_uuid was sent for, so that Ropo's `external-id` can be matched
+ * back even when the producer chose the UUID; and the installation's namespace for derived ones.
+ */
+export interface ProfileUuidIndex {
+  /** PROFILE_UUID_NAMESPACE when configured, else the one kept in Redis (created once, first caller wins). */
+  namespace(): Promise<string>;
+  record(profileUuid: string, businessId: string): Promise<void>;
+  businessIdOf(profileUuid: string): Promise<string | undefined>;
+  /** Removes every UUID recorded for the business id (erasure). */
+  removeFor(businessId: string): Promise<number>;
+}
+
+/** Keys of the index under a prefix. */
+export function profileUuidKeys(prefix: string) {
+  return {
+    namespace: `${prefix}:installation:profile-uuid-namespace`,
+    uuid: (profileUuid: string) => `${prefix}:profile-uuid:${profileUuid}`,
+    byBusinessId: (businessId: string) => `${prefix}:profile-uuids-of:${businessId}`,
+  };
+}
+
+/** Creates the index; `configured` is PROFILE_UUID_NAMESPACE. */
+export function createProfileUuidIndex(
+  redis: RedisClient,
+  prefix: string,
+  configured?: string,
+): ProfileUuidIndex {
+  const k = profileUuidKeys(prefix);
+  let cached: string | undefined = configured;
+  return {
+    async namespace() {
+      if (cached) return cached;
+      // SET NX: every worker of the installation agrees on the first one written, and keeps it.
+      await redis.set(k.namespace, newProfileUuidNamespace(), 'NX');
+      cached = (await redis.get(k.namespace)) ?? undefined;
+      if (!cached) throw new Error('could not read the profile_uuid namespace back from Redis');
+      return cached;
+    },
+    async record(profileUuid, businessId) {
+      await redis.set(k.uuid(profileUuid), businessId);
+      await redis.sadd(k.byBusinessId(businessId), profileUuid);
+    },
+    async businessIdOf(profileUuid) {
+      return (await redis.get(k.uuid(profileUuid))) ?? undefined;
+    },
+    async removeFor(businessId) {
+      const uuids = await redis.smembers(k.byBusinessId(businessId));
+      for (const uuid of uuids) await redis.del(k.uuid(uuid));
+      await redis.del(k.byBusinessId(businessId));
+      return uuids.length;
+    },
+  };
+}

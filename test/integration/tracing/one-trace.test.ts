@@ -1,0 +1,171 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { SANDBOX_APICODE, SANDBOX_CID, startSandbox, type Sandbox } from '../../../src/sandbox';
+import { freePort } from '../../support/free-port';
+import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../../support/otlp-receiver';
+import { businessIds, completePayload } from '../../support/payloads';
+import { testPrefix, testRedisUrl } from '../../support/redis';
+import { waitFor } from '../../support/wait-for';
+
+const BIN = path.join(__dirname, '..', '..', '..', 'bin', 'onboarding.js');
+const TOKEN = 'tracing-intake-token';
+const UPSTREAM_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+const UPSTREAM_SPAN = '00f067aa0ba902b7';
+
+// Values of the payload that must never reach a span: the example's people, phones and account.
+function personalValues(payload: Record<string, unknown>): string[] {
+  const values: string[] = [];
+  const walk = (value: unknown, key = ''): void => {
+    if (typeof value === 'string') {
+      if (/e-?mail|phone|telephone|name|iban|bank_account|address|owner/i.test(key) && value.length > 3)
+        values.push(value);
+    } else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) walk(v, Array.isArray(value) ? key : k);
+    }
+  };
+  walk(payload);
+  return values;
+}
+
+function startRole(
+  role: 'serve' | 'worker',
+  env: NodeJS.ProcessEnv,
+): { child: ChildProcess; output: string[] } {
+  const child = spawn(process.execPath, [BIN, role], {
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  return { child, output };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** The chain of spans from `span` up to its root, as far as they were received. */
+function ancestors(span: ReceivedSpan, all: ReceivedSpan[]): ReceivedSpan[] {
+  const chain: ReceivedSpan[] = [];
+  let current: ReceivedSpan | undefined = span;
+  while (current?.parentSpanId) {
+    const parentId: string = current.parentSpanId;
+    current = all.find((s) => s.spanId === parentId);
+    if (current) chain.push(current);
+  }
+  return chain;
+}
+
+describe('tracing across the HTTP and worker processes', () => {
+  let receiver: OtlpReceiver;
+  let sandbox: Sandbox;
+  const children: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    receiver = await startOtlpReceiver();
+    sandbox = await startSandbox({ port: 0 });
+  });
+  afterAll(async () => {
+    await Promise.all(children.map(stop));
+    await sandbox.close();
+    await receiver.close();
+  });
+
+  it('gives one trace from the upstream traceparent to the createprofile call, with no personal data', async () => {
+    const port = await freePort();
+    const env = {
+      REDIS_URL: testRedisUrl(),
+      QUEUE_PREFIX: testPrefix('trace'),
+      ROPO_BASE_URL: sandbox.baseUrl,
+      ROPO_CID: SANDBOX_CID,
+      ROPO_APICODE: SANDBOX_APICODE,
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: String(port),
+      INTAKE_TOKENS: TOKEN,
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+    };
+    const http = startRole('serve', env);
+    const worker = startRole('worker', env);
+    children.push(http.child, worker.child);
+    await waitFor(() => http.output.join('').includes('http ready'), 30_000);
+
+    const [businessId] = businessIds(1, 3_100_000) as [string];
+    const payload = completePayload(businessId);
+    const response = await fetch(`http://127.0.0.1:${port}/v1/onboardings`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${TOKEN}`,
+        traceparent: `00-${UPSTREAM_TRACE}-${UPSTREAM_SPAN}-01`,
+      },
+      body: JSON.stringify(payload),
+    });
+    expect(response.status).toBe(202);
+
+    const inTrace = () => receiver.spans.filter((s) => s.traceId === UPSTREAM_TRACE);
+    const createProfileCall = () =>
+      inTrace().find(
+        (s) =>
+          s.service === 'onboarding-worker' &&
+          s.kind === 3 &&
+          JSON.stringify(s.attributes).includes('/profile/createprofile'),
+      );
+    // Each process exports on its own schedule: wait for the intake's server span and the job's outcome too.
+    await waitFor(
+      () =>
+        createProfileCall() !== undefined &&
+        inTrace().some((s) => s.service === 'onboarding-http' && s.kind === 2) &&
+        inTrace().some((s) => s.attributes['onboarding.outcome']),
+      30_000,
+    ).catch(() => {
+      throw new Error(
+        `no createprofile span in the trace; got ${receiver.spans.length} spans: ` +
+          JSON.stringify(receiver.spans.map((s) => [s.service, s.name, s.traceId === UPSTREAM_TRACE])) +
+          ` rejected: ${receiver.rejected.join('; ')}`,
+      );
+    });
+
+    const spans = inTrace();
+    // The HTTP process continued the upstream span: its server span's parent is the upstream's.
+    // OTLP's span kinds: 2 server, 3 client, 4 producer.
+    const server = spans.find((s) => s.service === 'onboarding-http' && s.kind === 2);
+    expect(server?.parentSpanId).toBe(UPSTREAM_SPAN);
+    expect(spans.some((s) => s.service === 'onboarding-http' && s.kind === 4)).toBe(true); // the job's producer span
+
+    // The createprofile call sits under the span of the job's attempt, which names the onboarding.
+    const call = createProfileCall() as ReceivedSpan;
+    const attempt = ancestors(call, spans).find((s) => s.attributes['onboarding.job_id'] !== undefined);
+    expect(attempt).toBeDefined();
+    expect(attempt?.service).toBe('onboarding-worker');
+    expect(attempt?.attributes).toMatchObject({
+      'onboarding.business_id': businessId,
+      'onboarding.attempt': expect.anything(),
+      'onboarding.outcome': 'created',
+    });
+    expect(spans.some((s) => s.name === 'onboarding.ledger.claim')).toBe(true);
+
+    // Nothing personal and no secret in any span we were sent, in this trace or another.
+    const everything = JSON.stringify(receiver.spans);
+    for (const value of [...personalValues(payload), TOKEN, SANDBOX_APICODE]) {
+      expect({ value, found: everything.includes(value) }).toEqual({ value, found: false });
+    }
+    expect(everything).not.toMatch(/eyJ[A-Za-z0-9_-]{5,}\./); // no JWT
+
+    // Log lines written inside the job's span carry its trace id.
+    await waitFor(() => worker.output.join('').includes('customer created'), 10_000);
+    const created = worker.output
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((line) => line.message === 'customer created');
+    expect(created?.trace_id).toBe(UPSTREAM_TRACE);
+  }, 90_000);
+});
