@@ -6,6 +6,7 @@ import { createMetricsApp } from '../../http/metrics-server';
 import { createLogger } from '../../logger';
 import { startTracing } from '../../telemetry/tracing';
 import { createLifecycle } from '../lifecycle';
+import { chooseRopoTarget } from '../ropo-target';
 import { startWorkerStack } from '../worker-stack';
 
 /** `worker`: processes onboarding jobs from REDIS_URL; run as many as throughput needs. */
@@ -19,6 +20,8 @@ export function registerWorkerCommand(program: Command): void {
     )
     .action(async () => {
       const config = loadConfig();
+      // Refuse before touching Redis: a worker must never guess which Ropo One it feeds.
+      chooseRopoTarget({ ...config.ropo, env: config.env }, 'worker');
       const logger = createLogger({ level: config.log.level, defaultMeta: { role: 'worker' } });
       const lifecycle = createLifecycle(logger);
       // Added first, so it is stopped last: the spans of the jobs that finish on shutdown get out too.
