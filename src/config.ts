@@ -6,6 +6,12 @@ import { ConfigError } from './errors/config-error';
 
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
+/** Ropo One's documented hosts, chosen with ROPO_ENV. */
+export const ROPO_ENV_PRESETS = {
+  test: 'https://rc.ropo24.fi/rest',
+  production: 'https://ropo24.fi/rest',
+} as const;
+
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 const bool = z
@@ -68,6 +74,8 @@ export const configSchema = z
     REDIS_URL: redisUrl.optional(),
     QUEUE_PREFIX: queuePrefix.default('bull'),
     ROPO_BASE_URL: httpUrl.optional(),
+    ROPO_ENV: z.enum(['test', 'production']).optional(),
+    ROPO_SANDBOX: bool.optional(),
     ROPO_CID: z.string().min(1).optional(),
     ROPO_APICODE: z.string().min(1).optional(),
     ROPO_TIMEOUT_MS: int(100, 300_000).default(15_000),
@@ -109,7 +117,7 @@ export const configSchema = z
     BOARD_SHOW_PAYLOADS: bool.optional(),
     INTAKE_MAX_BODY_BYTES: int(1024, 10 * 1024 * 1024).default(100 * 1024),
     INTAKE_MAX_BATCH_BYTES: int(1024, 100 * 1024 * 1024).default(5 * 1024 * 1024),
-    INTAKE_MAX_BACKLOG: int(0, 1_000_000_000).default(0),
+    INTAKE_MAX_BACKLOG: int(0, 1_000_000_000).default(100_000),
     INTAKE_REDIS_TIMEOUT_MS: int(100, 60_000).default(2000),
     METRICS_PORT: int(0, 65_535).optional(),
     AMQP_URL: z
@@ -139,10 +147,27 @@ export const configSchema = z
     SINK_RETENTION: duration.default(7 * 86_400_000),
   })
   .superRefine((env, ctx) => {
-    if (env.ROPO_BASE_URL && (!env.ROPO_CID || !env.ROPO_APICODE)) {
+    const targets = [
+      env.ROPO_BASE_URL && 'ROPO_BASE_URL',
+      env.ROPO_ENV && 'ROPO_ENV',
+      env.ROPO_SANDBOX && 'ROPO_SANDBOX',
+    ];
+    const chosen = targets.filter(Boolean);
+    if (chosen.length > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [chosen[1] as string],
+        message: `set only one of ROPO_BASE_URL, ROPO_ENV and ROPO_SANDBOX=true (got ${chosen.join(' and ')})`,
+      });
+    }
+    if ((env.ROPO_BASE_URL || env.ROPO_ENV) && (!env.ROPO_CID || !env.ROPO_APICODE)) {
       for (const variable of ['ROPO_CID', 'ROPO_APICODE'] as const) {
         if (!env[variable])
-          ctx.addIssue({ code: 'custom', path: [variable], message: 'required when ROPO_BASE_URL is set' });
+          ctx.addIssue({
+            code: 'custom',
+            path: [variable],
+            message: 'required when ROPO_BASE_URL or ROPO_ENV is set',
+          });
       }
     }
     if (env.BACKOFF_MAX_MS < env.BACKOFF_BASE_MS) {
@@ -171,8 +196,11 @@ export interface Config {
   env: Env['NODE_ENV'];
   /** `connectTimeoutMs` bounds how long a CLI command waits for Redis before it fails. */
   redis: { url: string; explicit: boolean; prefix: string; connectTimeoutMs: number };
-  /** Unset `baseUrl` means: run against the built-in sandbox. */
-  ropo: { baseUrl?: string; cid?: string; apicode?: string; timeoutMs: number };
+  /**
+   * `baseUrl` is ROPO_BASE_URL or the ROPO_ENV preset; `sandbox` is ROPO_SANDBOX=true. Neither set:
+   * no target was chosen, which only `start` accepts (see src/cli/ropo-target.ts).
+   */
+  ropo: { baseUrl?: string; sandbox: boolean; cid?: string; apicode?: string; timeoutMs: number };
   sandbox: { port: number };
   worker: {
     concurrency: number;
@@ -208,8 +236,8 @@ export interface Config {
     profileUuidNamespace?: string;
     wizardStalledAfterMs: number;
   };
-  /** Whether Bull Board shows job payloads (personal data); off by default in production. */
-  boardView: { showPayloads: boolean };
+  /** BOARD_SHOW_PAYLOADS; unset: payloads (personal data) are shown only by `start`'s open sandbox board. */
+  boardView: { showPayloads?: boolean };
   /**
    * Limits of the HTTP intake. `maxBacklog` 0 turns backpressure off; `redisTimeoutMs` bounds how
    * long an enqueue may wait for Redis before the request is answered 503.
@@ -273,7 +301,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       connectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS,
     },
     ropo: {
-      baseUrl: e.ROPO_BASE_URL,
+      baseUrl: e.ROPO_BASE_URL ?? (e.ROPO_ENV ? ROPO_ENV_PRESETS[e.ROPO_ENV] : undefined),
+      sandbox: e.ROPO_SANDBOX ?? false,
       cid: e.ROPO_CID,
       apicode: e.ROPO_APICODE,
       timeoutMs: e.ROPO_TIMEOUT_MS,
@@ -304,7 +333,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       wizardStalledAfterMs: e.WIZARD_STALLED_AFTER,
     },
     board: { username: e.BOARD_USERNAME, password: e.BOARD_PASSWORD, readOnly: e.BOARD_READ_ONLY },
-    boardView: { showPayloads: e.BOARD_SHOW_PAYLOADS ?? e.NODE_ENV !== 'production' },
+    boardView: { showPayloads: e.BOARD_SHOW_PAYLOADS },
     intake: {
       maxBodyBytes: e.INTAKE_MAX_BODY_BYTES,
       maxBatchBytes: e.INTAKE_MAX_BATCH_BYTES,

@@ -17,34 +17,68 @@ export class SandboxInProductionError extends Error {
   readonly code = 'SANDBOX_IN_PRODUCTION';
   constructor() {
     super(
-      'ROPO_BASE_URL is not set and NODE_ENV=production: refusing to onboard customers into the built-in sandbox. ' +
-        'Set ROPO_BASE_URL, ROPO_CID and ROPO_APICODE.',
+      'NODE_ENV=production: refusing to onboard customers into the built-in sandbox. ' +
+        'Set ROPO_BASE_URL (or ROPO_ENV=test|production), ROPO_CID and ROPO_APICODE.',
     );
     this.name = 'SandboxInProductionError';
   }
 }
 
+/** Thrown when a role that must not guess its Ropo One is started without one. */
+export class RopoTargetRequiredError extends Error {
+  readonly code = 'ROPO_TARGET_REQUIRED';
+  constructor(role: string) {
+    super(
+      `\`${role}\` needs an explicit Ropo One target: set ROPO_BASE_URL (a URL including /rest), ` +
+        "or ROPO_ENV=test|production (Ropo's documented hosts), with ROPO_CID and ROPO_APICODE; " +
+        'or ROPO_SANDBOX=true for the built-in simulator. Only `start` picks the sandbox by itself.',
+    );
+    this.name = 'RopoTargetRequiredError';
+  }
+}
+
+/** Which command is choosing: only `start` may fall back to the sandbox. */
+export type TargetRole = 'start' | 'worker' | 'serve';
+
+/** The decision: Ropo One at config's base URL, or the sandbox (implicit = nothing was set, `start` only). */
+export type TargetChoice = { kind: 'ropo' } | { kind: 'sandbox'; implicit: boolean };
+
+/** Decides the Ropo One target from the settings and the role; throws when it must not guess. */
+export function chooseRopoTarget(
+  settings: { baseUrl?: string; sandbox: boolean; env: Config['env'] },
+  role: TargetRole,
+): TargetChoice {
+  if (settings.baseUrl) return { kind: 'ropo' };
+  if (settings.env === 'production' && (settings.sandbox || role === 'start'))
+    throw new SandboxInProductionError();
+  if (settings.sandbox) return { kind: 'sandbox', implicit: false };
+  if (role === 'start') return { kind: 'sandbox', implicit: true };
+  throw new RopoTargetRequiredError(role);
+}
+
 function sandboxBanner(sandbox: Sandbox): string {
   const lines = [
     'SANDBOX MODE: no real Ropo One is called.',
-    'ROPO_BASE_URL is not set, so jobs go to the built-in Ropo One simulator:',
+    'No Ropo One target is set, so jobs go to the built-in Ropo One simulator:',
     `  ${sandbox.baseUrl}`,
     `  creations: ${sandbox.url}/__sandbox/creations`,
-    'Set ROPO_BASE_URL, ROPO_CID and ROPO_APICODE to onboard into Ropo One for real.',
+    'Set ROPO_BASE_URL (or ROPO_ENV=test|production), ROPO_CID and ROPO_APICODE for real.',
   ];
   const width = Math.max(...lines.map((line) => line.length)) + 4;
   const rule = '#'.repeat(width);
   return [rule, ...lines.map((line) => `# ${line.padEnd(width - 4)} #`), rule].join('\n');
 }
 
-/** Builds the Ropo client from config; with no ROPO_BASE_URL, starts the sandbox and says so loudly. */
+/** Builds the Ropo client from config; in sandbox mode starts the sandbox and says so loudly. */
 export async function openRopoTarget(
   config: Config,
   redis: RedisClient,
   logger: Logger,
   /** Told of every createprofile call (status and duration), for metrics. */
   onCall?: RopoClientOptions['onCall'],
+  role: TargetRole = 'worker',
 ): Promise<RopoTarget> {
+  const choice = chooseRopoTarget({ ...config.ropo, env: config.env }, role);
   const common = {
     timeoutMs: config.ropo.timeoutMs,
     // Cluster and single-node clients share the commands the token cache uses.
@@ -53,7 +87,7 @@ export async function openRopoTarget(
     logger,
     onCall,
   };
-  if (config.ropo.baseUrl) {
+  if (choice.kind === 'ropo' && config.ropo.baseUrl) {
     const client = createRopoClient({
       ...common,
       baseUrl: config.ropo.baseUrl,
@@ -62,7 +96,6 @@ export async function openRopoTarget(
     });
     return { client, close: () => client.close() };
   }
-  if (config.env === 'production') throw new SandboxInProductionError();
   const sandbox = await startSandbox({ port: config.sandbox.port, host: '127.0.0.1' });
   process.stderr.write(`\n${sandboxBanner(sandbox)}\n\n`);
   logger.warn('sandbox mode: no real Ropo One is called', { sandboxUrl: sandbox.baseUrl });

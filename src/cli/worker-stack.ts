@@ -8,7 +8,7 @@ import { createRedisConnection } from '../queues/connection';
 import { checkRedisSettings } from '../queues/redis-settings-check';
 import { createWorker } from '../workers/onboarding-worker';
 import type { Lifecycle } from './lifecycle';
-import { openRopoTarget, type RopoTarget } from './ropo-target';
+import { openRopoTarget, type RopoTarget, type TargetRole } from './ropo-target';
 
 /**
  * Starts the worker with its Redis connection and Ropo target; registers their stops on the lifecycle.
@@ -19,7 +19,7 @@ export async function startWorkerStack(
   redisUrl: string,
   logger: Logger,
   lifecycle: Lifecycle,
-  options: { registry?: Registry; tracing?: Tracing } = {},
+  options: { registry?: Registry; tracing?: Tracing; role?: TargetRole } = {},
 ): Promise<{ ropo: RopoTarget; inFlight: () => number }> {
   const observer = options.registry ? createPrometheusObserver(options.registry) : undefined;
   const connection = createRedisConnection(redisUrl, 'worker');
@@ -31,6 +31,7 @@ export async function startWorkerStack(
     connection,
     logger,
     observer && ((call) => observer.ropoCall(call.status, call.durationMs)),
+    options.role ?? 'worker',
   );
   lifecycle.add(ropo.close);
   const worker = createWorker({

@@ -45,18 +45,85 @@ export function redactDeadLetter(record: DeadLetterRecord | undefined): Record<s
   return { ...record, payload: HIDDEN };
 }
 
-// Board API writes that put job data back: with payloads hidden, the UI holds only the redacted
-// view, and "edit" or "duplicate" would overwrite the real payload with it.
-const DATA_WRITE = /\/api\/queues\/[^/]+\/(add|[^/]+\/update-data)$/;
-
-function writeGuard(readOnly: boolean, showPayloads: boolean): RequestHandler {
-  return (req, res, next) => {
-    const mutation = req.method !== 'GET' && req.method !== 'HEAD' && req.path.startsWith('/api/');
-    if (mutation && readOnly) {
-      return sendError(res, 403, 'READ_ONLY', 'the board is read-only (BOARD_READ_ONLY=true)');
+/** The board path as routing sees it: decoded, lower-case, single slashes, no trailing slash. */
+export function normaliseBoardPath(path: string): string {
+  let decoded = path;
+  for (let i = 0; i < 3; i++) {
+    try {
+      const next = decodeURIComponent(decoded);
+      if (next === decoded) break;
+      decoded = next;
+    } catch {
+      break;
     }
-    if (mutation && !showPayloads && DATA_WRITE.test(req.path)) {
+  }
+  return (
+    decoded
+      .toLowerCase()
+      .replace(/\/{2,}/g, '/')
+      .replace(/\/+$/, '') || '/'
+  );
+}
+
+// Every board API write the UI makes, as method + route on the normalised path. Anything else that
+// is not a read is refused, so case, slashes or encoding cannot reach a route the guard did not see.
+const SEG = '[^/]+';
+const WRITES: { method: string; route: RegExp; kind: 'data' | 'retry' | 'other' }[] = [
+  ['put', '/api/queues/(pause|resume)', 'other'],
+  ['post', `/api/queues/${SEG}/add`, 'data'],
+  ['put', `/api/queues/(${SEG})/retry/${SEG}`, 'retry'],
+  [
+    'put',
+    `/api/queues/${SEG}/(promote|pause|resume|empty|obliterate|concurrency|rate-limit|rate-limit/release)`,
+    'other',
+  ],
+  ['put', `/api/queues/${SEG}/clean/${SEG}`, 'other'],
+  ['put', `/api/queues/(${SEG})/${SEG}/retry`, 'retry'],
+  ['put', `/api/queues/${SEG}/${SEG}/(clean|promote|remove-unprocessed-children)`, 'other'],
+  ['patch', `/api/queues/${SEG}/${SEG}/update-data`, 'data'],
+  ['patch', `/api/queues/${SEG}/${SEG}/(delay|priority)`, 'other'],
+].map(([method, route, kind]) => ({
+  method: method as string,
+  route: new RegExp(`^${route as string}$`),
+  kind: kind as 'data' | 'retry' | 'other',
+}));
+
+function sameOrigin(req: Parameters<RequestHandler>[0]): boolean {
+  if (req.get('sec-fetch-site') === 'same-origin') return true;
+  const origin = req.get('origin');
+  if (!origin) return false;
+  try {
+    return new URL(origin).host === req.get('host');
+  } catch {
+    return false;
+  }
+}
+
+function writeGuard(readOnly: boolean, showPayloads: boolean, noRetry: ReadonlySet<string>): RequestHandler {
+  return (req, res, next) => {
+    const method = req.method.toLowerCase();
+    if (method === 'get' || method === 'head') return next();
+    if (readOnly) return sendError(res, 403, 'READ_ONLY', 'the board is read-only (BOARD_READ_ONLY=true)');
+    // CSRF: browsers resend basic-auth credentials on cross-site posts; only the board's own page may write.
+    const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+    if (
+      (method === 'post' || hasBody) &&
+      !/^application\/json\s*(;|$)/i.test(req.get('content-type') ?? '')
+    ) {
+      return sendError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'board writes must be application/json');
+    }
+    if (!sameOrigin(req)) {
+      return sendError(res, 403, 'FORBIDDEN', 'board writes need a same-origin Origin or Sec-Fetch-Site');
+    }
+    const path = normaliseBoardPath(req.path);
+    const write = WRITES.find((w) => w.method === method && w.route.test(path));
+    if (!write) return sendError(res, 403, 'READ_ONLY', 'not a board write this service allows');
+    if (write.kind === 'data' && !showPayloads) {
       return sendError(res, 403, 'READ_ONLY', 'job data cannot be written while payloads are hidden');
+    }
+    const queue = write.route.exec(path)?.[1];
+    if (write.kind === 'retry' && queue !== undefined && noRetry.has(queue)) {
+      return sendError(res, 403, 'READ_ONLY', 'retry is off for this queue: replay dead letters instead');
     }
     next();
   };
@@ -83,9 +150,12 @@ export function boardRouter(deps: BoardDeps): Router | undefined {
     );
   }
 
-  const options = { readOnlyMode: deps.readOnly, allowRetries: !deps.readOnly };
-  const onboarding = new BullMQAdapter(deps.queues.onboarding, options);
-  const events = new BullMQAdapter(deps.queues.events, options);
+  const options = { readOnlyMode: deps.readOnly, allowRetries: false };
+  // A retried failed onboarding job was already dead-lettered: retrying it here refills the dead-letter queue.
+  const replayHint =
+    'failed jobs are dead-lettered: replay with POST /v1/dead-letters/:id/replay or `npx onboarding dlq replay`';
+  const onboarding = new BullMQAdapter(deps.queues.onboarding, { ...options, description: replayHint });
+  const events = new BullMQAdapter(deps.queues.events, { ...options, description: replayHint });
   const deadLetters = new BullMQAdapter(deps.queues.deadLetters, {
     ...options,
     // A dead letter is replayed through the API or the CLI; "retry" here would do nothing useful.
@@ -108,7 +178,13 @@ export function boardRouter(deps: BoardDeps): Router | undefined {
   const router = Router();
   const stack: RequestHandler[] = [boardHeaders()];
   if (hasCredentials) stack.push(basicAuth({ username, password }, 'bull-board'));
-  stack.push(writeGuard(deps.readOnly, deps.showPayloads));
+  stack.push(
+    writeGuard(
+      deps.readOnly,
+      deps.showPayloads,
+      new Set(Object.values(deps.queues).map((queue) => queue.name.toLowerCase())),
+    ),
+  );
   router.use(BOARD_PATH, ...stack, serverAdapter.getRouter() as RequestHandler);
   deps.logger.info('Bull Board mounted', {
     path: BOARD_PATH,

@@ -52,6 +52,8 @@ export interface HttpAppDeps {
   registry: Registry;
   /** What /metrics answers instead of `registry` alone: every process's metrics, in a cluster. */
   metrics?: MetricsSource;
+  /** Serve the board without a login: only `start` on loopback in sandbox mode sets this. */
+  openBoard?: boolean;
   /** Tracing, when switched on: an intake request's trace continues into the job it adds. */
   tracing?: Tracing;
 }
@@ -61,8 +63,6 @@ export interface HttpApp {
   app: Express;
   close(): Promise<void>;
 }
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /** Builds the HTTP surface: intake, job status, dead letters, Bull Board, health, metrics and OpenAPI. */
 export function createHttpApp(deps: HttpAppDeps): HttpApp {
@@ -124,8 +124,8 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
     queues: { onboarding, events, deadLetters },
     credentials: config.board,
     readOnly: config.board.readOnly,
-    showPayloads: config.boardView.showPayloads,
-    localSandbox: !config.ropo.baseUrl && config.env !== 'production' && LOOPBACK.has(config.http.host),
+    showPayloads: config.boardView.showPayloads ?? deps.openBoard === true,
+    localSandbox: deps.openBoard === true,
     logger,
   });
   if (board) app.use(board);

@@ -112,6 +112,9 @@ export function registerSandboxCommand(program: Command): void {
       parseCarrier,
     )
     .action(async (options: SandboxCommandOptions) => {
+      if (process.env.NODE_ENV === 'production') {
+        throw new Error('refusing to run the Ropo One sandbox under NODE_ENV=production');
+      }
       if ((options.activationUrl === undefined) !== (options.activationKey === undefined)) {
         throw new InvalidArgumentError('--activation-url and --activation-key go together');
       }

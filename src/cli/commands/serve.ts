@@ -10,6 +10,7 @@ import { startTracing } from '../../telemetry/tracing';
 import { createRedisConnection } from '../../queues/connection';
 import { runHttpCluster, SHUTDOWN_MESSAGE } from '../http-cluster';
 import { createLifecycle } from '../lifecycle';
+import { chooseRopoTarget } from '../ropo-target';
 
 /** `serve`: the HTTP server alone (intake, dead-letter API, board, health, metrics). */
 export function registerServeCommand(program: Command): void {
@@ -18,6 +19,8 @@ export function registerServeCommand(program: Command): void {
     .description('run the HTTP server on HTTP_HOST:HTTP_PORT (HTTP_PROCESSES processes sharing that port)')
     .action(async () => {
       const config = loadConfig();
+      // The HTTP side answers for one target (ledger, replays): it must be told which.
+      chooseRopoTarget({ ...config.ropo, env: config.env }, 'serve');
       // Set by the cluster primary in each process it starts (1, 2, ...).
       const slot = cluster.isWorker ? process.env.ONBOARDING_HTTP_PROCESS : undefined;
       const logger = createLogger({

@@ -12,13 +12,15 @@ import { sandboxActivationConfig } from '../sandbox-activation';
 import { startWorkerStack } from '../worker-stack';
 import { startDeliveryStack } from './deliver';
 
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
 /** `start`: everything on one machine for a first run (Redis, sandbox if no Ropo configured, worker, HTTP). */
 export function registerStartCommand(program: Command): void {
   program
     .command('start')
     .description(
       'run everything here: Redis (REDIS_URL, localhost:6379 or a spawned redis-server), ' +
-        'the sandbox unless ROPO_BASE_URL is set, the worker and the HTTP server',
+        'the sandbox unless a Ropo One target is set, the worker and the HTTP server',
     )
     .action(async () => {
       const config = loadConfig();
@@ -31,7 +33,11 @@ export function registerStartCommand(program: Command): void {
         lifecycle.add(redis.stop);
         // One registry for the worker and the HTTP server: this process's /metrics shows both.
         const registry = createMetricsRegistry();
-        const { ropo } = await startWorkerStack(config, redis.url, logger, lifecycle, { registry, tracing });
+        const { ropo } = await startWorkerStack(config, redis.url, logger, lifecycle, {
+          registry,
+          tracing,
+          role: 'start',
+        });
         // Outcome delivery joins `start` only when sinks are configured.
         if (config.delivery.sinksFile)
           await startDeliveryStack(config, redis.url, logger, lifecycle, { registry });
@@ -45,12 +51,15 @@ export function registerStartCommand(program: Command): void {
         lifecycle.add(async () => void (await connection.quit().catch(() => connection.disconnect())));
         // The sandbox plays Ropo's side too: it calls our own activation endpoint with a key of this run.
         const activation = ropo.sandbox ? sandboxActivationConfig(config, logger) : undefined;
+        // The one case where the board runs without a login: a first run, loopback only, fake Ropo One.
+        const openBoard = ropo.sandbox !== undefined && LOOPBACK.has(config.http.host);
         const app = createHttpApp({
           config: activation?.config ?? config,
           logger,
           connection,
           registry,
           tracing,
+          openBoard,
         });
         lifecycle.add(app.close);
         const http = await listen(app.app, config.http.port, config.http.host);

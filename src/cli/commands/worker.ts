@@ -6,6 +6,7 @@ import { createMetricsApp } from '../../http/metrics-server';
 import { createLogger } from '../../logger';
 import { startTracing } from '../../telemetry/tracing';
 import { createLifecycle } from '../lifecycle';
+import { chooseRopoTarget } from '../ropo-target';
 import { startWorkerStack } from '../worker-stack';
 
 /** `worker`: processes onboarding jobs from REDIS_URL; run as many as throughput needs. */
@@ -13,11 +14,14 @@ export function registerWorkerCommand(program: Command): void {
   program
     .command('worker')
     .description(
-      'process onboarding jobs (the sandbox runs in-process unless ROPO_BASE_URL is set); ' +
+      'process onboarding jobs against ROPO_BASE_URL, ROPO_ENV=test|production or ROPO_SANDBOX=true ' +
+        '(one is required); ' +
         'with METRICS_PORT set, serve /metrics and /healthz there',
     )
     .action(async () => {
       const config = loadConfig();
+      // Refuse before touching Redis: a worker must never guess which Ropo One it feeds.
+      chooseRopoTarget({ ...config.ropo, env: config.env }, 'worker');
       const logger = createLogger({ level: config.log.level, defaultMeta: { role: 'worker' } });
       // One second past the deadline for in-flight jobs: closing against a dead Redis may never end.
       const lifecycle = createLifecycle(logger, { hardDeadlineMs: config.worker.shutdownTimeoutMs + 1000 });

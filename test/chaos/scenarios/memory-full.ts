@@ -51,6 +51,7 @@ async function postWhileFull(
       QUEUE_PREFIX: prefix,
       HTTP_PORT: String(httpPort),
       INTAKE_TOKENS: 'chaos-token',
+      ROPO_SANDBOX: 'true',
       // 'http ready' is an info line.
       LOG_LEVEL: 'info',
     },

@@ -50,6 +50,7 @@ function startServe(port: number, prefix: string) {
       HTTP_PORT: String(port),
       HTTP_PROCESSES: '2',
       INTAKE_TOKENS: TOKEN,
+      ROPO_SANDBOX: 'true',
       LOG_LEVEL: 'info',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

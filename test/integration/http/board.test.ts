@@ -12,8 +12,9 @@ type ErrorBody = { error: { code: string } };
 async function withHarness(
   env: NodeJS.ProcessEnv,
   test: (http: HttpHarness, onboarding: Queue) => Promise<void>,
+  openBoard = false,
 ): Promise<void> {
-  const http = await startHttpHarness({ env });
+  const http = await startHttpHarness({ env, openBoard });
   const onboarding = new Queue(QUEUE_NAMES.onboarding, { connection: http.connection, prefix: http.prefix });
   try {
     await test(http, onboarding);
@@ -136,43 +137,114 @@ describe('Bull Board at /admin/queues', () => {
     });
   });
 
-  it('is not served without credentials (and says why in the log), except on loopback in sandbox mode', async () => {
-    await withHarness({ BOARD_USERNAME: '', BOARD_PASSWORD: '' }, async (http) => {
-      const response = await http.request('/admin/queues', { auth: false });
-      expect(response.status).toBe(404);
-      await response.text();
-      expect(http.logLines.some((line) => line.includes('Bull Board is disabled'))).toBe(true);
-    });
+  it('is not served without credentials (and says why in the log), except by `start` on loopback in sandbox mode', async () => {
+    const noLogin = { BOARD_USERNAME: '', BOARD_PASSWORD: '' };
+    // `serve` in sandbox mode on loopback: still no open board (before, this answered 200 with payloads).
+    for (const env of [
+      noLogin,
+      { ...noLogin, ROPO_BASE_URL: '', ROPO_CID: '', ROPO_APICODE: '', ROPO_SANDBOX: 'true' },
+    ]) {
+      await withHarness(env, async (http) => {
+        const response = await http.request('/admin/queues', { auth: false });
+        expect(response.status).toBe(404);
+        await response.text();
+        expect(http.logLines.some((line) => line.includes('Bull Board is disabled'))).toBe(true);
+      });
+    }
     await withHarness(
-      {
-        BOARD_USERNAME: '',
-        BOARD_PASSWORD: '',
-        ROPO_BASE_URL: '',
-        ROPO_CID: '',
-        ROPO_APICODE: '',
-        HTTP_HOST: '127.0.0.1',
-      },
+      { ...noLogin, ROPO_BASE_URL: '', ROPO_CID: '', ROPO_APICODE: '' },
       async (http) => {
         const response = await http.request('/admin/queues', { auth: false });
         expect(response.status).toBe(200);
         await response.text();
         expect(http.logLines.some((line) => line.includes('NO LOGIN'))).toBe(true);
       },
+      true,
     );
-    await withHarness(
-      {
-        BOARD_USERNAME: '',
-        BOARD_PASSWORD: '',
-        ROPO_BASE_URL: '',
-        ROPO_CID: '',
-        ROPO_APICODE: '',
-        HTTP_HOST: '0.0.0.0',
-      },
-      async (http) => {
-        const response = await http.request('/admin/queues', { auth: false });
-        expect(response.status).toBe(404);
+  });
+
+  it('hides payloads unless BOARD_SHOW_PAYLOADS=true, also outside production', async () => {
+    await withHarness({ NODE_ENV: 'development' }, async (http) => {
+      const [businessId] = businessIds(1, 3_500_200) as [string];
+      const accepted = await http.request('/v1/onboardings', jsonInit(personalPayload(businessId)));
+      const { jobId } = (await accepted.json()) as { jobId: string };
+      const job = await http.request(`/admin/queues/api/queues/${QUEUE_NAMES.onboarding}/${jobId}`, {
+        headers: { authorization: basic(BOARD.username, BOARD.password) },
+        auth: false,
+      });
+      expect(job.status).toBe(200);
+      expectNoPersonalData(await job.text(), 'the board job answer without BOARD_SHOW_PAYLOADS');
+    });
+  });
+
+  it('refuses write-guard bypasses by case, trailing or doubled slashes and percent-encoding', async () => {
+    await withHarness({ BOARD_READ_ONLY: 'true' }, async (http, onboarding) => {
+      const q = QUEUE_NAMES.onboarding;
+      const headers = {
+        authorization: basic(BOARD.username, BOARD.password),
+        'content-type': 'application/json',
+        'sec-fetch-site': 'same-origin',
+      };
+      for (const [method, path] of [
+        ['POST', `/admin/queues/api/queues/${q}/ADD`],
+        ['POST', `/admin/queues/api/queues/${q}/add/`],
+        ['POST', `/admin/queues/API/queues/${q}/add`],
+        ['POST', `/admin/queues/api//queues/${q}/%61dd`],
+        ['PATCH', `/admin/queues/api/queues/${q}/some-job/UPDATE-DATA`],
+      ] as const) {
+        const response = await http.request(path, {
+          method,
+          headers,
+          auth: false,
+          body: JSON.stringify({ name: 'x', data: {} }),
+        });
+        expect({ method, path, status: response.status }).toEqual({ method, path, status: 403 });
         await response.text();
-      },
-    );
+      }
+      expect(await onboarding.count()).toBe(0);
+    });
+  });
+
+  it('refuses cross-site and text/plain board writes (CSRF), and retrying onboarding jobs', async () => {
+    await withHarness({ BOARD_SHOW_PAYLOADS: 'true' }, async (http, onboarding) => {
+      const q = QUEUE_NAMES.onboarding;
+      const auth = { authorization: basic(BOARD.username, BOARD.password) };
+      const add = (headers: Record<string, string>) =>
+        http.request(`/admin/queues/api/queues/${q}/add`, {
+          method: 'POST',
+          headers: { ...auth, ...headers },
+          auth: false,
+          body: JSON.stringify({ name: 'x', data: {} }),
+        });
+      const plain = await add({ 'content-type': 'text/plain', origin: 'https://evil.example' });
+      expect(plain.status).toBe(415);
+      await plain.text();
+      const crossSite = await add({ 'content-type': 'application/json', origin: 'https://evil.example' });
+      expect(crossSite.status).toBe(403);
+      await crossSite.text();
+      const noOrigin = await add({ 'content-type': 'application/json' });
+      expect(noOrigin.status).toBe(403);
+      await noOrigin.text();
+      expect(await onboarding.count()).toBe(0);
+      // The board's own page (same origin, JSON) may still write.
+      const own = await add({ 'content-type': 'application/json', origin: new URL(http.url).origin });
+      expect(own.status).toBe(200);
+      await own.text();
+      expect(await onboarding.count()).toBe(1);
+      const retry = await http.request(`/admin/queues/api/queues/${q}/retry/failed`, {
+        method: 'PUT',
+        headers: { ...auth, 'sec-fetch-site': 'same-origin' },
+        auth: false,
+      });
+      expect(retry.status).toBe(403);
+      await retry.text();
+      const api = await http.request('/admin/queues/api/queues', { headers: auth, auth: false });
+      const { queues } = (await api.json()) as {
+        queues: { name: string; allowRetries: boolean; description?: string }[];
+      };
+      const shown = queues.find((queue) => queue.name === q);
+      expect(shown?.allowRetries).toBe(false);
+      expect(shown?.description).toContain('/v1/dead-letters');
+    });
   });
 });

@@ -43,6 +43,8 @@ export interface HttpHarnessOptions {
   redisUrl?: string;
   prefix?: string;
   registry?: Registry;
+  /** What `start` passes in sandbox mode on loopback: the board without a login. */
+  openBoard?: boolean;
 }
 
 /** Starts createHttpApp on port 0 against the test Redis (or `redisUrl`), with its own queue prefix. */
@@ -72,7 +74,7 @@ export async function startHttpHarness(options: HttpHarnessOptions = {}): Promis
   const connection = createRedisConnection(options.redisUrl ?? testRedisUrl(), 'http');
   connection.on('error', () => undefined);
   const registry = options.registry ?? createMetricsRegistry();
-  const http = createHttpApp({ config, logger, connection, registry });
+  const http = createHttpApp({ config, logger, connection, registry, openBoard: options.openBoard });
   const server = await listen(http.app, 0, '127.0.0.1');
   return {
     url: server.url,
