@@ -47,7 +47,7 @@ describe('/metrics as `start` wires it: the worker and the HTTP server in one re
       return parsePrometheus(await response.text());
     };
     try {
-      await startWorkerStack(config, testRedisUrl(), logger, lifecycle, { registry });
+      await startWorkerStack(config, testRedisUrl(), logger, lifecycle, { registry, role: 'start' });
       const before = await scrape();
       expect(sampleValue(before, 'onboarding_redis_up')).toBe(1);
       expect(sampleValue(before, 'onboarding_breaker_state', { state: 'closed' })).toBe(1);
