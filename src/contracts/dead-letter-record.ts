@@ -58,6 +58,8 @@ export const deadLetterRecordSchema = z.object({
     originalJobId: z.string(),
     replayOf: z.string().optional(),
     replayCount: z.number().int(),
+    /** W3C traceparent of the attempt that dead-lettered the job, when tracing was on: a replay links to it. */
+    traceparent: z.string().optional(),
   }),
   deadLetteredAt: z.string(),
 });

@@ -84,7 +84,10 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
     attempts: config.retry.attempts,
     telemetry: deps.tracing?.enabled ? deps.tracing.bullmq : undefined,
   });
-  const operations = createDeadLetterOperations(connection, prefix, { attempts: config.retry.attempts });
+  const operations = createDeadLetterOperations(connection, prefix, {
+    attempts: config.retry.attempts,
+    telemetry: deps.tracing?.enabled ? deps.tracing.bullmq : undefined,
+  });
   registerQueueMetrics(registry, {
     queues: [onboarding, events, deadLetters],
     redis,

@@ -1,3 +1,4 @@
+import { context, propagation } from '@opentelemetry/api';
 import type { Job } from 'bullmq';
 import {
   DEAD_LETTER_CODES,
@@ -19,6 +20,13 @@ const STALLED_TOO_OFTEN = /stalled more than allowable limit|started more than a
 /** The job's data as stored, read safely (see {@link readJobData}). */
 export function dataOf(job: Job<OnboardingJobData>): Partial<OnboardingJobData> {
   return readJobData(job.data);
+}
+
+// Inside the attempt's span when tracing is on; with no SDK the propagator writes nothing.
+function currentTraceparent(): { traceparent?: string } {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return carrier.traceparent ? { traceparent: carrier.traceparent } : {};
 }
 
 /** What writing a dead letter touches. */
@@ -64,6 +72,7 @@ export function createDeadLettering(deps: DeadLetteringDeps): DeadLettering {
         originalJobId: data.replayOf ?? jobId,
         replayOf: data.replayOf,
         replayCount: data.replayCount ?? 0,
+        ...currentTraceparent(),
       },
       deadLetteredAt: new Date().toISOString(),
     };

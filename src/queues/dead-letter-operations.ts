@@ -1,4 +1,5 @@
-import type { Job } from 'bullmq';
+import { propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import type { Job, Telemetry } from 'bullmq';
 import { apply as applyMergePatch } from 'json-merge-patch';
 import type { DeadLetterRecord, DeadLetterSummary, ReplayOutcome } from '../contracts/dead-letter-record';
 import { parseDuration } from '../contracts/duration';
@@ -98,14 +99,42 @@ function summarize(job: Job<DeadLetterRecord>): DeadLetterSummary {
   };
 }
 
+/**
+ * Runs the replay's enqueue in an `onboarding.replay` span linked to the attempt that dead-lettered
+ * the job, so the new trace leads back to the original one. A no-op span when tracing is off.
+ */
+function inReplaySpan<T>(traceparent: string | undefined, run: () => Promise<T>): Promise<T> {
+  const original = traceparent
+    ? trace.getSpanContext(propagation.extract(ROOT_CONTEXT, { traceparent }))
+    : undefined;
+  return trace
+    .getTracer('ropo-onboarding')
+    .startActiveSpan(
+      'onboarding.replay',
+      { links: original ? [{ context: original }] : [] },
+      async (span) => {
+        try {
+          return await run();
+        } finally {
+          span.end();
+        }
+      },
+    );
+}
+
 /** Opens the operations on a connection the caller owns. */
 export function createDeadLetterOperations(
   connection: RedisClient,
   prefix: string,
-  options: { attempts?: number } = {},
+  options: { attempts?: number; telemetry?: Telemetry } = {},
 ): DeadLetterOperations {
   const deadLetters = openQueue<DeadLetterRecord>(QUEUE_NAMES.deadLetter, connection, prefix);
-  const producer = createOnboardingProducer({ connection, prefix, attempts: options.attempts });
+  const producer = createOnboardingProducer({
+    connection,
+    prefix,
+    attempts: options.attempts,
+    telemetry: options.telemetry,
+  });
   const events = createEventPublisher(connection, prefix);
   const ledger = createLedger(connection, prefix);
 
@@ -139,13 +168,15 @@ export function createDeadLetterOperations(
 
     // Enqueue first, remove the record after: a crash in between leaves a record and a job with a
     // fixed id, and replaying again adds nothing new.
-    await producer.enqueue(payload, {
-      eventId: record.eventId,
-      source: record.source,
-      replayOf: record.lineage.originalJobId,
-      replayCount,
-      jobId: newJobId,
-    });
+    await inReplaySpan(record.lineage.traceparent, () =>
+      producer.enqueue(payload, {
+        eventId: record.eventId,
+        source: record.source,
+        replayOf: record.lineage.originalJobId,
+        replayCount,
+        jobId: newJobId,
+      }),
+    );
     await events.publish(
       buildEvent(EVENT_TYPES.replayed, {
         jobId: newJobId,

@@ -9,6 +9,7 @@ import { waitFor } from '../../support/wait-for';
 
 const BIN = path.join(__dirname, '..', '..', '..', 'bin', 'onboarding.js');
 const TOKEN = 'tracing-intake-token';
+const OPERATOR = 'tracing-operator-token';
 const UPSTREAM_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const UPSTREAM_SPAN = '00f067aa0ba902b7';
 
@@ -88,6 +89,7 @@ describe('tracing across the HTTP and worker processes', () => {
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: String(port),
       INTAKE_TOKENS: TOKEN,
+      OPERATOR_TOKENS: OPERATOR,
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
       OTEL_BSP_SCHEDULE_DELAY: '100',
     };
@@ -167,5 +169,80 @@ describe('tracing across the HTTP and worker processes', () => {
       .map((line) => JSON.parse(line) as Record<string, unknown>)
       .find((line) => line.message === 'customer created');
     expect(created?.trace_id).toBe(UPSTREAM_TRACE);
+  }, 90_000);
+
+  it('links a replay to the trace of the attempt that dead-lettered the job', async () => {
+    const port = await freePort();
+    const env = {
+      REDIS_URL: testRedisUrl(),
+      QUEUE_PREFIX: testPrefix('trace-replay'),
+      ROPO_BASE_URL: sandbox.baseUrl,
+      ROPO_CID: SANDBOX_CID,
+      ROPO_APICODE: SANDBOX_APICODE,
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: String(port),
+      INTAKE_TOKENS: TOKEN,
+      OPERATOR_TOKENS: OPERATOR,
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+    };
+    const http = startRole('serve', env);
+    const worker = startRole('worker', env);
+    children.push(http.child, worker.child);
+    await waitFor(() => http.output.join('').includes('http ready'), 30_000);
+    const REJECTED_TRACE = 'a'.repeat(31) + '1';
+    // Ropo One rejects every profile for now: the job is dead-lettered ROPO_REJECTED on its first attempt.
+    sandbox.setFaults({ errorRates: { '422': 1 } });
+    const [businessId] = businessIds(1, 3_200_000) as [string];
+    const posted = await fetch(`http://127.0.0.1:${port}/v1/onboardings`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${TOKEN}`,
+        traceparent: `00-${REJECTED_TRACE}-${UPSTREAM_SPAN}-01`,
+      },
+      body: JSON.stringify(completePayload(businessId)),
+    });
+    const { jobId } = (await posted.json()) as { jobId: string };
+    const deadLetter = async () =>
+      fetch(`http://127.0.0.1:${port}/v1/dead-letters/dl-${jobId}`, {
+        headers: { authorization: `Bearer ${OPERATOR}` },
+      });
+    await waitFor(async () => (await deadLetter()).status === 200, 30_000);
+    const { record } = (await (await deadLetter()).json()) as {
+      record: { lineage: { traceparent?: string } };
+    };
+    expect(record.lineage.traceparent).toMatch(new RegExp(`^00-${REJECTED_TRACE}-[0-9a-f]{16}-01$`));
+
+    sandbox.setFaults({});
+    const replayed = await fetch(`http://127.0.0.1:${port}/v1/dead-letters/dl-${jobId}/replay`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${OPERATOR}` },
+    });
+    expect(replayed.status).toBeLessThan(300);
+    const replaySpan = () => receiver.spans.find((s) => s.name === 'onboarding.replay');
+    await waitFor(() => {
+      const span = replaySpan();
+      return (
+        span !== undefined &&
+        receiver.spans.some(
+          (s) =>
+            s.traceId === span.traceId &&
+            s.service === 'onboarding-worker' &&
+            s.attributes['onboarding.outcome'],
+        )
+      );
+    }, 30_000);
+    const span = replaySpan() as ReceivedSpan;
+    // A new trace, linked to the attempt that dead-lettered the job; the replayed job runs in it.
+    expect(span.traceId).not.toBe(REJECTED_TRACE);
+    expect(span.links).toContainEqual({
+      traceId: REJECTED_TRACE,
+      spanId: (record.lineage.traceparent as string).split('-')[2],
+    });
+    const outcome = receiver.spans.find(
+      (s) => s.traceId === span.traceId && s.attributes['onboarding.outcome'],
+    );
+    expect(outcome?.attributes['onboarding.outcome']).toBe('created');
   }, 90_000);
 });
