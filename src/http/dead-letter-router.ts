@@ -1,4 +1,5 @@
 import express, { Router } from 'express';
+import { forbiddenPatchKey } from '../contracts/merge-patch-keys';
 import {
   toDeadLetterFilter,
   type DeadLetterOperations,
@@ -82,6 +83,14 @@ export function deadLetterRouter(deps: DeadLetterRouterDeps): Router {
     const patch = req.body === undefined || req.body === '' ? undefined : req.body;
     if (patch !== undefined && (typeof patch !== 'object' || patch === null || Array.isArray(patch))) {
       throw new ApiError(400, 'BAD_REQUEST', 'the body must be a JSON merge patch object (RFC 7386)');
+    }
+    const forbidden = forbiddenPatchKey(patch);
+    if (forbidden) {
+      throw new ApiError(
+        400,
+        'BAD_REQUEST',
+        `the merge patch holds the key ${forbidden}, which can never be applied`,
+      );
     }
     const dryRun = isTruthy(req.query.dryRun);
     const id = String(req.params.id);

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { forbiddenPatchKey } from '../../contracts/merge-patch-keys';
 import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config';
@@ -41,11 +42,15 @@ function filterFrom(ids: string[], options: FilterOptions): DeadLetterFilter {
 
 function readPatch(value: string): unknown {
   const text = value.startsWith('@') ? fs.readFileSync(value.slice(1), 'utf8') : value;
+  let patch: unknown;
   try {
-    return JSON.parse(text);
+    patch = JSON.parse(text);
   } catch {
     throw new Error('--patch: expected a JSON merge patch (RFC 7386), inline or as @file');
   }
+  const forbidden = forbiddenPatchKey(patch);
+  if (forbidden) throw new Error(`--patch: the key ${forbidden} can never be applied; nothing was replayed`);
+  return patch;
 }
 
 async function withOperations<T>(

@@ -122,6 +122,23 @@ describe('dead-letter API and job status over HTTP (real worker, real sandbox)',
       'EMAIL_INVALID',
     ]);
 
+    // A key no merge can apply is refused by name, not silently dropped with the unpatched payload replayed.
+    for (const body of [
+      '{"__proto__":{"x":1},"contact_person":{"emial":null}}',
+      '{"contact_person":{"emial":null,"constructor":{"prototype":{}}}}',
+    ]) {
+      const polluted = await http.request(`/v1/dead-letters/${first.deadLetterId}/replay`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/merge-patch+json' },
+        body,
+      });
+      expect(polluted.status).toBe(400);
+      const error = ((await polluted.json()) as { error: { code: string; message: string } }).error;
+      expect(error.code).toBe('BAD_REQUEST');
+      expect(error.message).toMatch(/the key (__proto__|contact_person\.constructor),/);
+    }
+    expect((await http.request(`/v1/dead-letters/${first.deadLetterId}`)).status).toBe(200);
+
     const notJson = await http.request(`/v1/dead-letters/${first.deadLetterId}/replay`, {
       method: 'POST',
       headers: { 'content-type': 'text/plain' },
