@@ -9,6 +9,8 @@ const API_HEADERS: [string, string][] = [
   ['Referrer-Policy', 'no-referrer'],
   ['X-Content-Type-Options', 'nosniff'],
   ['X-Frame-Options', 'DENY'],
+  // Answers carry payloads, dead letters and credentials: no browser or proxy may keep a copy.
+  ['Cache-Control', 'no-store'],
 ];
 
 /**

@@ -31,7 +31,10 @@ describe('token scopes', () => {
   });
 
   it('lets an operator token read the dead letters and an intake token read a status', async () => {
-    expect((await http.request('/v1/dead-letters', as(OPERATOR_TOKEN))).status).toBe(200);
+    const deadLetters = await http.request('/v1/dead-letters', as(OPERATOR_TOKEN));
+    expect(deadLetters.status).toBe(200);
+    // Dead letters hold personal data: nothing along the way may cache the answer.
+    expect(deadLetters.headers.get('cache-control')).toBe('no-store');
     // An unknown job is 404 once the scope is right: the gate passed.
     expect((await http.request('/v1/onboardings/ob-unknown', as(TOKEN))).status).toBe(404);
   });
