@@ -4,9 +4,7 @@ import { createBridgeCore, type BridgeCore } from '../../bridges/bridge-core';
 import { startNatsBridge } from '../../bridges/nats-bridge';
 import { loadConfig, type Config } from '../../config';
 import { ConfigError } from '../../errors/config-error';
-import { listen } from '../../http/http-server';
 import { createMetricsRegistry } from '../../pipeline/prometheus-observer';
-import { createMetricsApp } from '../../http/metrics-server';
 import { loadIntakeMapper } from '../../intake/load-mapper';
 import { createLogger, type Logger } from '../../logger';
 import { createRedisConnection } from '../../queues/connection';
@@ -14,6 +12,7 @@ import { createDeadLetterWriter } from '../../queues/dead-letter-queue';
 import { createOnboardingProducer } from '../../queues/onboarding-producer';
 import { openQueue } from '../../queues/open-queue';
 import { QUEUE_NAMES } from '../../queues/queue-names';
+import { serveMetricsPort } from '../metrics-port';
 import { createLifecycle, type ProcessLifecycle } from '../lifecycle';
 
 type BridgeName = 'amqp' | 'nats';
@@ -58,16 +57,7 @@ async function runBridge(
     });
     const bridge = await start({ config, core, logger, lifecycle });
     lifecycle.add(bridge.stop);
-    let metricsUrl: string | undefined;
-    if (config.metrics.port !== undefined) {
-      const server = await listen(
-        createMetricsApp({ registry, logger }),
-        config.metrics.port,
-        config.http.host,
-      );
-      lifecycle.add(server.close);
-      metricsUrl = `${server.url}/metrics`;
-    }
+    const metricsUrl = await serveMetricsPort(config, registry, logger, lifecycle);
     logger.info('bridge ready', { bridge: name, metrics: metricsUrl });
   } catch (error) {
     await lifecycle.stopAll();

@@ -4,11 +4,10 @@ import { loadConfig, type Config } from '../../config';
 import { startDelivery } from '../../delivery/delivery-service';
 import { loadSinks } from '../../delivery/sink-config';
 import { createSinkControl } from '../../delivery/sink-control';
-import { listen } from '../../http/http-server';
 import { createMetricsRegistry } from '../../pipeline/prometheus-observer';
-import { createMetricsApp } from '../../http/metrics-server';
 import { createLogger, type Logger } from '../../logger';
 import { createRedisConnection } from '../../queues/connection';
+import { serveMetricsPort } from '../metrics-port';
 import { createLifecycle, type Lifecycle } from '../lifecycle';
 import { parseDuration } from '../../contracts/duration';
 
@@ -50,16 +49,7 @@ export function registerDeliverCommand(program: Command): void {
       try {
         const registry = config.metrics.port === undefined ? undefined : createMetricsRegistry();
         await startDeliveryStack(config, config.redis.url, logger, lifecycle, { registry });
-        let metricsUrl: string | undefined;
-        if (registry && config.metrics.port !== undefined) {
-          const server = await listen(
-            createMetricsApp({ registry, logger }),
-            config.metrics.port,
-            config.http.host,
-          );
-          lifecycle.add(server.close);
-          metricsUrl = `${server.url}/metrics`;
-        }
+        const metricsUrl = await serveMetricsPort(config, registry, logger, lifecycle);
         logger.info('deliver ready', { queuePrefix: config.redis.prefix, metrics: metricsUrl });
       } catch (error) {
         await lifecycle.stopAll();

@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config';
-import { listen } from '../../http/http-server';
 import { createMetricsRegistry } from '../../pipeline/prometheus-observer';
-import { createMetricsApp } from '../../http/metrics-server';
 import { createLogger } from '../../logger';
 import { startTracing } from '../../telemetry/tracing';
+import { serveMetricsPort } from '../metrics-port';
 import { createLifecycle } from '../lifecycle';
 import { chooseRopoTarget } from '../ropo-target';
 import { startWorkerStack } from '../worker-stack';
@@ -35,16 +34,7 @@ export function registerWorkerCommand(program: Command): void {
           tracing,
         });
         lifecycle.trackInFlight(stack.inFlight);
-        let metricsUrl: string | undefined;
-        if (registry && config.metrics.port !== undefined) {
-          const server = await listen(
-            createMetricsApp({ registry, logger }),
-            config.metrics.port,
-            config.http.host,
-          );
-          lifecycle.add(server.close);
-          metricsUrl = `${server.url}/metrics`;
-        }
+        const metricsUrl = await serveMetricsPort(config, registry, logger, lifecycle);
         logger.info('worker ready', {
           concurrency: config.worker.concurrency,
           queuePrefix: config.redis.prefix,

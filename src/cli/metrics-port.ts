@@ -1,0 +1,22 @@
+import type { Registry } from 'prom-client';
+import type { Config } from '../config';
+import { listen } from '../http/http-server';
+import { createMetricsApp } from '../http/metrics-server';
+import type { Logger } from '../logger';
+import type { Lifecycle } from './lifecycle';
+
+/**
+ * Serves `/metrics` and `/healthz` on METRICS_PORT for a role that has no HTTP server of its own
+ * (worker, deliver, bridge), stopped with the lifecycle; the metrics URL, or undefined when unset.
+ */
+export async function serveMetricsPort(
+  config: Pick<Config, 'metrics' | 'http'>,
+  registry: Registry | undefined,
+  logger: Logger,
+  lifecycle: Lifecycle,
+): Promise<string | undefined> {
+  if (!registry || config.metrics.port === undefined) return undefined;
+  const server = await listen(createMetricsApp({ registry, logger }), config.metrics.port, config.http.host);
+  lifecycle.add(server.close);
+  return `${server.url}/metrics`;
+}
