@@ -44,15 +44,16 @@ export function eventId(type: EventType, jobId: string): string {
   return createHash('sha256').update(`${type}\n${jobId}`).digest('hex').slice(0, 32);
 }
 
-/** Builds and validates (through the cloudevents SDK) an envelope for one outcome. */
-export function buildEvent<T extends EventData>(
+// One envelope for both kinds of event: only how the id is derived differs.
+function envelope<T extends { businessId: string } & Record<string, unknown>>(
   type: EventType,
+  id: string,
   data: T,
-  time = new Date(),
+  time: Date,
 ): OnboardingEvent<T> {
   const event = new CloudEvent<T>({
     specversion: '1.0',
-    id: eventId(type, data.jobId),
+    id,
     source: EVENT_SOURCE,
     type,
     time: time.toISOString(),
@@ -61,6 +62,15 @@ export function buildEvent<T extends EventData>(
     data,
   });
   return event.toJSON() as unknown as OnboardingEvent<T>;
+}
+
+/** Builds and validates (through the cloudevents SDK) an envelope for one outcome. */
+export function buildEvent<T extends EventData>(
+  type: EventType,
+  data: T,
+  time = new Date(),
+): OnboardingEvent<T> {
+  return envelope(type, eventId(type, data.jobId), data, time);
 }
 
 /** Data of `onboarding.customer.activated`: ids only; the apicode never leaves the credential store. */
@@ -93,15 +103,5 @@ export function buildCustomerEvent<T extends { businessId: string } & Record<str
   idParts: string[],
   time = new Date(),
 ): OnboardingEvent<T> {
-  const event = new CloudEvent<T>({
-    specversion: '1.0',
-    id: customerEventId(type, data.businessId, ...idParts),
-    source: EVENT_SOURCE,
-    type,
-    time: time.toISOString(),
-    subject: data.businessId,
-    datacontenttype: 'application/json',
-    data,
-  });
-  return event.toJSON() as unknown as OnboardingEvent<T>;
+  return envelope(type, customerEventId(type, data.businessId, ...idParts), data, time);
 }

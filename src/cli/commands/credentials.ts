@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { loadConfig } from '../../config';
+import { loadConfig, type Config } from '../../config';
 import { createRedisConnection } from '../../queues/connection';
 import { createCredentialStore } from '../../queues/credential-store';
 
@@ -9,6 +9,14 @@ const localCaller = (): string => `cli:${userInfo().username}`;
 
 function requireKeys(count: number): void {
   if (count === 0) throw new Error('CREDENTIALS_KEYS is not set: no credential can be opened or sealed');
+}
+
+// Both subcommands refuse before connecting when no key could open or seal a credential.
+function openStore(config: Config) {
+  requireKeys(config.activation.credentialKeys.length);
+  const connection = createRedisConnection(config.redis.url, 'producer');
+  const store = createCredentialStore(connection, config.redis.prefix, config.activation.credentialKeys);
+  return { connection, store };
 }
 
 /** `credentials show <business-id>` and `credentials rotate`: the credential store, locally, audited. */
@@ -23,14 +31,8 @@ export function registerCredentialsCommand(program: Command): void {
     .description('print the cid and apicode as JSON; the read is written to the audit stream')
     .action(async (businessId: string) => {
       const config = loadConfig();
-      requireKeys(config.activation.credentialKeys.length);
-      const connection = createRedisConnection(config.redis.url, 'producer');
+      const { connection, store } = openStore(config);
       try {
-        const store = createCredentialStore(
-          connection,
-          config.redis.prefix,
-          config.activation.credentialKeys,
-        );
         const revealed = await store.reveal(businessId, localCaller());
         if (!revealed) {
           process.stderr.write(`no credentials for ${businessId} (not activated)\n`);
@@ -51,14 +53,8 @@ export function registerCredentialsCommand(program: Command): void {
     .description('re-seal every stored apicode under the first key of CREDENTIALS_KEYS')
     .action(async () => {
       const config = loadConfig();
-      requireKeys(config.activation.credentialKeys.length);
-      const connection = createRedisConnection(config.redis.url, 'producer');
+      const { connection, store } = openStore(config);
       try {
-        const store = createCredentialStore(
-          connection,
-          config.redis.prefix,
-          config.activation.credentialKeys,
-        );
         const { rotated, total } = await store.rotate(localCaller());
         const kid = config.activation.credentialKeys[0]?.kid;
         process.stdout.write(`re-sealed ${rotated} of ${total} credential(s) under key "${kid}"\n`);

@@ -78,11 +78,12 @@ describe('tracing across the HTTP and worker processes', () => {
     await receiver.close();
   });
 
-  it('gives one trace from the upstream traceparent to the createprofile call, with no personal data', async () => {
+  /** `serve` and `worker` on their own queue prefix, exporting spans to the receiver; stopped in afterAll. */
+  async function startTracedRoles(label: string) {
     const port = await freePort();
     const env = {
       REDIS_URL: testRedisUrl(),
-      QUEUE_PREFIX: testPrefix('trace'),
+      QUEUE_PREFIX: testPrefix(label),
       ROPO_BASE_URL: sandbox.baseUrl,
       ROPO_CID: SANDBOX_CID,
       ROPO_APICODE: SANDBOX_APICODE,
@@ -97,6 +98,11 @@ describe('tracing across the HTTP and worker processes', () => {
     const worker = startRole('worker', env);
     children.push(http.child, worker.child);
     await waitFor(() => http.output.join('').includes('http ready'), 30_000);
+    return { port, worker };
+  }
+
+  it('gives one trace from the upstream traceparent to the createprofile call, with no personal data', async () => {
+    const { port, worker } = await startTracedRoles('trace');
 
     const [businessId] = businessIds(1, 3_100_000) as [string];
     const payload = completePayload(businessId);
@@ -172,24 +178,7 @@ describe('tracing across the HTTP and worker processes', () => {
   }, 90_000);
 
   it('links a replay to the trace of the attempt that dead-lettered the job', async () => {
-    const port = await freePort();
-    const env = {
-      REDIS_URL: testRedisUrl(),
-      QUEUE_PREFIX: testPrefix('trace-replay'),
-      ROPO_BASE_URL: sandbox.baseUrl,
-      ROPO_CID: SANDBOX_CID,
-      ROPO_APICODE: SANDBOX_APICODE,
-      HTTP_HOST: '127.0.0.1',
-      HTTP_PORT: String(port),
-      INTAKE_TOKENS: TOKEN,
-      OPERATOR_TOKENS: OPERATOR,
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-      OTEL_BSP_SCHEDULE_DELAY: '100',
-    };
-    const http = startRole('serve', env);
-    const worker = startRole('worker', env);
-    children.push(http.child, worker.child);
-    await waitFor(() => http.output.join('').includes('http ready'), 30_000);
+    const { port } = await startTracedRoles('trace-replay');
     const REJECTED_TRACE = 'a'.repeat(31) + '1';
     // Ropo One rejects every profile for now: the job is dead-lettered ROPO_REJECTED on its first attempt.
     sandbox.setFaults({ errorRates: { '422': 1 } });
