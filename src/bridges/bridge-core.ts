@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Counter, type Registry } from 'prom-client';
 import { DEAD_LETTER_CODES, type DeadLetterRecord } from '../contracts/dead-letter-record';
-import { onboardingJobId } from '../contracts/onboarding-job';
+import { onboardingJobId, readBusinessId } from '../contracts/onboarding-job';
 import { PayloadInvalidError } from '../contracts/payload-invalid-error';
 import { readMessage, type IntakeMapper } from '../intake/read-message';
 import type { Logger } from '../logger';
@@ -161,7 +161,7 @@ export function createBridgeCore(deps: BridgeCoreDeps): BridgeCore {
         const jobId = onboardingJobId(payload, eventId);
         await deadLetter({
           jobId,
-          businessId: businessIdOf(payload),
+          businessId: readBusinessId(payload),
           payload,
           eventId,
           source: message?.source ?? bridge,
@@ -178,9 +178,4 @@ export function createBridgeCore(deps: BridgeCoreDeps): BridgeCore {
       for (const wake of [...wakers]) wake();
     },
   };
-}
-
-function businessIdOf(payload: unknown): string | null {
-  const info = (payload as { customer_info?: { business_id?: unknown } } | null)?.customer_info;
-  return typeof info?.business_id === 'string' ? info.business_id : null;
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AxiosResponse } from 'axios';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { readBusinessId } from '../contracts/onboarding-job';
 import { RopoAuthError } from '../errors/ropo-auth-error';
 import type { RopoError } from '../errors/ropo-error';
 import { RopoUnexpectedResponseError } from '../errors/ropo-unexpected-response-error';
@@ -54,15 +55,6 @@ export interface RopoClient {
 }
 
 const tokenBodySchema = z.object({ token: z.string().min(1) });
-
-function businessIdOf(body: Record<string, unknown>): string | undefined {
-  const info = body.customer_info;
-  if (info && typeof info === 'object') {
-    const id = (info as Record<string, unknown>).business_id;
-    if (typeof id === 'string') return id;
-  }
-  return undefined;
-}
 
 /** Token cache key: one per Ropo base URL and customer number, so switching credentials never reuses a token. */
 function tokenKey(keyPrefix: string, baseUrl: string, cid: string): string {
@@ -170,7 +162,7 @@ export function createRopoClient(options: RopoClientOptions): RopoClient {
   return {
     async createProfile(body, callOptions) {
       if (closed) throw new Error('The Ropo One client is closed');
-      const businessId = businessIdOf(body);
+      const businessId = readBusinessId(body) ?? undefined;
       const token = await tokens.getToken();
       try {
         return await post(body, token, businessId, callOptions?.beforeAttempt);
