@@ -2,6 +2,7 @@ import ms from 'ms';
 import { z } from 'zod';
 import { parseCredentialKeys, type CredentialKey } from './contracts/credential-cipher';
 import { isUuidText } from './contracts/profile-uuid';
+import { ropoTargetId, SANDBOX_TARGET_ID } from './contracts/ropo-target-id';
 import { ConfigError } from './errors/config-error';
 
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -198,9 +199,17 @@ export interface Config {
   redis: { url: string; explicit: boolean; prefix: string; connectTimeoutMs: number };
   /**
    * `baseUrl` is ROPO_BASE_URL or the ROPO_ENV preset; `sandbox` is ROPO_SANDBOX=true. Neither set:
-   * no target was chosen, which only `start` accepts (see src/cli/ropo-target.ts).
+   * no target was chosen, which only `start` accepts (see src/cli/ropo-target.ts). `target` namespaces
+   * everything keyed by customer: a hash of base URL + cid, or `sandbox` for the built-in simulator.
    */
-  ropo: { baseUrl?: string; sandbox: boolean; cid?: string; apicode?: string; timeoutMs: number };
+  ropo: {
+    baseUrl?: string;
+    sandbox: boolean;
+    cid?: string;
+    apicode?: string;
+    timeoutMs: number;
+    target: string;
+  };
   sandbox: { port: number };
   worker: {
     concurrency: number;
@@ -292,6 +301,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     );
   }
   const e = parsed.data;
+  const baseUrl = e.ROPO_BASE_URL ?? (e.ROPO_ENV ? ROPO_ENV_PRESETS[e.ROPO_ENV] : undefined);
   return {
     env: e.NODE_ENV,
     redis: {
@@ -301,11 +311,13 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       connectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS,
     },
     ropo: {
-      baseUrl: e.ROPO_BASE_URL ?? (e.ROPO_ENV ? ROPO_ENV_PRESETS[e.ROPO_ENV] : undefined),
+      baseUrl,
       sandbox: e.ROPO_SANDBOX ?? false,
       cid: e.ROPO_CID,
       apicode: e.ROPO_APICODE,
       timeoutMs: e.ROPO_TIMEOUT_MS,
+      // No base URL means the built-in sandbox, whoever starts it (start, or ROPO_SANDBOX=true).
+      target: baseUrl ? ropoTargetId(baseUrl, e.ROPO_CID ?? '') : SANDBOX_TARGET_ID,
     },
     sandbox: { port: e.SANDBOX_PORT },
     worker: {

@@ -44,7 +44,13 @@ export async function startWorkerStack(
   });
   lifecycle.add(worker.close);
   lifecycle.add(
-    startWizardWatch(connection, config.redis.prefix, config.activation.wizardStalledAfterMs, logger),
+    startWizardWatch(
+      connection,
+      config.redis.prefix,
+      config.ropo.target,
+      config.activation.wizardStalledAfterMs,
+      logger,
+    ),
   );
   // Counted from the worker's own events, so the shutdown deadline can say truly whether it abandons jobs.
   let inFlight = 0;

@@ -126,7 +126,8 @@ function inReplaySpan<T>(traceparent: string | undefined, run: () => Promise<T>)
 export function createDeadLetterOperations(
   connection: RedisClient,
   prefix: string,
-  options: { attempts?: number; telemetry?: Telemetry } = {},
+  /** `ropoTarget`: config's `ropo.target`, whose ledger a replay will meet. */
+  options: { attempts?: number; telemetry?: Telemetry; ropoTarget: string },
 ): DeadLetterOperations {
   const deadLetters = openQueue<DeadLetterRecord>(QUEUE_NAMES.deadLetter, connection, prefix);
   const producer = createOnboardingProducer({
@@ -136,7 +137,7 @@ export function createDeadLetterOperations(
     telemetry: options.telemetry,
   });
   const events = createEventPublisher(connection, prefix);
-  const ledger = createLedger(connection, prefix);
+  const ledger = createLedger(connection, prefix, options.ropoTarget);
 
   async function select(filter: DeadLetterFilter): Promise<Job<DeadLetterRecord>[]> {
     const now = Date.now();

@@ -36,6 +36,8 @@ export interface WorkerDeps {
   ropo: RopoClient;
   logger: Logger;
   config: Pick<Config, 'redis' | 'worker' | 'retry' | 'breaker'> & {
+    /** `target` namespaces the ledger: the Ropo One that `ropo` talks to. */
+    ropo: Pick<Config['ropo'], 'target'>;
     activation?: Pick<Config['activation'], 'profileUuidNamespace'>;
   };
   /** Overrides of the processor's waits, for tests. */
@@ -74,7 +76,7 @@ export function createWorker({
     },
   });
   const attempts = createAttemptLog(onboardingQueue);
-  const plainLedger = createLedger(connection, prefix);
+  const plainLedger = createLedger(connection, prefix, config.ropo.target);
   const ledger = tracing?.enabled ? traceLedger(plainLedger, tracing.tracer) : plainLedger;
   const untracedProcessor = createOnboardingProcessor({
     // Every createprofile carries a profile_uuid, so Ropo's activation callback can be matched back.
