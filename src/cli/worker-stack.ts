@@ -5,6 +5,7 @@ import { startWizardWatch } from '../pipeline/wizard-watch';
 import type { Logger } from '../logger';
 import type { Tracing } from '../telemetry/tracing';
 import { createRedisConnection } from '../queues/connection';
+import type { RedisOutageLog } from '../queues/redis-outage-log';
 import { checkRedisSettings } from '../queues/redis-settings-check';
 import { createWorker } from '../workers/onboarding-worker';
 import type { Lifecycle } from './lifecycle';
@@ -19,7 +20,7 @@ export async function startWorkerStack(
   redisUrl: string,
   logger: Logger,
   lifecycle: Lifecycle,
-  options: { registry?: Registry; tracing?: Tracing; role?: TargetRole } = {},
+  options: { registry?: Registry; tracing?: Tracing; role?: TargetRole; redisOutage?: RedisOutageLog } = {},
 ): Promise<{ ropo: RopoTarget; inFlight: () => number }> {
   const observer = options.registry ? createPrometheusObserver(options.registry) : undefined;
   const connection = createRedisConnection(redisUrl, 'worker');
@@ -41,6 +42,7 @@ export async function startWorkerStack(
     config,
     observer,
     tracing: options.tracing,
+    redisOutage: options.redisOutage,
   });
   lifecycle.add(worker.close);
   lifecycle.add(

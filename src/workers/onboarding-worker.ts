@@ -21,6 +21,7 @@ import { QUEUE_NAMES } from '../queues/queue-names';
 import type { RopoClient } from '../ropo/ropo-client';
 import type { Tracing } from '../telemetry/tracing';
 import { traceLedger, traceProcessor } from '../pipeline/traced-processor';
+import { isRedisConnectionError, RedisOutageLog } from '../queues/redis-outage-log';
 
 /** What a running worker exposes to its owner. */
 export interface OnboardingWorker {
@@ -46,6 +47,8 @@ export interface WorkerDeps {
   observer?: PipelineObserver;
   /** Tracing, when switched on; off by default. */
   tracing?: Tracing;
+  /** The process's Redis outage log (connection errors are counted there, not logged one by one); default its own. */
+  redisOutage?: RedisOutageLog;
 }
 
 /** Wires the onboarding processor to a BullMQ Worker: concurrency, global limiter, backoff, stalled checks. */
@@ -57,6 +60,7 @@ export function createWorker({
   timing,
   observer,
   tracing,
+  redisOutage,
 }: WorkerDeps): OnboardingWorker {
   const telemetry = tracing?.enabled ? tracing.bullmq : undefined;
   const prefix = config.redis.prefix;
@@ -125,7 +129,15 @@ export function createWorker({
       }),
     },
   });
-  worker.on('error', (error) => logger.error('worker error', { error }));
+  // ioredis and BullMQ report every failed reconnect, on each connection: one outage, a few lines.
+  const outage = redisOutage ?? new RedisOutageLog({ sink: logger });
+  const onError = (source: string) => (error: Error) => {
+    if (isRedisConnectionError(error)) outage.error(error, source);
+    else logger.error(`${source} error`, { error });
+  };
+  worker.on('error', onError('worker'));
+  onboardingQueue.on('error', onError('queue'));
+  connection.on('ready', () => outage.available());
   worker.on('stalled', (jobId) => logger.warn('job stalled; it will run again', { jobId }));
   // BullMQ fails a job that stalled too often without running the processor, and an error can
   // escape the processor on a last attempt: either way the job still gets its dead letter.

@@ -10,6 +10,7 @@ import { createRedisConnection } from '../../queues/connection';
 import { serveMetricsPort } from '../metrics-port';
 import { createLifecycle, type Lifecycle } from '../lifecycle';
 import { parseDuration } from '../../contracts/duration';
+import { routeProcessOutput } from '../process-output';
 
 /** Starts delivery to the EVENT_SINKS sinks on `redisUrl`; registers its stops. Used by `deliver` and `start`. */
 export async function startDeliveryStack(
@@ -45,6 +46,7 @@ export function registerDeliverCommand(program: Command): void {
     .action(async () => {
       const config = loadConfig();
       const logger = createLogger({ level: config.log.level, defaultMeta: { role: 'deliver' } });
+      routeProcessOutput(logger);
       const lifecycle = createLifecycle(logger);
       try {
         const registry = config.metrics.port === undefined ? undefined : createMetricsRegistry();
