@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../config';
+import { portInUse } from '../errors/port-in-use-error';
 import type { Logger } from '../logger';
 import type { RedisClient } from '../queues/connection';
 import { createRopoClient, type RopoClient, type RopoClientOptions } from '../ropo/ropo-client';
@@ -83,7 +84,11 @@ export async function openRopoTarget(
     });
     return { client, close: () => client.close() };
   }
-  const sandbox = await startSandbox({ port: config.sandbox.port, host: '127.0.0.1' });
+  const sandbox = await startSandbox({ port: config.sandbox.port, host: '127.0.0.1' }).catch(
+    (error: unknown) => {
+      throw portInUse(error, 'SANDBOX_PORT', config.sandbox.port, '127.0.0.1');
+    },
+  );
   // Loud, but one JSON line like every other: log shippers and `jq` read this output too.
   logger.warn('SANDBOX MODE: no real Ropo One is called', {
     code: 'SANDBOX_MODE',
