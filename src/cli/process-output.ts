@@ -29,6 +29,15 @@ export function errorFields(error: unknown, withStack = false): Record<string, u
   };
 }
 
+// ioredis prints `[ioredis] Unhandled error event:` and the stack, as text, for a client nobody listens to.
+function printedRedisError(args: unknown[]): Error | undefined {
+  if (typeof args[0] !== 'string' || !args[0].startsWith('[ioredis] Unhandled error event')) return undefined;
+  const text = args.map(String).join(' ');
+  const code = /\b(E[A-Z_]{4,})\b/.exec(text)?.[1];
+  const error = Object.assign(new Error(text.split('\n')[0] ?? text), { code });
+  return isRedisConnectionError(error) ? error : undefined;
+}
+
 /**
  * Makes every line a long-running command writes one JSON object: console.* (what ioredis, BullMQ
  * and libraries print themselves), Node's process warnings, and uncaught exceptions and unhandled
@@ -49,7 +58,7 @@ export function routeProcessOutput(
       if (inside) return void originals.get(method)?.apply(console, args);
       inside = true;
       try {
-        const redisError = args.find(isRedisConnectionError);
+        const redisError = args.find(isRedisConnectionError) ?? printedRedisError(args);
         if (redisError) return void outage.error(redisError, 'console');
         const error = args.find((arg): arg is Error => arg instanceof Error);
         logger.log(

@@ -24,6 +24,11 @@ export async function startWorkerStack(
 ): Promise<{ ropo: RopoTarget; inFlight: () => number }> {
   const observer = options.registry ? createPrometheusObserver(options.registry) : undefined;
   const connection = createRedisConnection(redisUrl, 'worker');
+  // Before BullMQ attaches its own listeners (and after it removes them on close) ioredis would print these.
+  if (options.redisOutage) {
+    const outage = options.redisOutage;
+    connection.on('error', (error: Error) => outage.error(error, 'connection'));
+  }
   lifecycle.add(async () => void (await connection.quit()));
   for (const warning of await checkRedisSettings(connection)) logger.warn(warning);
 
@@ -54,11 +59,5 @@ export async function startWorkerStack(
       logger,
     ),
   );
-  // Counted from the worker's own events, so the shutdown deadline can say truly whether it abandons jobs.
-  let inFlight = 0;
-  worker.worker.on('active', () => void inFlight++);
-  const settled = (): void => void (inFlight = Math.max(0, inFlight - 1));
-  worker.worker.on('completed', settled);
-  worker.worker.on('failed', settled);
-  return { ropo, inFlight: () => inFlight };
+  return { ropo, inFlight: worker.inFlight };
 }

@@ -27,6 +27,8 @@ import { isRedisConnectionError, RedisOutageLog } from '../queues/redis-outage-l
 export interface OnboardingWorker {
   worker: Worker<OnboardingJobData, OnboardingJobResult>;
   breakerState(): string;
+  /** Jobs this worker is running now (started and not yet completed or failed). */
+  inFlight(): number;
   /** Stops fetching, lets in-flight jobs finish (up to the shutdown timeout), closes its queues. */
   close(): Promise<void>;
 }
@@ -150,11 +152,18 @@ export function createWorker({
       );
   });
   reportBreaker(connection, prefix, name, 'closed').catch(() => undefined);
+  // Counted from the worker's own events, so the shutdown deadline can say truly whether it abandons jobs.
+  let running = 0;
+  worker.on('active', () => void running++);
+  const settled = (): void => void (running = Math.max(0, running - 1));
+  worker.on('completed', settled);
+  worker.on('failed', settled);
 
   let closing: Promise<void> | undefined;
   return {
     worker,
     breakerState: () => breaker.state(),
+    inFlight: () => running,
     close() {
       closing ??= (async () => {
         let timer: NodeJS.Timeout | undefined;
@@ -164,9 +173,22 @@ export function createWorker({
         const outcome = await Promise.race([worker.close().then(() => 'closed' as const), deadline]);
         clearTimeout(timer);
         if (outcome === 'timeout') {
-          logger.warn('shutdown deadline passed with jobs in flight; they will run again as stalled jobs', {
-            shutdownTimeoutMs: config.worker.shutdownTimeoutMs,
-          });
+          // Idle, a close still hangs when Redis is unreachable: say which case this is.
+          const inFlight = running;
+          if (inFlight > 0) {
+            logger.warn('shutdown deadline passed with jobs in flight; they will run again as stalled jobs', {
+              inFlight,
+              shutdownTimeoutMs: config.worker.shutdownTimeoutMs,
+            });
+          } else {
+            logger.warn(
+              'shutdown deadline passed with no job in flight; closing did not finish (is Redis reachable?)',
+              {
+                inFlight,
+                shutdownTimeoutMs: config.worker.shutdownTimeoutMs,
+              },
+            );
+          }
           await worker.close(true);
         }
         await forgetBreaker(connection, prefix, name).catch(() => undefined);
