@@ -95,6 +95,10 @@ export const configSchema = z
     HTTP_PORT: int(0, 65_535).default(3000),
     HTTP_HOST: z.string().min(1).default('127.0.0.1'),
     HTTP_PROCESSES: int(1, 64).default(1),
+    HTTP_REQUEST_TIMEOUT_MS: int(1000, 600_000).default(30_000),
+    HTTP_HEADERS_TIMEOUT_MS: int(100, 120_000).default(10_000),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: int(0, 120_000).default(5_000),
+    HTTP_MAX_CONNECTIONS: int(1, 1_000_000).default(1_000),
     INTAKE_TOKENS: list.default([]),
     OPERATOR_TOKENS: list.default([]),
     CREDENTIALS_TOKENS: list.default([]),
@@ -148,6 +152,14 @@ export const configSchema = z
     SINK_RETENTION: duration.default(7 * 86_400_000),
   })
   .superRefine((env, ctx) => {
+    // Node refuses a server whose headers may take longer than the whole request.
+    if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HTTP_HEADERS_TIMEOUT_MS'],
+        message: `must not exceed HTTP_REQUEST_TIMEOUT_MS (${env.HTTP_REQUEST_TIMEOUT_MS})`,
+      });
+    }
     const targets = [
       env.ROPO_BASE_URL && 'ROPO_BASE_URL',
       env.ROPO_ENV && 'ROPO_ENV',
@@ -192,6 +204,14 @@ export const configSchema = z
 
 type Env = z.output<typeof configSchema>;
 
+/** HTTP_REQUEST_TIMEOUT_MS, HTTP_HEADERS_TIMEOUT_MS, HTTP_KEEP_ALIVE_TIMEOUT_MS, HTTP_MAX_CONNECTIONS. */
+export interface HttpServerLimits {
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxConnections: number;
+}
+
 /** The service's settings, grouped by concern; read once at start-up and passed in. */
 export interface Config {
   env: Env['NODE_ENV'];
@@ -226,6 +246,8 @@ export interface Config {
     port: number;
     host: string;
     processes: number;
+    /** Bounds on what one client may hold: see src/http/http-server.ts. */
+    limits: HttpServerLimits;
     /** INTAKE_TOKENS: may enqueue and read onboarding status. */
     intakeTokens: string[];
     /** OPERATOR_TOKENS: dead letters, customers, erasure and every other operator route. */
@@ -334,6 +356,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       port: e.HTTP_PORT,
       host: e.HTTP_HOST,
       processes: e.HTTP_PROCESSES,
+      limits: {
+        requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+        headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+        keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+        maxConnections: e.HTTP_MAX_CONNECTIONS,
+      },
       intakeTokens: e.INTAKE_TOKENS,
       operatorTokens: e.OPERATOR_TOKENS,
       credentialsTokens: e.CREDENTIALS_TOKENS,

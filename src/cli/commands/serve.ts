@@ -52,7 +52,9 @@ export function registerServeCommand(program: Command): void {
         const metrics = cluster.isWorker ? clusterMetricsSource(registry) : undefined;
         const http = createHttpApp({ config, logger, connection, registry, metrics, tracing });
         lifecycle.add(http.close);
-        const server = await listen(http.app, config.http.port, config.http.host);
+        const server = await listen(http.app, config.http.port, config.http.host, {
+          limits: config.http.limits,
+        });
         lifecycle.add(server.close);
         logger.info('http ready', { url: server.url, queuePrefix: config.redis.prefix });
       } catch (error) {

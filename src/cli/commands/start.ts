@@ -65,7 +65,9 @@ export function registerStartCommand(program: Command): void {
           openBoard,
         });
         lifecycle.add(app.close);
-        const http = await listen(app.app, config.http.port, config.http.host);
+        const http = await listen(app.app, config.http.port, config.http.host, {
+          limits: config.http.limits,
+        });
         lifecycle.add(http.close);
         if (ropo.sandbox && activation) {
           ropo.sandbox.activations.setTarget({ url: `${http.url}/v1/ropo/activations`, key: activation.key });
