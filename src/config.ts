@@ -122,6 +122,7 @@ export const configSchema = z
     BOARD_SHOW_PAYLOADS: bool.optional(),
     INTAKE_MAX_BODY_BYTES: int(1024, 10 * 1024 * 1024).default(100 * 1024),
     INTAKE_MAX_BATCH_BYTES: int(1024, 100 * 1024 * 1024).default(5 * 1024 * 1024),
+    INTAKE_MAX_BATCH_LINES: int(1, 1_000_000).default(10_000),
     INTAKE_MAX_BACKLOG: int(0, 1_000_000_000).default(100_000),
     INTAKE_REDIS_TIMEOUT_MS: int(100, 60_000).default(2000),
     METRICS_PORT: int(0, 65_535).optional(),
@@ -276,6 +277,8 @@ export interface Config {
   intake: {
     maxBodyBytes: number;
     maxBatchBytes: number;
+    /** INTAKE_MAX_BATCH_LINES: records one NDJSON batch may hold (413 above, before any is read). */
+    maxBatchLines: number;
     maxBacklog: number;
     redisTimeoutMs: number;
     /** WEBHOOK_SECRETS: `whsec_…`, any may match; empty leaves /v1/webhooks/signups unmounted. */
@@ -377,6 +380,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     intake: {
       maxBodyBytes: e.INTAKE_MAX_BODY_BYTES,
       maxBatchBytes: e.INTAKE_MAX_BATCH_BYTES,
+      maxBatchLines: e.INTAKE_MAX_BATCH_LINES,
       maxBacklog: e.INTAKE_MAX_BACKLOG,
       redisTimeoutMs: e.INTAKE_REDIS_TIMEOUT_MS,
       webhookSecrets: e.WEBHOOK_SECRETS,
