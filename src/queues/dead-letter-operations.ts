@@ -1,7 +1,12 @@
 import { propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import type { Job, Telemetry } from 'bullmq';
 import { apply as applyMergePatch } from 'json-merge-patch';
-import type { DeadLetterRecord, DeadLetterSummary, ReplayOutcome } from '../contracts/dead-letter-record';
+import {
+  isDeadLetterId,
+  type DeadLetterRecord,
+  type DeadLetterSummary,
+  type ReplayOutcome,
+} from '../contracts/dead-letter-record';
 import { parseDuration } from '../contracts/duration';
 import { buildEvent, EVENT_TYPES } from '../contracts/events';
 import { validatePayload } from '../contracts/validate-payload';
@@ -141,8 +146,9 @@ export function createDeadLetterOperations(
 
   async function select(filter: DeadLetterFilter): Promise<Job<DeadLetterRecord>[]> {
     const now = Date.now();
+    // An id of another shape is no dead letter: never ask Redis for `meta` or `events` as a job.
     const jobs = filter.ids
-      ? (await Promise.all(filter.ids.map((id) => deadLetters.getJob(id)))).filter(
+      ? (await Promise.all(filter.ids.filter(isDeadLetterId).map((id) => deadLetters.getJob(id)))).filter(
           (j): j is Job<DeadLetterRecord> => !!j,
         )
       : await deadLetters.getJobs(ALL_JOB_STATES);
@@ -199,6 +205,7 @@ export function createDeadLetterOperations(
       return { total: selected.length, items: selected.slice(offset, offset + limit).map(summarize) };
     },
     async show(id) {
+      if (!isDeadLetterId(id)) return null;
       return (await deadLetters.getJob(id))?.data ?? null;
     },
     async replay(filter, replay = {}) {
