@@ -203,7 +203,9 @@ export function buildOpenApiDocument(): JsonObject {
             },
             '400': error('BAD_REQUEST: an empty batch, or an Idempotency-Key header'),
             ...COMMON_ERRORS,
-            '413': error('BODY_TOO_LARGE: over INTAKE_MAX_BATCH_BYTES'),
+            '413': error(
+              'BODY_TOO_LARGE: over INTAKE_MAX_BATCH_BYTES; BATCH_TOO_MANY_LINES: over INTAKE_MAX_BATCH_LINES records',
+            ),
             '415': error('UNSUPPORTED_MEDIA_TYPE: not application/x-ndjson'),
             '429': error('BACKLOG_FULL'),
           },

@@ -14,6 +14,7 @@ import { openQueue } from '../../queues/open-queue';
 import { QUEUE_NAMES } from '../../queues/queue-names';
 import { serveMetricsPort } from '../metrics-port';
 import { createLifecycle, type ProcessLifecycle } from '../lifecycle';
+import { routeProcessOutput } from '../process-output';
 
 type BridgeName = 'amqp' | 'nats';
 
@@ -26,6 +27,7 @@ async function runBridge(
 ): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.log.level, defaultMeta: { role: `bridge-${name}` } });
+  routeProcessOutput(logger);
   const lifecycle = createLifecycle(logger);
   try {
     // A producer connection fails fast, so the bridge notices Redis is gone and holds its messages.

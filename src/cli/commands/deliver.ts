@@ -11,6 +11,7 @@ import { serveMetricsPort } from '../metrics-port';
 import { createLifecycle, type Lifecycle } from '../lifecycle';
 import { parseDuration } from '../../contracts/duration';
 import { startTracing, type Tracing } from '../../telemetry/tracing';
+import { routeProcessOutput } from '../process-output';
 
 /** Starts delivery to the EVENT_SINKS sinks on `redisUrl`; registers its stops. Used by `deliver` and `start`. */
 export async function startDeliveryStack(
@@ -47,6 +48,7 @@ export function registerDeliverCommand(program: Command): void {
     .action(async () => {
       const config = loadConfig();
       const logger = createLogger({ level: config.log.level, defaultMeta: { role: 'deliver' } });
+      routeProcessOutput(logger);
       const lifecycle = createLifecycle(logger);
       const tracing = startTracing('deliver');
       lifecycle.add(tracing.shutdown);

@@ -78,7 +78,7 @@ export async function startHttpHarness(options: HttpHarnessOptions = {}): Promis
   connection.on('error', () => undefined);
   const registry = options.registry ?? createMetricsRegistry();
   const http = createHttpApp({ config, logger, connection, registry, openBoard: options.openBoard });
-  const server = await listen(http.app, 0, '127.0.0.1');
+  const server = await listen(http.app, 0, '127.0.0.1', { limits: config.http.limits });
   return {
     url: server.url,
     app: http.app,
