@@ -1,4 +1,5 @@
 import type { Queue, Worker } from 'bullmq';
+import type { Retention } from '../config';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../logger';
 import type { RedisClient } from '../queues/connection';
@@ -20,6 +21,8 @@ export interface DeliveryDeps {
   logger: Logger;
   registry?: Registry;
   settings: SinkWorkerSettings & { timeoutMs: number };
+  /** EVENTS_RETENTION, for the fanned-out events of `onboarding-events`; unset: SINK_RETENTION's age. */
+  eventsRetention?: Retention;
   /** Replaces a sink's transport (tests only use this to wrap the real one). */
   transportFor?: (sink: SinkConfig) => SinkTransport;
 }
@@ -59,7 +62,14 @@ export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
     );
   }
   workers.push(
-    createFanOutWorker({ connection, prefix, sinks, queues, logger, retentionMs: settings.retentionMs }),
+    createFanOutWorker({
+      connection,
+      prefix,
+      sinks,
+      queues,
+      logger,
+      retention: deps.eventsRetention ?? { ageMs: settings.retentionMs },
+    }),
   );
   logger.info('delivery started', { sinks: sinks.map((s) => ({ name: s.name, type: s.type })) });
 

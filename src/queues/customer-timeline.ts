@@ -6,17 +6,13 @@ import type { OnboardingJobData, OnboardingJobResult } from '../contracts/onboar
 import { createAttemptLog } from './attempt-log';
 import type { RedisClient } from './connection';
 import { createCredentialStore } from './credential-store';
+import { createBusinessIdHasher, erasureAuditKeys } from './erasure-audit';
 import { ALL_JOB_STATES } from './job-states';
 import { createLedger } from './onboarding-ledger';
 import { openQueue } from './open-queue';
 import { QUEUE_NAMES } from './queue-names';
 
 const PAGE = 1000;
-
-/** The key that remembers when a customer was erased (the time only: everything else is gone). */
-export function erasedMarkerKey(prefix: string, businessId: string): string {
-  return `${prefix}:customer-erased:${businessId}`;
-}
 
 function payloadBusinessId(payload: unknown): string | undefined {
   const id = (payload as { customer_info?: { business_id?: unknown } } | null)?.customer_info?.business_id;
@@ -44,6 +40,7 @@ export async function readCustomerTimeline(
   connection: RedisClient,
   prefix: string,
   businessId: string,
+  options: { hmacKey?: string } = {},
 ): Promise<CustomerTimeline> {
   const onboarding = openQueue<OnboardingJobData, OnboardingJobResult>(
     QUEUE_NAMES.onboarding,
@@ -86,7 +83,9 @@ export async function readCustomerTimeline(
     const credential = await createCredentialStore(connection, prefix, []).get(businessId);
     if (credential)
       steps.push({ step: 'activated', at: credential.activatedAt, matched: credential.matched });
-    const erasedAt = await connection.get(erasedMarkerKey(prefix, businessId));
+    // The erasure left only the time, under a keyed hash of the id (ERASURE_HMAC_KEY).
+    const subject = await createBusinessIdHasher(connection, prefix, options.hmacKey).hash(businessId);
+    const erasedAt = await connection.get(erasureAuditKeys(prefix).erasedMarker(subject));
     if (erasedAt) steps.push({ step: 'erased', at: erasedAt });
     return buildTimeline(businessId, steps);
   } finally {

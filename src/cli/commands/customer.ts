@@ -16,7 +16,9 @@ export function registerCustomerCommand(program: Command): void {
       const config = loadConfig();
       const connection = createRedisConnection(config.redis.url, 'producer');
       try {
-        const timeline = await readCustomerTimeline(connection, config.redis.prefix, businessId);
+        const timeline = await readCustomerTimeline(connection, config.redis.prefix, businessId, {
+          hmacKey: config.erasure.hmacKey,
+        });
         if (options.json) {
           process.stdout.write(`${JSON.stringify(timeline, null, 2)}\n`);
         } else {

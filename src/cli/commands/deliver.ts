@@ -30,6 +30,7 @@ export async function startDeliveryStack(
     logger,
     registry: options.registry,
     settings: config.delivery,
+    eventsRetention: config.retention.events,
   });
   lifecycle.add(delivery.close);
 }
