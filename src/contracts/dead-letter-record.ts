@@ -54,6 +54,8 @@ export const deadLetterRecordSchema = z.object({
   receivedAt: z.string().optional(),
   reason: deadLetterReasonSchema,
   attempts: z.array(attemptRecordSchema),
+  /** The source job's retry budget, for status look-ups once that job is gone. */
+  maxAttempts: z.number().int().optional(),
   lineage: z.object({
     originalJobId: z.string(),
     replayOf: z.string().optional(),

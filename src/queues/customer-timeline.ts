@@ -52,8 +52,10 @@ export async function readCustomerTimeline(
   try {
     const steps: TimelineStep[] = [];
     const attempts = createAttemptLog(onboarding);
+    const seen = new Set<string>();
     for (const job of await jobsOf(onboarding, (j) => payloadBusinessId(j.data.payload) === businessId)) {
       const jobId = job.id as string;
+      seen.add(jobId);
       steps.push(
         job.data.replayOf
           ? { step: 'replayed', at: job.data.receivedAt, jobId, replayOf: job.data.replayOf }
@@ -66,6 +68,18 @@ export async function readCustomerTimeline(
     if (ledger && ledger.state !== 'inflight')
       steps.push({ step: ledger.state, at: ledger.at, jobId: ledger.jobId });
     for (const dl of await jobsOf(deadLetters, (j) => j.data.businessId === businessId)) {
+      const { jobId, receivedAt, lineage } = dl.data;
+      // The failed job itself is removed once recorded: its steps come from the record.
+      if (!seen.has(jobId)) {
+        const at = receivedAt ?? dl.data.deadLetteredAt;
+        steps.push(
+          lineage.replayOf
+            ? { step: 'replayed', at, jobId, replayOf: lineage.replayOf }
+            : { step: 'enqueued', at, jobId },
+        );
+        for (const a of dl.data.attempts)
+          steps.push({ step: 'attempt_failed', at: a.at, jobId, attempt: a.attempt, code: a.code });
+      }
       steps.push({
         step: 'dead_lettered',
         at: dl.data.deadLetteredAt,

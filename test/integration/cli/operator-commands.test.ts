@@ -84,7 +84,7 @@ describe('the onboarding command, as an operator runs it', () => {
       { payload, receivedAt: new Date().toISOString(), deliveryId: 'cli' },
       { jobId: 'cli-bad-iban', attempts: 1 },
     );
-    await pipeline.waitForJob('cli-bad-iban');
+    await pipeline.waitForDeadLetter('cli-bad-iban');
 
     const list = await runCli(['dlq', 'list', '--code', 'PAYLOAD_INVALID', '--json'], env);
     const page = JSON.parse(list.stdout) as { total: number; items: { id: string; fields: string[] }[] };
