@@ -1,6 +1,7 @@
 import type { Registry } from 'prom-client';
 import type { Config } from '../config';
 import { createPrometheusObserver } from '../pipeline/prometheus-observer';
+import { startRetentionSweep } from '../pipeline/retention-sweep';
 import { startWizardWatch } from '../pipeline/wizard-watch';
 import type { Logger } from '../logger';
 import type { Tracing } from '../telemetry/tracing';
@@ -45,6 +46,15 @@ export async function startWorkerStack(
   lifecycle.add(worker.close);
   lifecycle.add(
     startWizardWatch(connection, config.redis.prefix, config.activation.wizardStalledAfterMs, logger),
+  );
+  lifecycle.add(
+    startRetentionSweep(
+      connection,
+      config.redis.prefix,
+      { ...config.retention, everyMs: config.retention.sweepEveryMs },
+      logger,
+      options.registry,
+    ),
   );
   // Counted from the worker's own events, so the shutdown deadline can say truly whether it abandons jobs.
   let inFlight = 0;
