@@ -59,6 +59,16 @@ export interface Eraser {
 
 const PAGE = 1000;
 
+// Ids a job's data or an event names (lineage, the dead letter, the job that settled it): their
+// stream entries name the customer's jobs too, though the jobs themselves may be long gone.
+const LINKED_ID_FIELDS = ['jobId', 'replayOf', 'deadLetterId', 'settledBy', 'originalJobId'] as const;
+
+function linkedIds(record: unknown): string[] {
+  if (record === null || typeof record !== 'object') return [];
+  const fields = record as Record<string, unknown>;
+  return LINKED_ID_FIELDS.map((name) => fields[name]).filter((v): v is string => typeof v === 'string');
+}
+
 async function jobsOf<T>(queue: Queue<T>, belongs: (data: T, result: unknown) => boolean): Promise<string[]> {
   const ids: string[] = [];
   for (let start = 0; ; start += PAGE) {
@@ -91,11 +101,12 @@ const onboardingJobs: Eraser = {
   kind: 'onboarding-jobs',
   async find(context) {
     const { businessId, queues } = context;
-    const matching = await jobsOf(
-      queues.onboarding,
-      (data, result) =>
-        payloadOf(data) === businessId || (result as OnboardingJobResult | null)?.businessId === businessId,
-    );
+    const matching = await jobsOf(queues.onboarding, (data, result) => {
+      const mine =
+        payloadOf(data) === businessId || (result as OnboardingJobResult | null)?.businessId === businessId;
+      if (mine) for (const id of linkedIds(data)) context.jobIds.add(id);
+      return mine;
+    });
     for (const id of matching) context.onboardingJobIds.add(id);
     const ids: string[] = [];
     for (const id of context.onboardingJobIds) {
@@ -139,7 +150,7 @@ const deadLetters: Eraser = {
       const record = data as DeadLetterRecord;
       if (record?.businessId !== businessId && payloadOf({ payload: record?.payload }) !== businessId)
         return false;
-      named.push(record.jobId, record.lineage?.originalJobId);
+      named.push(record.jobId, record.lineage?.originalJobId, ...linkedIds(record.lineage));
       return true;
     });
     for (const id of [...ids, ...named]) if (id) context.jobIds.add(id);
@@ -153,9 +164,12 @@ const deadLetters: Eraser = {
 const events: Eraser = {
   kind: 'events',
   async find(context) {
-    const ids = await jobsOf(context.queues.events, (data) =>
-      isAbout(data as OnboardingEvent, context.businessId),
-    );
+    const ids = await jobsOf(context.queues.events, (data) => {
+      const event = data as OnboardingEvent;
+      if (!isAbout(event, context.businessId)) return false;
+      for (const id of linkedIds(event.data)) context.jobIds.add(id);
+      return true;
+    });
     for (const id of ids) context.jobIds.add(id);
     return { count: ids.length, remove: () => removeJobs(context.queues.events, ids, context) };
   },
@@ -167,7 +181,12 @@ const sinkDeliveries: Eraser = {
   async find(context) {
     const found: [Queue, string[]][] = [];
     for (const queue of context.queues.sinks) {
-      const ids = await jobsOf(queue, (data) => isAbout(data as OnboardingEvent, context.businessId));
+      const ids = await jobsOf(queue, (data) => {
+        const event = data as OnboardingEvent;
+        if (!isAbout(event, context.businessId)) return false;
+        for (const id of linkedIds(event.data)) context.jobIds.add(id);
+        return true;
+      });
       for (const id of ids) context.jobIds.add(id);
       if (ids.length > 0) found.push([queue, ids]);
     }
