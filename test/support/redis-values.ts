@@ -7,12 +7,15 @@ export interface KeyContents {
   values: string[];
 }
 
-/** Reads every key of the Redis (SCAN + TYPE, then GET, HGETALL, LRANGE, SMEMBERS, ZRANGE or XRANGE). */
-export async function everyRedisKey(redis: Redis): Promise<KeyContents[]> {
+/**
+ * Reads every key of the Redis (SCAN + TYPE, then GET, HGETALL, LRANGE, SMEMBERS, ZRANGE or XRANGE),
+ * or only those matching `pattern` when values other test files share could be met.
+ */
+export async function everyRedisKey(redis: Redis, pattern = '*'): Promise<KeyContents[]> {
   const all: KeyContents[] = [];
   let cursor = '0';
   do {
-    const [next, keys] = await redis.scan(cursor, 'COUNT', 1000);
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
     cursor = next;
     for (const key of keys) {
       const type = await redis.type(key);
@@ -32,9 +35,13 @@ export async function everyRedisKey(redis: Redis): Promise<KeyContents[]> {
 }
 
 /** The keys (with their type) holding any of `needles` anywhere: in the name or a value. */
-export async function keysHolding(redis: Redis, needles: readonly string[]): Promise<string[]> {
+export async function keysHolding(
+  redis: Redis,
+  needles: readonly string[],
+  pattern = '*',
+): Promise<string[]> {
   const found: string[] = [];
-  for (const { key, type, values } of await everyRedisKey(redis)) {
+  for (const { key, type, values } of await everyRedisKey(redis, pattern)) {
     const hits = needles.filter((needle) => values.some((value) => value.includes(needle)));
     if (hits.length > 0) found.push(`${type} ${key}: ${hits.join(', ')}`);
   }
