@@ -2,8 +2,10 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { composeIBAN } from 'ibantools';
 import type { Redis } from 'ioredis';
 import { deadLetterJobId } from '../../../src/contracts/dead-letter-record';
+import { Queue } from 'bullmq';
 import { eraseCustomer } from '../../../src/queues/customer-erasure';
 import { readErasureAudit } from '../../../src/queues/erasure-audit';
+import { SINK_QUEUE_NAME_PREFIX } from '../../../src/queues/queue-names';
 import { startTestPipeline, type TestPipeline } from '../../support/pipeline-harness';
 import { businessIds, completePayload } from '../../support/payloads';
 import { keysHolding } from '../../support/redis-values';
@@ -94,6 +96,18 @@ describe('erase: every trace of a customer goes, in every key of Redis', () => {
     const { newJobId } = (await replay.json()) as { newJobId: string };
     expect((await pipeline.waitForJob(newJobId)).returnvalue.outcome).toBe('created');
 
+    // A delivery queue of a sink holds copies of the events (as `deliver` fans them out).
+    const sink = new Queue(`${SINK_QUEUE_NAME_PREFIX}audit-test`, {
+      connection: pipeline.connection,
+      prefix: pipeline.prefix,
+    });
+    try {
+      for (const event of (await pipeline.events()).filter((e) => e.subject === created))
+        await sink.add('deliver-event', event, { jobId: event.id });
+    } finally {
+      await sink.close();
+    }
+
     // Before erasure the data is there, BullMQ's event streams included: the scan below can see it.
     const before = await keysHolding(redis, [people.deadLettered.phone, people.replayed.name, created]);
     const stream = `stream ${pipeline.prefix}:onboarding:events`;
@@ -156,7 +170,12 @@ describe('erase: every trace of a customer goes, in every key of Redis', () => {
     const overHttp = await http.request(`/v1/customers/${created}`, { method: 'DELETE' });
     expect(overHttp.status).toBe(200);
     const httpReport = (await overHttp.json()) as { total: number; counts: Record<string, number> };
-    expect(httpReport.counts).toMatchObject({ 'onboarding-jobs': 1, ledger: 1, events: 1 });
+    expect(httpReport.counts).toMatchObject({
+      'onboarding-jobs': 1,
+      ledger: 1,
+      events: 1,
+      'sink-deliveries': 1,
+    });
 
     const cli = await runCli(['erase', deadLettered, '--yes'], env);
     expect(cli.code).toBe(0);

@@ -1,16 +1,19 @@
+import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { deadLetterJobId } from '../../../src/contracts/dead-letter-record';
 import { readJobData, type OnboardingJobData } from '../../../src/contracts/onboarding-job';
 import { createMetricsRegistry } from '../../../src/pipeline/prometheus-observer';
 import { startRetentionSweep, sweepRetention } from '../../../src/pipeline/retention-sweep';
+import { createRedisConnection } from '../../../src/queues/connection';
 import { createDeadLetterOperations } from '../../../src/queues/dead-letter-operations';
+import { createDeadLetterWriter } from '../../../src/queues/dead-letter-queue';
 import { EVENTS_STREAM_MAX_LEN } from '../../../src/queues/job-options';
 import { ALL_QUEUE_NAMES, QUEUE_NAMES } from '../../../src/queues/queue-names';
 import { readQueueStats } from '../../../src/queues/queue-stats';
 import { startTestPipeline, type TestPipeline } from '../../support/pipeline-harness';
 import { businessIds, minimalPayload } from '../../support/payloads';
 import { keysHolding } from '../../support/redis-values';
-import { testRedisClient } from '../../support/redis';
+import { testPrefix, testRedisClient, testRedisUrl } from '../../support/redis';
 import { captureLogger } from '../../support/sandbox';
 import { startHttpHarness, type HttpHarness } from '../http/support/http-harness';
 import { personalPayload, PERSONAL } from '../http/support/personal-data';
@@ -186,5 +189,64 @@ describe('payloads are kept only while needed, and nothing stays past its retent
       new RegExp(`^onboarding_retention_removed_total\\{kind="event"\\} ${eventsBefore - 2}$`, 'm'),
     );
     expect(lines.join('')).not.toContain(other);
+  });
+});
+
+describe('replaying or purging a dead letter removes what is left of its source job', () => {
+  it('removes a failed source job the worker had not removed (it crashed after writing the record)', async () => {
+    const prefix = testPrefix('leftover');
+    const connection = createRedisConnection(testRedisUrl(), 'worker');
+    const onboarding = new Queue(QUEUE_NAMES.onboarding, { connection, prefix });
+    // A bare worker: it fails every job and, unlike ours, never removes one.
+    const bare = new Worker(
+      QUEUE_NAMES.onboarding,
+      async () => {
+        throw new UnrecoverableError('ROPO_REJECTED: refused');
+      },
+      { connection, prefix },
+    );
+    const writer = createDeadLetterWriter(connection, prefix);
+    const ops = createDeadLetterOperations(connection, prefix);
+    try {
+      const [first, second] = businessIds(2, 5_960_000) as [string, string];
+      const sources: string[] = [];
+      for (const businessId of [first, second]) {
+        const job = await onboarding.add(
+          'onboard-customer',
+          {
+            payload: personalPayload(businessId),
+            receivedAt: new Date().toISOString(),
+            deliveryId: businessId,
+          },
+          { jobId: `leftover-${businessId}`, attempts: 1 },
+        );
+        await waitFor(async () => (await job.getState()) === 'failed', 'the job to fail');
+        await writer.write({
+          version: 1,
+          jobId: job.id as string,
+          businessId,
+          payload: personalPayload(businessId),
+          reason: { code: 'ROPO_REJECTED', message: 'refused' },
+          attempts: [],
+          lineage: { originalJobId: job.id as string, replayCount: 0 },
+          deadLetteredAt: new Date().toISOString(),
+        });
+        sources.push(job.id as string);
+      }
+      await bare.close();
+
+      expect(await ops.purge({ businessId: first })).toEqual({ removed: [deadLetterJobId(sources[0]!)] });
+      expect(await onboarding.getJobState(sources[0]!)).toBe('unknown');
+      const [outcome] = await ops.replay({ businessId: second });
+      expect(outcome).toMatchObject({ action: 'replayed' });
+      expect(await onboarding.getJobState(sources[1]!)).toBe('unknown');
+    } finally {
+      await bare.close();
+      await ops.close();
+      await writer.close();
+      await onboarding.obliterate({ force: true }).catch(() => undefined);
+      await onboarding.close();
+      await connection.quit();
+    }
   });
 });
