@@ -119,12 +119,12 @@ describe('the onboarding command, as an operator runs it', () => {
     const ledger = createLedger(pipeline.connection, pipeline.prefix);
     expect(await ledger.get(id)).toMatchObject({ state: 'created' });
 
-    const result = await runCli(['erase', id, '--json'], env);
+    const result = await runCli(['erase', id, '--yes', '--json'], env);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({
       businessId: id,
-      onboardingJobs: [jobId],
-      ledger: true,
+      dryRun: false,
+      counts: { 'onboarding-jobs': 1, ledger: 1, events: 1 },
     });
     expect(await pipeline.onboarding.getJob(jobId)).toBeUndefined();
     expect(await ledger.get(id)).toBeNull();
