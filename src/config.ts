@@ -53,6 +53,22 @@ const duration = z.string().transform((value, ctx) => {
   return parsed;
 });
 
+// A retention: an age, optionally with a count ("30d" or "30d,100000"): whichever limit is reached first.
+const retention = z.string().transform((value, ctx) => {
+  const [agePart = '', countPart, ...rest] = value.split(',').map((part) => part.trim());
+  const age = /^\d+$/.test(agePart) ? Number(agePart) : ms(agePart as ms.StringValue);
+  const count = countPart === undefined ? undefined : Number(countPart);
+  const badCount = count !== undefined && (!Number.isInteger(count) || count < 1);
+  if (rest.length > 0 || typeof age !== 'number' || !Number.isFinite(age) || age <= 0 || badCount) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'expected an age, optionally with a count: e.g. 30d or 30d,100000',
+    });
+    return z.NEVER;
+  }
+  return { ageMs: age, count };
+});
+
 const httpUrl = z
   .string()
   .url({ message: 'expected an absolute http(s) URL including /rest, e.g. https://host/rest' })
@@ -151,6 +167,14 @@ export const configSchema = z
     SINK_BACKOFF_BASE_MS: int(1, 3_600_000).default(1000),
     SINK_BACKOFF_MAX_MS: int(1, 86_400_000).default(600_000),
     SINK_RETENTION: duration.default(7 * 86_400_000),
+    EVENTS_RETENTION: retention.default({ ageMs: 30 * 86_400_000, count: 100_000 }),
+    COMPLETED_RETENTION: retention.default({ ageMs: 30 * 86_400_000, count: undefined }),
+    DEAD_LETTER_RETENTION_DAYS: int(1, 3650).default(90),
+    RETENTION_SWEEP_EVERY: duration.default(3_600_000),
+    ERASURE_HMAC_KEY: z
+      .string()
+      .min(32, 'expected at least 32 characters, e.g. from `openssl rand -hex 32`')
+      .optional(),
   })
   .superRefine((env, ctx) => {
     // Node refuses a server whose headers may take longer than the whole request.
@@ -308,6 +332,26 @@ export interface Config {
     backoffMaxMs: number;
     retentionMs: number;
   };
+  /**
+   * How long personal data stays (docs/privacy.md). `events`: EVENTS_RETENTION for
+   * `onboarding-events`, consumed or not; `completed`: COMPLETED_RETENTION for completed onboarding
+   * jobs (already stripped to a stub); `deadLetterMs`: DEAD_LETTER_RETENTION_DAYS; the worker
+   * enforces all three every `sweepEveryMs` (RETENTION_SWEEP_EVERY).
+   */
+  retention: {
+    events: Retention;
+    completed: Retention;
+    deadLetterMs: number;
+    sweepEveryMs: number;
+  };
+  /** `hmacKey`: ERASURE_HMAC_KEY, keys the hash of business ids in the erasure audit; unset → one generated in Redis. */
+  erasure: { hmacKey?: string };
+}
+
+/** An age limit and an optional count limit. */
+export interface Retention {
+  ageMs: number;
+  count?: number;
 }
 
 /** Parses the environment; throws {@link ConfigError} naming every bad variable. Never echoes a value. */
@@ -406,5 +450,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       backoffMaxMs: e.SINK_BACKOFF_MAX_MS,
       retentionMs: e.SINK_RETENTION,
     },
+    retention: {
+      events: e.EVENTS_RETENTION,
+      completed: e.COMPLETED_RETENTION,
+      deadLetterMs: e.DEAD_LETTER_RETENTION_DAYS * 86_400_000,
+      sweepEveryMs: e.RETENTION_SWEEP_EVERY,
+    },
+    erasure: { hmacKey: e.ERASURE_HMAC_KEY },
   };
 }

@@ -1,6 +1,7 @@
 import type { Registry } from 'prom-client';
 import type { Config } from '../config';
 import { createPrometheusObserver } from '../pipeline/prometheus-observer';
+import { startRetentionSweep } from '../pipeline/retention-sweep';
 import { startWizardWatch } from '../pipeline/wizard-watch';
 import type { Logger } from '../logger';
 import type { Tracing } from '../telemetry/tracing';
@@ -57,6 +58,15 @@ export async function startWorkerStack(
       config.ropo.target,
       config.activation.wizardStalledAfterMs,
       logger,
+    ),
+  );
+  lifecycle.add(
+    startRetentionSweep(
+      connection,
+      config.redis.prefix,
+      { ...config.retention, everyMs: config.retention.sweepEveryMs, ropoTarget: config.ropo.target },
+      logger,
+      options.registry,
     ),
   );
   return { ropo, inFlight: worker.inFlight };

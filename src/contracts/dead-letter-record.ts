@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { failureCodeSchema, type FailureCode } from './failure-code';
 import { fieldErrorSchema } from './field-error';
-import { isOnboardingJobId } from './onboarding-job';
 
 /** Stable codes for why a job was dead-lettered; operators filter and alert on these. */
 export const DEAD_LETTER_CODES = {
@@ -55,6 +54,8 @@ export const deadLetterRecordSchema = z.object({
   receivedAt: z.string().optional(),
   reason: deadLetterReasonSchema,
   attempts: z.array(attemptRecordSchema),
+  /** The source job's retry budget, for status look-ups once that job is gone. */
+  maxAttempts: z.number().int().optional(),
   lineage: z.object({
     originalJobId: z.string(),
     replayOf: z.string().optional(),
@@ -106,7 +107,11 @@ export function deadLetterJobId(jobId: string): string {
   return `dl-${jobId}`;
 }
 
+// The source job may carry an id an upstream chose when it added the job itself; the `dl-` prefix
+// alone already keeps every BullMQ key of the queue (`meta`, `events`, `id`, ...) out.
+const DEAD_LETTER_ID_SHAPE = /^dl-[A-Za-z0-9._-]{1,250}$/;
+
 /** True when `id` has the shape {@link deadLetterJobId} gives; anything else is no dead letter. */
 export function isDeadLetterId(id: string): boolean {
-  return id.startsWith('dl-') && isOnboardingJobId(id.slice(3));
+  return DEAD_LETTER_ID_SHAPE.test(id);
 }

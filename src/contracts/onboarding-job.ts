@@ -15,6 +15,27 @@ export interface OnboardingJobData {
   receivedAt: string;
   /** Unique per enqueue call: tells the delivery that stored the job from duplicates that were dropped. */
   deliveryId: string;
+  /** Set once the outcome is recorded and the payload was replaced by {@link stubJobData}'s stub. */
+  stripped?: true;
+}
+
+/**
+ * The data a job keeps once its outcome is recorded: the payload shrinks to its business id (what
+ * status look-ups, the timeline, erasure and stats read); the lineage fields stay. No personal data.
+ */
+export function stubJobData(data: unknown): OnboardingJobData {
+  const d = readJobData(data);
+  const businessId = readBusinessId(d.payload);
+  return {
+    payload: businessId ? { customer_info: { business_id: businessId } } : {},
+    ...(d.eventId !== undefined && { eventId: d.eventId }),
+    ...(d.source !== undefined && { source: d.source }),
+    ...(d.replayOf !== undefined && { replayOf: d.replayOf }),
+    ...(d.replayCount !== undefined && { replayCount: d.replayCount }),
+    receivedAt: d.receivedAt ?? new Date(0).toISOString(),
+    deliveryId: d.deliveryId ?? '',
+    stripped: true,
+  };
 }
 
 /** How a job ended; every job ends in exactly one of these. */

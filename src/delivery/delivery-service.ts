@@ -1,4 +1,5 @@
 import type { Queue, Telemetry, Worker } from 'bullmq';
+import type { Retention } from '../config';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../logger';
 import type { RedisClient } from '../queues/connection';
@@ -22,6 +23,8 @@ export interface DeliveryDeps {
   settings: SinkWorkerSettings & { timeoutMs: number };
   /** BullMQ's OpenTelemetry hook, when tracing is on: deliveries continue the outcome's trace. */
   telemetry?: Telemetry;
+  /** EVENTS_RETENTION, for the fanned-out events of `onboarding-events`; unset: SINK_RETENTION's age. */
+  eventsRetention?: Retention;
   /** Replaces a sink's transport (tests only use this to wrap the real one). */
   transportFor?: (sink: SinkConfig) => SinkTransport;
 }
@@ -78,7 +81,7 @@ export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
       sinks,
       queues,
       logger,
-      retentionMs: settings.retentionMs,
+      retention: deps.eventsRetention ?? { ageMs: settings.retentionMs },
       telemetry,
     }),
   );

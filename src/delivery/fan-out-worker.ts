@@ -1,4 +1,5 @@
 import { Worker, type JobsOptions, type Queue, type Telemetry } from 'bullmq';
+import type { Retention } from '../config';
 import type { OnboardingEvent } from '../contracts/events';
 import type { Logger } from '../logger';
 import type { RedisClient } from '../queues/connection';
@@ -32,7 +33,8 @@ export function createFanOutWorker(deps: {
   sinks: SinkConfig[];
   queues: Map<string, Queue>;
   logger: Logger;
-  retentionMs: number;
+  /** EVENTS_RETENTION: a fanned-out event stays this long (or until this many are newer). */
+  retention: Retention;
   telemetry?: Telemetry;
 }): Worker<OnboardingEvent> {
   const worker = new Worker<OnboardingEvent>(
@@ -52,7 +54,7 @@ export function createFanOutWorker(deps: {
       prefix: deps.prefix,
       concurrency: 20,
       telemetry: deps.telemetry,
-      removeOnComplete: { age: Math.ceil(deps.retentionMs / 1000) },
+      removeOnComplete: { age: Math.ceil(deps.retention.ageMs / 1000), count: deps.retention.count },
       // Fanning out fails only when Redis does; BullMQ keeps a failed job, so the event stays for a look.
     },
   );

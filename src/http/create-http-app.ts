@@ -17,6 +17,7 @@ import { customerRouter } from './customer-router';
 import { createActivationMetrics } from './activation-metrics';
 import { createCredentialStore } from '../queues/credential-store';
 import { readFunnel } from '../queues/customer-funnel';
+import { eraseCustomer } from '../queues/customer-erasure';
 import { firstEnqueuedAt, readCustomerTimeline } from '../queues/customer-timeline';
 import { createEventPublisher } from '../queues/event-publisher';
 import { createLedger } from '../queues/onboarding-ledger';
@@ -41,6 +42,7 @@ import { webhookRouter } from './webhook-router';
 export interface HttpAppDeps {
   config: Pick<Config, 'env' | 'redis' | 'ropo' | 'http' | 'board' | 'boardView' | 'intake' | 'retry'> & {
     activation?: Config['activation'];
+    erasure?: Config['erasure'];
   };
   logger: Logger;
   /**
@@ -189,7 +191,12 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
     customerRouter({
       credentials,
       canOpen: activation.credentialKeys.length > 0,
-      timeline: (businessId) => readCustomerTimeline(connection, prefix, config.ropo.target, businessId),
+      timeline: (businessId) =>
+        readCustomerTimeline(connection, prefix, config.ropo.target, businessId, {
+          hmacKey: config.erasure?.hmacKey,
+        }),
+      erase: (businessId, { who, dryRun }) =>
+        eraseCustomer(connection, prefix, businessId, { who, dryRun, hmacKey: config.erasure?.hmacKey }),
       redis,
     }),
   );

@@ -1,6 +1,8 @@
 import { Router, type Request } from 'express';
 import { CredentialDecryptError } from '../contracts/credential-cipher';
 import type { CustomerTimeline } from '../contracts/customer-timeline';
+import { checkBusinessId } from '../contracts/finnish-business-id';
+import type { ErasureReport } from '../queues/customer-erasure';
 import type { CredentialStore } from '../queues/credential-store';
 import { callerOf, requireScope } from './auth';
 import { ApiError, sendError } from './errors';
@@ -13,6 +15,8 @@ export interface CustomerRouterDeps {
   /** False when CREDENTIALS_KEYS is empty: nothing can be opened, the credentials route answers 503. */
   canOpen: boolean;
   timeline(businessId: string): Promise<CustomerTimeline>;
+  /** Erases the customer (or counts, with `dryRun`); `who` goes to the erasure audit. */
+  erase(businessId: string, options: { who: string; dryRun: boolean }): Promise<ErasureReport>;
   redis: RedisGate;
 }
 
@@ -34,6 +38,8 @@ function businessIdParam(req: Request): string {
 
 /**
  * `GET /v1/customers/:businessId` (operator): the customer's state and every step with its time.
+ * `DELETE /v1/customers/:businessId` (operator): erases every trace of the customer, leaving an
+ * audit entry without the id; `?dryRun=true` only counts, by kind.
  * `GET /v1/customers/:businessId/credentials` (CREDENTIALS_TOKENS only): the new profile's cid and
  * apicode, never cached, every read written to the audit stream before the answer leaves.
  */
@@ -46,6 +52,28 @@ export function customerRouter(deps: CustomerRouterDeps): Router {
     if (timeline.state === 'unknown')
       throw new ApiError(404, 'NOT_FOUND', 'no customer with this business id');
     res.json(timeline);
+  });
+
+  // Operator scope on this route alone: the credentials route below takes another scope.
+  router.delete('/v1/customers/:businessId', requireScope('operator'), async (req, res) => {
+    const businessId = String(req.params.businessId);
+    const invalid = checkBusinessId(businessId);
+    if (invalid) {
+      throw new ApiError(400, 'BAD_REQUEST', 'invalid business id', [
+        { path: 'businessId', code: invalid.code, message: invalid.message },
+      ]);
+    }
+    const dryRun = req.query.dryRun === 'true' || req.query.dryRun === '1';
+    const who = callerOf(res)?.label ?? 'unknown';
+    const report = await deps.redis.run(() => deps.erase(businessId, { who, dryRun }), 60_000);
+    requestContext(res).logger.info(dryRun ? 'erasure dry run' : 'customer erased', {
+      businessId,
+      who,
+      total: report.total,
+      skippedActive: report.skippedActive.length,
+    });
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(report);
   });
 
   router.get('/v1/customers/:businessId/credentials', requireScope('credentials'), async (req, res) => {

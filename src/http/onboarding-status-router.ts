@@ -67,6 +67,22 @@ async function describe(
   };
 }
 
+/** A dead-lettered job is removed once its record is written: its status is read from the record. */
+function describeRecord(jobId: string, record: DeadLetterRecord): z.output<typeof onboardingStatusSchema> {
+  const attempts = Math.max(1, record.attempts.length);
+  return {
+    jobId,
+    state: 'failed',
+    attempts,
+    maxAttempts: record.maxAttempts ?? attempts,
+    businessId: record.businessId,
+    receivedAt: record.receivedAt ?? null,
+    finishedAt: record.deadLetteredAt,
+    replayOf: record.lineage.replayOf ?? null,
+    outcome: { type: 'dead_lettered', reasonCode: record.reason.code, deadLetterId: deadLetterJobId(jobId) },
+  };
+}
+
 /** `GET /v1/onboardings/:id`: state, attempts and outcome of a job, never its payload. */
 export function onboardingStatusRouter(deps: OnboardingStatusDeps): Router {
   const router = Router();
@@ -76,7 +92,9 @@ export function onboardingStatusRouter(deps: OnboardingStatusDeps): Router {
       throw new ApiError(404, 'NOT_FOUND', 'no onboarding job with this id');
     const status = await deps.redis.run(async () => {
       const job = await deps.onboarding.getJob(req.params.id);
-      return job ? describe(job, deps.deadLetters) : undefined;
+      if (job) return describe(job, deps.deadLetters);
+      const record = await deps.deadLetters.getJob(deadLetterJobId(req.params.id));
+      return record?.data ? describeRecord(req.params.id, record.data) : undefined;
     });
     if (!status) throw new ApiError(404, 'NOT_FOUND', 'no onboarding job with this id');
     res.json(status);

@@ -357,6 +357,28 @@ export function buildOpenApiDocument(): JsonObject {
             ...COMMON_ERRORS,
           },
         },
+        delete: {
+          summary:
+            'Erases every trace of the customer, leaving an audit entry without the id (OPERATOR_TOKENS; see docs/privacy.md)',
+          parameters: [
+            { name: 'businessId', in: 'path', required: true, schema: { type: 'string' } },
+            {
+              name: 'dryRun',
+              in: 'query',
+              required: false,
+              schema: { type: 'boolean' },
+              description: 'only count what would go, by kind',
+            },
+          ],
+          responses: {
+            '200': {
+              description: '{businessId, dryRun, counts (by kind), total, skippedActive, auditId}',
+            },
+            '400': error('BAD_REQUEST: not a valid Finnish business id'),
+            '403': error('FORBIDDEN: a token of another scope'),
+            ...COMMON_ERRORS,
+          },
+        },
       },
       '/v1/customers/{businessId}/credentials': {
         get: {

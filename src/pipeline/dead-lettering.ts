@@ -1,5 +1,5 @@
 import { context, propagation } from '@opentelemetry/api';
-import type { Job } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import {
   DEAD_LETTER_CODES,
   type DeadLetterReason,
@@ -12,6 +12,7 @@ import type { AttemptLog } from '../queues/attempt-log';
 import type { DeadLetterWriter } from '../queues/dead-letter-queue';
 import type { EventPublisher } from '../queues/event-publisher';
 import type { OnboardingLedger } from '../queues/onboarding-ledger';
+import { removeFailedJob } from '../queues/payload-retention';
 import type { PipelineObserver } from './pipeline-observer';
 
 /** BullMQ's own reason when a job stalled more often than `maxStalledCount` allows. */
@@ -37,6 +38,8 @@ export interface DeadLetteringDeps {
   ledger: OnboardingLedger;
   logger: Logger;
   observer: PipelineObserver;
+  /** The onboarding queue, to remove a job once its record is written; without it nothing is removed. */
+  queue?: Queue;
 }
 
 /** Writes dead letters: from the processor, and for jobs BullMQ failed without running it. */
@@ -48,6 +51,11 @@ export interface DeadLettering {
    * error escaped the processor on its last attempt): writes one. Returns whether it wrote.
    */
   recordUnhandledFailure(job: Job<OnboardingJobData>, error: Error): Promise<boolean>;
+  /**
+   * Once the job has failed and its record is written, removes the job: the record is then the
+   * one place holding the payload. Returns whether it removed.
+   */
+  removeRecorded(job: Job<OnboardingJobData>): Promise<boolean>;
 }
 
 /** Creates the dead-lettering step over its dependencies. */
@@ -68,6 +76,7 @@ export function createDeadLettering(deps: DeadLetteringDeps): DeadLettering {
       receivedAt: data.receivedAt,
       reason,
       attempts: await deps.attempts.list(jobId),
+      maxAttempts: job.opts.attempts,
       lineage: {
         originalJobId: data.replayOf ?? jobId,
         replayOf: data.replayOf,
@@ -107,6 +116,11 @@ export function createDeadLettering(deps: DeadLetteringDeps): DeadLettering {
           : `the job failed outside the pipeline's handling: ${error.message}`,
       });
       return true;
+    },
+    async removeRecorded(job) {
+      const jobId = job.id as string;
+      if (!deps.queue || !(await deps.deadLetters.exists(jobId))) return false;
+      return removeFailedJob(deps.queue, jobId);
     },
   };
 }

@@ -1,96 +1,92 @@
-import type { Job, Queue } from 'bullmq';
-import type { DeadLetterRecord } from '../contracts/dead-letter-record';
-import type { OnboardingEvent } from '../contracts/events';
-import { readBusinessId, readJobData, type OnboardingJobData } from '../contracts/onboarding-job';
 import type { RedisClient } from './connection';
-import { createCredentialStore } from './credential-store';
-import { wizardStalledKey } from './customer-funnel';
-import { erasedMarkerKey } from './customer-timeline';
-import { removeLedgerEntries } from './onboarding-ledger';
-import { createProfileUuidIndex } from './profile-uuids';
-import { ALL_JOB_STATES } from './job-states';
-import { QUEUE_NAMES } from './queue-names';
-import { openQueue } from './open-queue';
+import {
+  closeErasureQueues,
+  ERASERS,
+  ERASURE_KINDS,
+  openErasureQueues,
+  type ErasureContext,
+  type ErasureKind,
+  type Found,
+} from './customer-erasers';
+import { createBusinessIdHasher, erasureAuditKeys, writeErasureAudit } from './erasure-audit';
 
-/** What an erasure removed, and what it could not (a job running right now holds a lock). */
+/** Counts by kind of what an erasure found (dry run) or removed. */
+export type ErasureCounts = Record<ErasureKind, number>;
+
+/** What an erasure did, or with `dryRun` would do; it never holds personal data beyond the id asked for. */
 export interface ErasureReport {
   businessId: string;
-  onboardingJobs: string[];
-  deadLetters: string[];
-  events: string[];
-  ledger: boolean;
-  /** The customer's Ropo One credentials (sealed apicode); the audit stream of reads is kept. */
-  credentials: boolean;
-  /** profile_uuids recorded for matching Ropo's `external-id`. */
-  profileUuids: number;
-  /** The marker that the wizard_stalled event was sent. */
-  wizardStalled: boolean;
+  dryRun: boolean;
+  counts: ErasureCounts;
+  /** Every count added up. */
+  total: number;
+  /** Jobs a worker runs right now (they hold a lock): not erased, run erase again once they end. */
   skippedActive: string[];
+  /** The id of the audit entry written (real runs only). */
+  auditId?: string;
 }
 
-const PAGE = 1000;
-
-async function removeMatching<T>(
-  queue: Queue<T>,
-  belongs: (job: Job<T>) => boolean,
-  skippedActive: string[],
-): Promise<string[]> {
-  // Collect first, remove after: removing while paging would shift jobs past the cursor.
-  const matching: Job<T>[] = [];
-  for (let start = 0; ; start += PAGE) {
-    const jobs = await queue.getJobs(ALL_JOB_STATES, start, start + PAGE - 1, true);
-    matching.push(...jobs.filter((job) => job?.data && belongs(job)));
-    if (jobs.length < PAGE) break;
-  }
-  const removed: string[] = [];
-  for (const job of matching) {
-    if ((await job.getState()) === 'active') {
-      skippedActive.push(job.id as string);
-      continue;
-    }
-    await job.remove();
-    removed.push(job.id as string);
-  }
-  return removed;
+/** Options of {@link eraseCustomer}. */
+export interface ErasureOptions {
+  /** Only count what would go; writes nothing, not even the audit entry. */
+  dryRun?: boolean;
+  /** Who asked, for the audit: a token label or `cli:<os user>`. */
+  who: string;
+  /** ERASURE_HMAC_KEY; unset: the installation's generated key in Redis. */
+  hmacKey?: string;
 }
+
+const zeroCounts = (): ErasureCounts =>
+  Object.fromEntries(ERASURE_KINDS.map((kind) => [kind, 0])) as ErasureCounts;
 
 /**
- * Erases one customer (GDPR): every onboarding job whose payload carries the business id (with its
- * attempt log), every dead letter and event about it, and its ledger entry.
+ * Erases one customer (GDPR) through the registry of erasers in src/queues/customer-erasers.ts:
+ * every lookup finds and counts first, and a real run then removes in the registry's order. A real
+ * run leaves an audit entry (HMAC of the id, time, counts, who) and the "erased" marker under the
+ * same hash; neither holds the business id.
  */
 export async function eraseCustomer(
   connection: RedisClient,
   prefix: string,
   businessId: string,
+  options: ErasureOptions,
 ): Promise<ErasureReport> {
-  const onboarding = openQueue<OnboardingJobData>(QUEUE_NAMES.onboarding, connection, prefix);
-  const deadLetters = openQueue<DeadLetterRecord>(QUEUE_NAMES.deadLetter, connection, prefix);
-  const events = openQueue<OnboardingEvent>(QUEUE_NAMES.events, connection, prefix);
-  const skippedActive: string[] = [];
+  const queues = await openErasureQueues(connection, prefix);
+  const context: ErasureContext = {
+    connection,
+    prefix,
+    businessId,
+    queues,
+    jobIds: new Set(),
+    onboardingJobIds: new Set(),
+    skippedActive: [],
+  };
   try {
-    // The time of the erasure only, so the timeline can answer "erased" rather than "unknown".
-    await connection.set(erasedMarkerKey(prefix, businessId), new Date().toISOString());
-    return {
+    const found: [ErasureKind, Found][] = [];
+    for (const eraser of ERASERS) found.push([eraser.kind, await eraser.find(context)]);
+    const counts = zeroCounts();
+    if (options.dryRun) {
+      for (const [kind, result] of found) counts[kind] = result.count;
+    } else {
+      for (const [kind, result] of found)
+        counts[kind] = result.count > 0 || kind === 'event-stream-entries' ? await result.remove() : 0;
+    }
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    const report: ErasureReport = {
       businessId,
-      onboardingJobs: await removeMatching(
-        onboarding,
-        (job) => readBusinessId(readJobData(job.data).payload) === businessId,
-        skippedActive,
-      ),
-      deadLetters: await removeMatching(
-        deadLetters,
-        (job) =>
-          job.data.businessId === businessId || readBusinessId(readJobData(job.data).payload) === businessId,
-        skippedActive,
-      ),
-      events: await removeMatching(events, (job) => job.data.subject === businessId, skippedActive),
-      ledger: await removeLedgerEntries(connection, prefix, businessId),
-      credentials: await createCredentialStore(connection, prefix, []).remove(businessId),
-      profileUuids: await createProfileUuidIndex(connection, prefix).removeFor(businessId),
-      wizardStalled: (await connection.del(wizardStalledKey(prefix, businessId))) > 0,
-      skippedActive,
+      dryRun: options.dryRun ?? false,
+      counts,
+      total,
+      skippedActive: [...new Set(context.skippedActive)],
     };
+    if (options.dryRun) return report;
+    const subject = await createBusinessIdHasher(connection, prefix, options.hmacKey).hash(businessId);
+    const at = new Date().toISOString();
+    // The time only, so the timeline can answer "erased" rather than "unknown".
+    await connection.set(erasureAuditKeys(prefix).erasedMarker(subject), at);
+    report.auditId = await writeErasureAudit(connection, prefix, { subject, at, who: options.who, counts });
+    return report;
   } finally {
-    await Promise.all([onboarding.close(), deadLetters.close(), events.close()]);
+    await closeErasureQueues(queues);
   }
 }

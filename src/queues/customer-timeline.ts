@@ -6,17 +6,13 @@ import type { OnboardingJobData, OnboardingJobResult } from '../contracts/onboar
 import { createAttemptLog } from './attempt-log';
 import type { RedisClient } from './connection';
 import { createCredentialStore } from './credential-store';
+import { createBusinessIdHasher, erasureAuditKeys } from './erasure-audit';
 import { ALL_JOB_STATES } from './job-states';
 import { createLedger } from './onboarding-ledger';
 import { openQueue } from './open-queue';
 import { QUEUE_NAMES } from './queue-names';
 
 const PAGE = 1000;
-
-/** The key that remembers when a customer was erased (the time only: everything else is gone). */
-export function erasedMarkerKey(prefix: string, businessId: string): string {
-  return `${prefix}:customer-erased:${businessId}`;
-}
 
 function payloadBusinessId(payload: unknown): string | undefined {
   const id = (payload as { customer_info?: { business_id?: unknown } } | null)?.customer_info?.business_id;
@@ -46,6 +42,7 @@ export async function readCustomerTimeline(
   /** config's `ropo.target`: the ledger step shown is this Ropo One's. */
   target: string,
   businessId: string,
+  options: { hmacKey?: string } = {},
 ): Promise<CustomerTimeline> {
   const onboarding = openQueue<OnboardingJobData, OnboardingJobResult>(
     QUEUE_NAMES.onboarding,
@@ -57,8 +54,10 @@ export async function readCustomerTimeline(
   try {
     const steps: TimelineStep[] = [];
     const attempts = createAttemptLog(onboarding);
+    const seen = new Set<string>();
     for (const job of await jobsOf(onboarding, (j) => payloadBusinessId(j.data.payload) === businessId)) {
       const jobId = job.id as string;
+      seen.add(jobId);
       steps.push(
         job.data.replayOf
           ? { step: 'replayed', at: job.data.receivedAt, jobId, replayOf: job.data.replayOf }
@@ -71,6 +70,18 @@ export async function readCustomerTimeline(
     if (ledger && ledger.state !== 'inflight')
       steps.push({ step: ledger.state, at: ledger.at, jobId: ledger.jobId });
     for (const dl of await jobsOf(deadLetters, (j) => j.data.businessId === businessId)) {
+      const { jobId, receivedAt, lineage } = dl.data;
+      // The failed job itself is removed once recorded: its steps come from the record.
+      if (!seen.has(jobId)) {
+        const at = receivedAt ?? dl.data.deadLetteredAt;
+        steps.push(
+          lineage.replayOf
+            ? { step: 'replayed', at, jobId, replayOf: lineage.replayOf }
+            : { step: 'enqueued', at, jobId },
+        );
+        for (const a of dl.data.attempts)
+          steps.push({ step: 'attempt_failed', at: a.at, jobId, attempt: a.attempt, code: a.code });
+      }
       steps.push({
         step: 'dead_lettered',
         at: dl.data.deadLetteredAt,
@@ -88,7 +99,9 @@ export async function readCustomerTimeline(
     const credential = await createCredentialStore(connection, prefix, []).get(businessId);
     if (credential)
       steps.push({ step: 'activated', at: credential.activatedAt, matched: credential.matched });
-    const erasedAt = await connection.get(erasedMarkerKey(prefix, businessId));
+    // The erasure left only the time, under a keyed hash of the id (ERASURE_HMAC_KEY).
+    const subject = await createBusinessIdHasher(connection, prefix, options.hmacKey).hash(businessId);
+    const erasedAt = await connection.get(erasureAuditKeys(prefix).erasedMarker(subject));
     if (erasedAt) steps.push({ step: 'erased', at: erasedAt });
     return buildTimeline(businessId, steps);
   } finally {

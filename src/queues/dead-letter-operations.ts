@@ -14,6 +14,7 @@ import type { RedisClient } from './connection';
 import { createEventPublisher } from './event-publisher';
 import { createLedger } from './onboarding-ledger';
 import { createOnboardingProducer } from './onboarding-producer';
+import { removeFailedJob } from './payload-retention';
 import { ALL_JOB_STATES } from './job-states';
 import { QUEUE_NAMES } from './queue-names';
 import { openQueue } from './open-queue';
@@ -135,6 +136,7 @@ export function createDeadLetterOperations(
   options: { attempts?: number; telemetry?: Telemetry; ropoTarget: string },
 ): DeadLetterOperations {
   const deadLetters = openQueue<DeadLetterRecord>(QUEUE_NAMES.deadLetter, connection, prefix);
+  const onboarding = openQueue(QUEUE_NAMES.onboarding, connection, prefix);
   const producer = createOnboardingProducer({
     connection,
     prefix,
@@ -155,6 +157,11 @@ export function createDeadLetterOperations(
     return jobs
       .filter((job) => job?.data && matches(job.data, job.id as string, filter, now))
       .sort((a, b) => (a.data.deadLetteredAt < b.data.deadLetteredAt ? -1 : 1));
+  }
+
+  // What is left of the failed source job (normally removed once its record was written) goes with the record.
+  async function removeSource(record: DeadLetterRecord): Promise<void> {
+    await removeFailedJob(onboarding, record.jobId);
   }
 
   async function replayOne(job: Job<DeadLetterRecord>, replay: ReplayOptions): Promise<ReplayOutcome> {
@@ -194,6 +201,7 @@ export function createDeadLetterOperations(
       }),
     );
     await job.remove();
+    await removeSource(record);
     return { id, action: 'replayed', newJobId, ledger: ledgerState };
   }
 
@@ -229,11 +237,15 @@ export function createDeadLetterOperations(
     },
     async purge(filter, purge = {}) {
       const selected = await select(filter);
-      if (!purge.dryRun) for (const job of selected) await job.remove();
+      if (!purge.dryRun)
+        for (const job of selected) {
+          await job.remove();
+          await removeSource(job.data);
+        }
       return { removed: selected.map((job) => job.id as string) };
     },
     async close() {
-      await Promise.all([deadLetters.close(), producer.close(), events.close()]);
+      await Promise.all([deadLetters.close(), onboarding.close(), producer.close(), events.close()]);
     },
   };
 }

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, type Telemetry } from 'bullmq';
+import { deadLetterJobId } from '../contracts/dead-letter-record';
 import { onboardingJobId, type OnboardingJobData } from '../contracts/onboarding-job';
 import { validatePayload } from '../contracts/validate-payload';
 import { PayloadInvalidError } from '../contracts/payload-invalid-error';
 import { createRedisConnection, type RedisClient } from './connection';
-import { onboardingJobOptions } from './job-options';
+import { onboardingJobOptions, queueStreams } from './job-options';
 import { JOB_NAMES, QUEUE_NAMES } from './queue-names';
 import { luaScript } from './redis-script';
 
@@ -62,6 +63,7 @@ export function createOnboardingProducer(options: OnboardingProducerOptions): On
     connection,
     prefix: options.prefix ?? 'bull',
     telemetry: options.telemetry,
+    streams: queueStreams(),
     defaultJobOptions: onboardingJobOptions({ attempts: options.attempts ?? 8 }),
   });
   // A failed add rejects and the caller answers for it; the event would only print the error again.
@@ -94,17 +96,34 @@ export function createOnboardingProducer(options: OnboardingProducerOptions): On
     return jobs.map((job, i) => ({ jobId: job.opts.jobId, created: held[i] === 1 }));
   };
 
+  // A dead-lettered job is removed once its record is written, so the record is what tells a
+  // duplicate delivery of it: the same id is not added again (replays use their own `rp-` ids).
+  const deadLetterKey = (jobId: string): string =>
+    `${queue.opts.prefix}:${QUEUE_NAMES.deadLetter}:${deadLetterJobId(jobId)}`;
+  const deadLettered = async (jobs: { opts: { jobId: string } }[]): Promise<boolean[]> => {
+    const pipeline = connection.pipeline();
+    for (const job of jobs) pipeline.exists(deadLetterKey(job.opts.jobId));
+    const answers = (await pipeline.exec()) ?? [];
+    return jobs.map((_job, i) => answers[i]?.[1] === 1);
+  };
+
   return {
     async enqueue(payload, meta) {
       const job = prepare(payload, meta);
+      if ((await deadLettered([job]))[0]) return { jobId: job.opts.jobId, created: false };
       await queue.add(job.name, job.data, job.opts);
       const [result] = await results([job]);
       return result as EnqueueResult;
     },
     async enqueueMany(items) {
       const jobs = items.map((item) => prepare(item.payload, item.options));
-      await queue.addBulk(jobs);
-      return results(jobs);
+      const known = await deadLettered(jobs);
+      const fresh = jobs.filter((_job, i) => !known[i]);
+      if (fresh.length > 0) await queue.addBulk(fresh);
+      const added = fresh.length > 0 ? await results(fresh) : [];
+      return jobs.map((job, i) =>
+        known[i] ? { jobId: job.opts.jobId, created: false } : (added.shift() as EnqueueResult),
+      );
     },
     async close() {
       await queue.close();

@@ -1,5 +1,6 @@
 import { Queue, type Telemetry } from 'bullmq';
 import type { RedisClient } from './connection';
+import { queueStreams } from './job-options';
 import type { QueueName } from './queue-names';
 
 /**
@@ -14,7 +15,7 @@ export function openQueue<Data = unknown, Result = unknown>(
   prefix: string,
   telemetry?: Telemetry,
 ): Queue<Data, Result> {
-  const queue = new Queue<Data, Result>(name, { connection, prefix, telemetry });
+  const queue = new Queue<Data, Result>(name, { connection, prefix, telemetry, streams: queueStreams() });
   queue.on('error', () => undefined);
   return queue;
 }

@@ -10,6 +10,8 @@ export interface ProfileUuidIndex {
   namespace(): Promise<string>;
   record(profileUuid: string, businessId: string): Promise<void>;
   businessIdOf(profileUuid: string): Promise<string | undefined>;
+  /** The UUIDs recorded for the business id. */
+  findFor(businessId: string): Promise<string[]>;
   /** Removes every UUID recorded for the business id (erasure). */
   removeFor(businessId: string): Promise<number>;
 }
@@ -46,6 +48,9 @@ export function createProfileUuidIndex(
     },
     async businessIdOf(profileUuid) {
       return (await redis.get(k.uuid(profileUuid))) ?? undefined;
+    },
+    async findFor(businessId) {
+      return redis.smembers(k.byBusinessId(businessId));
     },
     async removeFor(businessId) {
       const uuids = await redis.smembers(k.byBusinessId(businessId));

@@ -17,3 +17,6 @@ export const ALL_QUEUE_NAMES = Object.values(QUEUE_NAMES);
 
 /** One of the service's queue names. */
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
+
+/** Each event sink's delivery queue is named this plus the sink's name (see src/delivery/sink-queues.ts). */
+export const SINK_QUEUE_NAME_PREFIX = 'onboarding-sink-';

@@ -5,6 +5,18 @@ import type { SandboxState } from './sandbox-state';
 
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+// What a careless API puts in its error: the personal parts of the request first, then the rest.
+function echoOf(body: unknown): string {
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = (typeof body === 'string' ? JSON.parse(body) : body) as Record<string, unknown>;
+  } catch {
+    return `could not process ${String(body)}`;
+  }
+  const { contact_person: contact, settlement_settings: settlement } = parsed ?? {};
+  return `invalid contact_person ${JSON.stringify(contact)} or settlement_settings ${JSON.stringify(settlement)}`;
+}
+
 /**
  * Applies the outage, latency and the faults that answer before any processing. Returns 'answered'
  * when the request is done (or deliberately never will be), else the decision still to honour after
@@ -47,7 +59,7 @@ export async function applyFaults(
         res,
         decision.status,
         decision.status,
-        `Injected ${decision.status}`,
+        decision.echo ? `Injected ${decision.status}: ${echoOf(req.body)}` : `Injected ${decision.status}`,
         retryAfterHeader(decision.retryAfter),
       );
       return 'answered';

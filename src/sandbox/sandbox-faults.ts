@@ -5,7 +5,12 @@ export type LatencySpec = number | { min: number; max: number };
 
 /** One scripted answer for the next request, before any rate applies. */
 export type FaultStep =
-  | { status: number; retryAfter?: number | string }
+  | {
+      status: number;
+      retryAfter?: number | string;
+      /** Put the request body into the error's Message, as a careless Ropo One might (personal data included). */
+      echo?: boolean;
+    }
   | { action: 'hang' | 'reset' | 'commit-then-drop' | 'garbage' };
 
 /** Faults for one endpoint. Rates are probabilities in [0, 1], drawn once per request. */
@@ -55,6 +60,7 @@ const stepSchema = z.union([
     .object({
       status: z.number().int().min(100).max(599),
       retryAfter: z.union([z.number().min(0), z.string()]).optional(),
+      echo: z.boolean().optional(),
     })
     .strict(),
   z.object({ action: z.enum(['hang', 'reset', 'commit-then-drop', 'garbage']) }).strict(),
@@ -87,7 +93,7 @@ export const sandboxFaultsSchema: z.ZodType<SandboxFaults> = z
 /** What to do with one request, decided before it is processed. */
 export type FaultDecision =
   | { kind: 'none' }
-  | { kind: 'status'; status: number; retryAfter?: number | string }
+  | { kind: 'status'; status: number; retryAfter?: number | string; echo?: boolean }
   | { kind: 'hang' }
   | { kind: 'reset' }
   | { kind: 'commit-then-drop' }
@@ -99,7 +105,12 @@ export function pickFault(set: FaultSet | undefined, random: () => number): Faul
   const step = set.sequence?.shift();
   if (step) {
     if ('status' in step)
-      return { kind: 'status', status: step.status, retryAfter: step.retryAfter ?? set.retryAfter };
+      return {
+        kind: 'status',
+        status: step.status,
+        retryAfter: step.retryAfter ?? set.retryAfter,
+        ...(step.echo && { echo: true }),
+      };
     return step.action === 'garbage' ? { kind: 'garbage' } : { kind: step.action };
   }
   const options: [number, FaultDecision][] = [

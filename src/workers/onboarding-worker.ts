@@ -17,6 +17,8 @@ import type { RedisClient } from '../queues/connection';
 import { createDeadLetterWriter } from '../queues/dead-letter-queue';
 import { createEventPublisher } from '../queues/event-publisher';
 import { createLedger } from '../queues/onboarding-ledger';
+import { queueStreams } from '../queues/job-options';
+import { stripCompletedJob } from '../queues/payload-retention';
 import { QUEUE_NAMES } from '../queues/queue-names';
 import type { RopoClient } from '../ropo/ropo-client';
 import type { Tracing } from '../telemetry/tracing';
@@ -42,6 +44,8 @@ export interface WorkerDeps {
     /** `target` namespaces the ledger: the Ropo One that `ropo` talks to. */
     ropo: Pick<Config['ropo'], 'target'>;
     activation?: Pick<Config['activation'], 'profileUuidNamespace'>;
+    /** COMPLETED_RETENTION; unset: 30 days. */
+    retention?: Pick<Config['retention'], 'completed'>;
   };
   /** Overrides of the processor's waits, for tests. */
   timing?: ProcessorDeps['timing'];
@@ -67,7 +71,12 @@ export function createWorker({
   const telemetry = tracing?.enabled ? tracing.bullmq : undefined;
   const prefix = config.redis.prefix;
   const name = workerName();
-  const onboardingQueue = new Queue(QUEUE_NAMES.onboarding, { connection, prefix, telemetry });
+  const onboardingQueue = new Queue(QUEUE_NAMES.onboarding, {
+    connection,
+    prefix,
+    telemetry,
+    streams: queueStreams(),
+  });
   const events = createEventPublisher(connection, prefix, telemetry);
   const deadLetters = createDeadLetterWriter(connection, prefix);
   const breaker = createRopoBreaker({
@@ -109,6 +118,7 @@ export function createWorker({
     ledger,
     logger,
     observer: observer ?? NO_OBSERVER,
+    queue: onboardingQueue,
   });
 
   const worker = new Worker<OnboardingJobData, OnboardingJobResult>(QUEUE_NAMES.onboarding, processor, {
@@ -120,6 +130,11 @@ export function createWorker({
     lockDuration: config.worker.lockDurationMs,
     stalledInterval: config.worker.stalledIntervalMs,
     maxStalledCount: config.worker.maxStalledCount,
+    // Completed jobs (stripped to a stub) stay for status look-ups and duplicate deliveries.
+    removeOnComplete: {
+      age: Math.ceil((config.retention?.completed.ageMs ?? 30 * 86_400_000) / 1000),
+      count: config.retention?.completed.count,
+    },
     // The limiter lives in Redis, so the cap holds across every worker process together. It stays
     // although call-spacing.ts spreads the calls: BullMQ's rate-limiting guide makes `limiter.max`
     // what lets a worker honour `queue.rateLimit(ms)` holds (429 and breaker pauses).
@@ -143,13 +158,24 @@ export function createWorker({
   worker.on('stalled', (jobId) => logger.warn('job stalled; it will run again', { jobId }));
   // BullMQ fails a job that stalled too often without running the processor, and an error can
   // escape the processor on a last attempt: either way the job still gets its dead letter.
+  // Once failed and recorded, the job goes: the dead letter is the one place holding its payload.
   worker.on('failed', (job, error) => {
     if (!job) return;
     deadLettering
       .recordUnhandledFailure(job, error)
+      .then(() => deadLettering.removeRecorded(job))
       .catch((failure: unknown) =>
         logger.error('could not dead-letter a failed job', { jobId: job.id, error: failure }),
       );
+  });
+  // The outcome is recorded (ledger, event, return value): the payload is no longer needed.
+  worker.on('completed', (job) => {
+    stripCompletedJob(job).catch((failure: unknown) =>
+      logger.warn('could not strip a completed job; the retention sweep will', {
+        jobId: job.id,
+        error: failure,
+      }),
+    );
   });
   reportBreaker(connection, prefix, name, 'closed').catch(() => undefined);
   // Counted from the worker's own events, so the shutdown deadline can say truly whether it abandons jobs.

@@ -1,7 +1,7 @@
 import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../src/config';
-import type { DeadLetterRecord } from '../../src/contracts/dead-letter-record';
+import { deadLetterJobId, type DeadLetterRecord } from '../../src/contracts/dead-letter-record';
 import type { OnboardingEvent } from '../../src/contracts/events';
 import type { OnboardingJobData, OnboardingJobResult } from '../../src/contracts/onboarding-job';
 import type { Logger } from '../../src/logger';
@@ -38,7 +38,12 @@ export interface TestPipeline {
   waitForJob(jobId: string, timeoutMs?: number): Promise<Job<OnboardingJobData, OnboardingJobResult>>;
   events(): Promise<OnboardingEvent[]>;
   deadLetters(): Promise<DeadLetterRecord[]>;
-  /** Waits until every given job is completed or failed. */
+  /**
+   * Waits until the job was dead-lettered: its record is written and the failed job removed (the
+   * record is then the one place holding its payload). Returns the record.
+   */
+  waitForDeadLetter(jobId: string, timeoutMs?: number): Promise<DeadLetterRecord>;
+  /** Waits until every given job is completed or dead-lettered. */
   waitForAll(jobIds: string[], timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -116,11 +121,31 @@ export async function startTestPipeline(
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
     },
+    async waitForDeadLetter(jobId, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const record = await deadLetters.getJob(deadLetterJobId(jobId));
+        const state = await onboarding.getJobState(jobId);
+        if (record && state === 'unknown') return record.data as DeadLetterRecord;
+        if (state === 'completed') throw new Error(`job ${jobId} completed: it was not dead-lettered`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `job ${jobId} still ${state} (record ${record ? 'written' : 'absent'}) after ${timeoutMs} ms`,
+          );
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
     async waitForAll(jobIds, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       let pending = jobIds;
       while (pending.length > 0) {
-        const states = await Promise.all(pending.map((id) => onboarding.getJobState(id)));
+        const states = await Promise.all(
+          pending.map(async (id) => {
+            const state = await onboarding.getJobState(id);
+            if (state !== 'unknown') return state;
+            return (await deadLetters.getJob(deadLetterJobId(id))) ? 'failed' : state;
+          }),
+        );
         pending = pending.filter((_id, i) => states[i] !== 'completed' && states[i] !== 'failed');
         if (pending.length > 0 && Date.now() > deadline) {
           throw new Error(`${pending.length} job(s) unfinished after ${timeoutMs} ms, e.g. ${pending[0]}`);

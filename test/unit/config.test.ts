@@ -110,6 +110,11 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ BACKOFF_BASE_MS: '5000', BACKOFF_MAX_MS: '1000' }, 'BACKOFF_MAX_MS'],
     [{ BOARD_USERNAME: 'ops' }, 'BOARD_PASSWORD'],
+    [{ EVENTS_RETENTION: 'forever' }, 'EVENTS_RETENTION'],
+    [{ EVENTS_RETENTION: '30d,0' }, 'EVENTS_RETENTION'],
+    [{ COMPLETED_RETENTION: '30d,10,5' }, 'COMPLETED_RETENTION'],
+    [{ DEAD_LETTER_RETENTION_DAYS: '0' }, 'DEAD_LETTER_RETENTION_DAYS'],
+    [{ ERASURE_HMAC_KEY: 'short' }, 'ERASURE_HMAC_KEY'],
   ])('rejects %j naming %s', (env, variable) => {
     const problems = problemsOf(env);
     expect(problems.map((p) => p.variable)).toContain(variable);
@@ -129,6 +134,28 @@ describe('loadConfig', () => {
     expect(error.message).toContain('HTTP_PORT');
     expect(error.message).not.toContain('secret-port-value');
     expect(error.message).not.toContain('secret-concurrency');
+  });
+
+  it('reads the retention limits: an age, optionally with a count; documented defaults otherwise', () => {
+    expect(loadConfig({}).retention).toEqual({
+      events: { ageMs: 30 * 86_400_000, count: 100_000 },
+      completed: { ageMs: 30 * 86_400_000, count: undefined },
+      deadLetterMs: 90 * 86_400_000,
+      sweepEveryMs: 3_600_000,
+    });
+    const config = loadConfig({
+      EVENTS_RETENTION: '7d, 500',
+      COMPLETED_RETENTION: '12h',
+      DEAD_LETTER_RETENTION_DAYS: '30',
+      RETENTION_SWEEP_EVERY: '5m',
+    });
+    expect(config.retention).toEqual({
+      events: { ageMs: 7 * 86_400_000, count: 500 },
+      completed: { ageMs: 12 * 3_600_000, count: undefined },
+      deadLetterMs: 30 * 86_400_000,
+      sweepEveryMs: 300_000,
+    });
+    expect(loadConfig({}).erasure.hmacKey).toBeUndefined();
   });
 
   it('treats an empty variable as unset', () => {

@@ -21,6 +21,7 @@ export function registerCustomerCommand(program: Command): void {
           config.redis.prefix,
           config.ropo.target,
           businessId,
+          { hmacKey: config.erasure.hmacKey },
         );
         if (options.json) {
           process.stdout.write(`${JSON.stringify(timeline, null, 2)}\n`);

@@ -33,6 +33,7 @@ export async function startDeliveryStack(
     registry: options.registry,
     settings: config.delivery,
     telemetry: options.tracing?.enabled ? options.tracing.bullmq : undefined,
+    eventsRetention: config.retention.events,
   });
   lifecycle.add(delivery.close);
 }

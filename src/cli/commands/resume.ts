@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config';
+import { queueStreams } from '../../queues/job-options';
 import { QUEUE_NAMES } from '../../queues/queue-names';
 import { connectForCli } from '../cli-redis';
 
@@ -16,7 +17,11 @@ export function registerResumeCommand(program: Command): void {
     .action(async (options: { redisUrl?: string }) => {
       const config = loadConfig();
       const connection = await connectForCli(config, { redisUrl: options.redisUrl });
-      const queue = new Queue(QUEUE_NAMES.onboarding, { connection, prefix: config.redis.prefix });
+      const queue = new Queue(QUEUE_NAMES.onboarding, {
+        connection,
+        prefix: config.redis.prefix,
+        streams: queueStreams(),
+      });
       try {
         const wasPaused = await queue.isPaused();
         await queue.resume();

@@ -57,7 +57,8 @@ export function expectRedisCrashSurvived(result: RedisCrashResult): void {
 export function expectUnclearAnswersHandled(result: UnclearAnswersResult): void {
   expectNothingLost(result);
   expect(result.deadLettersRepeated).toBe(0);
-  expect(result.deadLetterRecords).toBe(result.failedJobs);
+  // A failed job is removed once its record is written; any still failed must have its record.
+  expect(result.failedJobs).toBeLessThanOrEqual(result.deadLetterRecords);
 }
 
 /** Scenario 5: a full Redis refuses clearly, never drops silently, and recovers once memory is freed. */

@@ -56,7 +56,9 @@ export function createQueueInspector(redisUrl: string, prefix: string): QueueIns
       for (;;) {
         const c = await counts();
         const open = OPEN_STATES.reduce((n, s) => n + (c[s] ?? 0), 0);
-        const finished = (c.completed ?? 0) + (c.failed ?? 0);
+        // A dead-lettered job is removed once its record is written: the records count as finished.
+        const records = Object.values(await deadLetters.getJobCounts()).reduce((n, v) => n + v, 0);
+        const finished = (c.completed ?? 0) + Math.max(c.failed ?? 0, records);
         if (open === 0 && (expectedFinished === undefined || finished >= expectedFinished)) {
           return Date.now() - started;
         }
@@ -102,7 +104,8 @@ export function createQueueInspector(redisUrl: string, prefix: string): QueueIns
           else result.failedWithoutRecord.push(jobId);
         } else {
           const live = await onboarding.getJobState(jobId);
-          if (live === 'unknown') result.missing.push(jobId);
+          if (live === 'unknown' && recorded.has(jobId)) result.deadLettered += 1;
+          else if (live === 'unknown') result.missing.push(jobId);
           else result.unfinished.push(jobId);
         }
       }

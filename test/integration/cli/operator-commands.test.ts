@@ -84,7 +84,7 @@ describe('the onboarding command, as an operator runs it', () => {
       { payload, receivedAt: new Date().toISOString(), deliveryId: 'cli' },
       { jobId: 'cli-bad-iban', attempts: 1 },
     );
-    await pipeline.waitForJob('cli-bad-iban');
+    await pipeline.waitForDeadLetter('cli-bad-iban');
 
     const list = await runCli(['dlq', 'list', '--code', 'PAYLOAD_INVALID', '--json'], env);
     const page = JSON.parse(list.stdout) as { total: number; items: { id: string; fields: string[] }[] };
@@ -119,12 +119,12 @@ describe('the onboarding command, as an operator runs it', () => {
     const ledger = createLedger(pipeline.connection, pipeline.prefix, pipeline.config.ropo.target);
     expect(await ledger.get(id)).toMatchObject({ state: 'created' });
 
-    const result = await runCli(['erase', id, '--json'], env);
+    const result = await runCli(['erase', id, '--yes', '--json'], env);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({
       businessId: id,
-      onboardingJobs: [jobId],
-      ledger: true,
+      dryRun: false,
+      counts: { 'onboarding-jobs': 1, ledger: 1, events: 1 },
     });
     expect(await pipeline.onboarding.getJob(jobId)).toBeUndefined();
     expect(await ledger.get(id)).toBeNull();

@@ -183,8 +183,12 @@ describe('POST /v1/ropo/activations (real HTTP, real Redis, real worker and sand
     for (const secret of Object.values(secrets)) expect(metrics).not.toContain(secret);
 
     // Erasure removes the credentials and the matching index; the timeline then says erased.
-    const report = await eraseCustomer(pipeline.connection, pipeline.prefix, pendingId);
-    expect(report).toMatchObject({ credentials: true, profileUuids: 1 });
+    const report = await eraseCustomer(pipeline.connection, pipeline.prefix, pendingId, { who: 'test' });
+    expect(report.counts).toMatchObject({ credentials: 1, 'profile-uuids': 1 });
+    // The reads of its credentials are erased from the audit stream too (the erasure audit counts them).
+    expect(report.counts['credential-reads']).toBeGreaterThan(0);
+    expect(values.some((v) => v.includes(pendingId))).toBe(true);
+    expect((await everyRedisValue(redis)).filter((v) => v.includes(pendingId))).toEqual([]);
     expect((await credentialsOf(pendingId)).status).toBe(404);
     expect(await index.businessIdOf(externalId)).toBeUndefined();
     expect(

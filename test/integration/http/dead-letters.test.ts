@@ -23,7 +23,7 @@ describe('dead-letter API and job status over HTTP (real worker, real sandbox)',
       { payload, receivedAt: new Date().toISOString(), deliveryId: jobId, source: 'raw' },
       { jobId, attempts: 3 },
     );
-    await pipeline.waitForJob(jobId);
+    await pipeline.waitForDeadLetter(jobId);
     return { jobId, deadLetterId: deadLetterJobId(jobId) };
   }
 
@@ -170,11 +170,9 @@ describe('dead-letter API and job status over HTTP (real worker, real sandbox)',
       replayOf: first.jobId,
       outcome: { type: 'created' },
     });
-    // The original job still says dead-lettered; its record is gone now that it was replayed.
-    const original = await http.request(`/v1/onboardings/${first.jobId}`);
-    expect(await original.json()).toMatchObject({
-      outcome: { type: 'dead_lettered', reasonCode: 'PAYLOAD_INVALID', deadLetterId: null },
-    });
+    // Replayed, the record and what was left of the original job are gone: the replay carries on.
+    expect((await http.request(`/v1/onboardings/${first.jobId}`)).status).toBe(404);
+    expect(await pipeline.onboarding.getJobState(first.jobId)).toBe('unknown');
     expect((await http.request(`/v1/dead-letters/${first.deadLetterId}`)).status).toBe(404);
 
     const deleted = await http.request(`/v1/dead-letters/${second.deadLetterId}`, { method: 'DELETE' });

@@ -40,6 +40,7 @@ describe('/metrics as `start` wires it: the worker and the HTTP server in one re
     });
     const http = await startHttpHarness({ prefix, registry });
     const onboarding = new Queue(QUEUE_NAMES.onboarding, { connection: http.connection, prefix });
+    const deadLetters = new Queue(QUEUE_NAMES.deadLetter, { connection: http.connection, prefix });
     const scrape = async () => {
       const response = await http.request('/metrics', { auth: false });
       expect(response.status).toBe(200);
@@ -73,9 +74,12 @@ describe('/metrics as `start` wires it: the worker and the HTTP server in one re
         { payload: invalid, receivedAt: new Date().toISOString(), deliveryId: 'raw' },
         { jobId: invalidId, attempts: 2 },
       );
+      // The invalid job is removed once its dead letter is written.
       await waitFor(async () => {
-        const states = await Promise.all([...accepted, invalidId].map((id) => onboarding.getJobState(id)));
-        return states.every((state) => state === 'completed' || state === 'failed');
+        const states = await Promise.all(accepted.map((id) => onboarding.getJobState(id)));
+        const recorded = (await deadLetters.getJobCounts('waiting')).waiting === 1;
+        const removed = (await onboarding.getJobState(invalidId)) === 'unknown';
+        return states.every((state) => state === 'completed') && recorded && removed;
       });
 
       const after = await scrape();
@@ -101,7 +105,7 @@ describe('/metrics as `start` wires it: the worker and the HTTP server in one re
       ).toBe(2);
       expect(
         sampleValue(after, 'onboarding_queue_jobs', { queue: QUEUE_NAMES.onboarding, state: 'failed' }),
-      ).toBe(1);
+      ).toBe(0);
       expect(
         sampleValue(after, 'onboarding_queue_jobs', { queue: QUEUE_NAMES.deadLetter, state: 'waiting' }),
       ).toBe(1);
@@ -136,6 +140,7 @@ describe('/metrics as `start` wires it: the worker and the HTTP server in one re
         await queue.close();
       }
       await onboarding.close();
+      await deadLetters.close();
       await http.close();
     }
   });

@@ -43,7 +43,7 @@ describe('GET /openapi.json', () => {
         '/v1/dead-letters/{id}/replay': ['post'],
         '/v1/webhooks/signups': ['post'],
         '/v1/ropo/activations': ['post'],
-        '/v1/customers/{businessId}': ['get'],
+        '/v1/customers/{businessId}': ['delete', 'get'],
         '/v1/customers/{businessId}/credentials': ['get'],
       });
       for (const ref of refs(document)) {

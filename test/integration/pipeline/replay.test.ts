@@ -34,7 +34,7 @@ describe('replaying dead letters', () => {
       { payload, receivedAt: new Date().toISOString(), deliveryId: 'x', eventId: 'crm-bad-email' },
       { jobId: original, attempts: 2 },
     );
-    await pipeline.waitForJob(original);
+    await pipeline.waitForDeadLetter(original);
     const [listed] = (await ops.list({ code: 'PAYLOAD_INVALID' })).items;
     expect(listed).toMatchObject({ jobId: original, fields: ['contact_person.email'] });
     // The listing is for screens and logs: no payload in it.
@@ -77,7 +77,7 @@ describe('replaying dead letters', () => {
     const [businessId] = businessIds(1, 3_000_000) as [string];
     pipeline.sandbox.setFaults({ errorRates: { '502': 1 } });
     const failed = await pipeline.producer.enqueue(minimalPayload(businessId), { eventId: 'first-try' });
-    await pipeline.waitForJob(failed.jobId);
+    await pipeline.waitForDeadLetter(failed.jobId);
     const [record] = (await ops.list({ businessId })).items;
     expect(record?.code).toBe('ATTEMPTS_EXHAUSTED');
 

@@ -48,6 +48,11 @@ export interface HttpHarnessOptions {
   registry?: Registry;
   /** What `start` passes in sandbox mode on loopback: the board without a login. */
   openBoard?: boolean;
+  /**
+   * Share the sandbox target of a test pipeline on the same prefix (the ledger is namespaced by
+   * target, so views of the pipeline's outcomes need the pipeline's target).
+   */
+  sandboxTarget?: boolean;
 }
 
 /** Starts createHttpApp on port 0 against the test Redis (or `redisUrl`), with its own queue prefix. */
@@ -64,6 +69,7 @@ export async function startHttpHarness(options: HttpHarnessOptions = {}): Promis
     ROPO_CID: 'cid',
     ROPO_APICODE: 'apicode',
     JOB_ATTEMPTS: '3',
+    ...(options.sandboxTarget ? { ROPO_BASE_URL: undefined, ROPO_SANDBOX: 'true' } : {}),
     ...options.env,
   });
   const logLines: string[] = [];
