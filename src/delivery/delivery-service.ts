@@ -11,6 +11,7 @@ import { openSinkQueue } from './sink-queues';
 import { createSinkStateStore } from './sink-state-store';
 import type { SinkTransport } from './sink-transport';
 import { createSinkWorker, type SinkWorkerSettings } from './sink-worker';
+import type { RedisOutageLog } from '../queues/redis-outage-log';
 
 /** Dependencies of {@link startDelivery}; the connection stays the caller's to close. */
 export interface DeliveryDeps {
@@ -18,6 +19,8 @@ export interface DeliveryDeps {
   prefix: string;
   sinks: SinkConfig[];
   logger: Logger;
+  /** The process's Redis outage log, handed to every worker; unset, each connection error is a line. */
+  redisOutage?: RedisOutageLog;
   registry?: Registry;
   settings: SinkWorkerSettings & { timeoutMs: number };
   /** Replaces a sink's transport (tests only use this to wrap the real one). */
@@ -55,11 +58,30 @@ export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
     const transport = deps.transportFor?.(sink) ?? createTransport(sink, { timeoutMs: settings.timeoutMs });
     transports.push(transport);
     workers.push(
-      createSinkWorker({ sink, transport, connection, prefix, store, control, observer, logger, settings }),
+      createSinkWorker({
+        sink,
+        transport,
+        connection,
+        prefix,
+        store,
+        control,
+        observer,
+        logger,
+        settings,
+        redisOutage: deps.redisOutage,
+      }),
     );
   }
   workers.push(
-    createFanOutWorker({ connection, prefix, sinks, queues, logger, retentionMs: settings.retentionMs }),
+    createFanOutWorker({
+      connection,
+      prefix,
+      sinks,
+      queues,
+      logger,
+      retentionMs: settings.retentionMs,
+      redisOutage: deps.redisOutage,
+    }),
   );
   logger.info('delivery started', { sinks: sinks.map((s) => ({ name: s.name, type: s.type })) });
 

@@ -8,6 +8,7 @@ import { KEEP_ATTEMPTS } from './delivery-attempt';
 import { sinkWants, type SinkConfig } from './sink-config';
 import { DELIVERY_JOB } from './sink-queues';
 import { describeError } from './sink-transport';
+import { isRedisConnectionError, type RedisOutageLog } from '../queues/redis-outage-log';
 
 // Retries are bounded by time (SINK_DISABLE_AFTER), not by count: a count high enough never to be the limit.
 const UNBOUNDED_ATTEMPTS = 1_000_000;
@@ -32,6 +33,8 @@ export function createFanOutWorker(deps: {
   sinks: SinkConfig[];
   queues: Map<string, Queue>;
   logger: Logger;
+  /** The process's Redis outage log: connection errors are counted there instead of logged one by one. */
+  redisOutage?: RedisOutageLog;
   retentionMs: number;
 }): Worker<OnboardingEvent> {
   const worker = new Worker<OnboardingEvent>(
@@ -54,6 +57,9 @@ export function createFanOutWorker(deps: {
       // Fanning out fails only when Redis does; BullMQ keeps a failed job, so the event stays for a look.
     },
   );
-  worker.on('error', (error) => deps.logger.error('fan-out worker error', { error: describeError(error) }));
+  worker.on('error', (error) => {
+    if (deps.redisOutage && isRedisConnectionError(error)) deps.redisOutage.error(error, 'fan-out worker');
+    else deps.logger.error('fan-out worker error', { error: describeError(error) });
+  });
   return worker;
 }

@@ -11,6 +11,7 @@ import { serveMetricsPort } from '../metrics-port';
 import { createLifecycle, type Lifecycle } from '../lifecycle';
 import { parseDuration } from '../../contracts/duration';
 import { routeProcessOutput } from '../process-output';
+import type { RedisOutageLog } from '../../queues/redis-outage-log';
 
 /** Starts delivery to the EVENT_SINKS sinks on `redisUrl`; registers its stops. Used by `deliver` and `start`. */
 export async function startDeliveryStack(
@@ -18,12 +19,17 @@ export async function startDeliveryStack(
   redisUrl: string,
   logger: Logger,
   lifecycle: Lifecycle,
-  options: { registry?: Registry } = {},
+  options: { registry?: Registry; redisOutage?: RedisOutageLog } = {},
 ): Promise<void> {
   if (!config.delivery.sinksFile) throw new Error('EVENT_SINKS is not set: name the JSON file of sinks');
   const sinks = loadSinks(config.delivery.sinksFile);
   const connection = createRedisConnection(redisUrl, 'worker');
   lifecycle.add(async () => void (await connection.quit()));
+  const outage = options.redisOutage;
+  if (outage) {
+    connection.on('error', (error: Error) => outage.error(error, 'connection'));
+    connection.on('ready', () => outage.available());
+  }
   const delivery = await startDelivery({
     connection,
     prefix: config.redis.prefix,
@@ -31,6 +37,7 @@ export async function startDeliveryStack(
     logger,
     registry: options.registry,
     settings: config.delivery,
+    redisOutage: outage,
   });
   lifecycle.add(delivery.close);
 }
@@ -46,11 +53,14 @@ export function registerDeliverCommand(program: Command): void {
     .action(async () => {
       const config = loadConfig();
       const logger = createLogger({ level: config.log.level, defaultMeta: { role: 'deliver' } });
-      routeProcessOutput(logger);
+      const output = routeProcessOutput(logger);
       const lifecycle = createLifecycle(logger);
       try {
         const registry = config.metrics.port === undefined ? undefined : createMetricsRegistry();
-        await startDeliveryStack(config, config.redis.url, logger, lifecycle, { registry });
+        await startDeliveryStack(config, config.redis.url, logger, lifecycle, {
+          registry,
+          redisOutage: output.outage,
+        });
         const metricsUrl = await serveMetricsPort(config, registry, logger, lifecycle);
         logger.info('deliver ready', { queuePrefix: config.redis.prefix, metrics: metricsUrl });
       } catch (error) {

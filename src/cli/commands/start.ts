@@ -43,7 +43,10 @@ export function registerStartCommand(program: Command): void {
         });
         // Outcome delivery joins `start` only when sinks are configured.
         if (config.delivery.sinksFile)
-          await startDeliveryStack(config, redis.url, logger, lifecycle, { registry });
+          await startDeliveryStack(config, redis.url, logger, lifecycle, {
+            registry,
+            redisOutage: output.outage,
+          });
         if (config.http.processes > 1) {
           logger.warn('HTTP_PROCESSES is for `serve`; `start` runs everything in this one process', {
             processes: config.http.processes,
