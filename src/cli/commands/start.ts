@@ -66,6 +66,7 @@ export function registerStartCommand(program: Command): void {
           registry,
           tracing,
           openBoard,
+          redisOutage: output.outage,
         });
         lifecycle.add(app.close);
         const http = await listen(app.app, config.http.port, config.http.host, {
