@@ -20,15 +20,8 @@ export function packageVersion(): string {
 }
 
 // Commands that run until stopped: their output is read by log shippers, so a failure is a JSON line too.
-const LONG_RUNNING = new Set([
-  'start',
-  'worker',
-  'serve',
-  'deliver',
-  'bridge amqp',
-  'bridge nats',
-  'sandbox',
-]);
+// `sandbox` is left out: it prints human text for a person at a terminal.
+const LONG_RUNNING = new Set(['start', 'worker', 'serve', 'deliver', 'bridge amqp', 'bridge nats']);
 
 function commandPath(command: Command): string {
   const names: string[] = [];

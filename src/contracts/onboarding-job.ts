@@ -76,14 +76,37 @@ export function onboardingJobId(payload: unknown, eventId?: string): string {
   return `ph-${sha256(canonicalJson(payload)).slice(0, 40)}`;
 }
 
-// What the service issues: `evt-`/`evh-` (event ids), `ph-` (payload hashes), `rp-` (replays); and
-// BullMQ's own numeric ids, for upstreams that add jobs without an id. Never a queue key such as
-// `meta` or `events`, so a route never reads one of those as a job.
-const JOB_ID_SHAPE = /^(?:(?:evt|evh|ph|rp)-[A-Za-z0-9._-]{1,240}|[1-9]\d{0,19})$/;
+// Job ids are what the service issues (`evt-`/`evh-` event ids, `ph-` payload hashes, `rp-`
+// replays) or what an upstream adding jobs with BullMQ itself chose: BullMQ allows neither ':' nor
+// (for custom ids) a bare integer of its own, and its numbers are digits. What must never pass is a
+// name of the queue's own keys (`meta`, `events`, `id`, ...): a route would read that key as a job.
+const JOB_ID_SHAPE = /^[A-Za-z0-9._-]{1,255}$/;
+// BullMQ's QueueKeys (bullmq/dist/cjs/classes/queue-keys.js), plus `metrics`.
+const QUEUE_KEY_NAMES = new Set([
+  'active',
+  'wait',
+  'waiting-children',
+  'paused',
+  'id',
+  'delayed',
+  'prioritized',
+  'stalled-check',
+  'completed',
+  'failed',
+  'stalled',
+  'repeat',
+  'limiter',
+  'meta',
+  'events',
+  'pc',
+  'marker',
+  'de',
+  'metrics',
+]);
 
-/** True when `id` has the shape of an onboarding job id; routes answer 404 for anything else without asking Redis. */
+/** True when `id` can be an onboarding job's id; routes answer 404 for anything else without asking Redis. */
 export function isOnboardingJobId(id: string): boolean {
-  return JOB_ID_SHAPE.test(id);
+  return JOB_ID_SHAPE.test(id) && !QUEUE_KEY_NAMES.has(id);
 }
 
 function sha256(text: string): string {

@@ -12,6 +12,7 @@ import { openSinkQueue } from './sink-queues';
 import { createSinkStateStore } from './sink-state-store';
 import type { SinkTransport } from './sink-transport';
 import { createSinkWorker, type SinkWorkerSettings } from './sink-worker';
+import type { RedisOutageLog } from '../queues/redis-outage-log';
 
 /** Dependencies of {@link startDelivery}; the connection stays the caller's to close. */
 export interface DeliveryDeps {
@@ -19,6 +20,8 @@ export interface DeliveryDeps {
   prefix: string;
   sinks: SinkConfig[];
   logger: Logger;
+  /** The process's Redis outage log, handed to every worker; unset, each connection error is a line. */
+  redisOutage?: RedisOutageLog;
   registry?: Registry;
   settings: SinkWorkerSettings & { timeoutMs: number };
   /** BullMQ's OpenTelemetry hook, when tracing is on: deliveries continue the outcome's trace. */
@@ -71,6 +74,7 @@ export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
         logger,
         settings,
         telemetry,
+        redisOutage: deps.redisOutage,
       }),
     );
   }
@@ -83,6 +87,7 @@ export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
       logger,
       retention: deps.eventsRetention ?? { ageMs: settings.retentionMs },
       telemetry,
+      redisOutage: deps.redisOutage,
     }),
   );
   logger.info('delivery started', { sinks: sinks.map((s) => ({ name: s.name, type: s.type })) });

@@ -9,6 +9,7 @@ import { KEEP_ATTEMPTS } from './delivery-attempt';
 import { sinkWants, type SinkConfig } from './sink-config';
 import { DELIVERY_JOB } from './sink-queues';
 import { describeError } from './sink-transport';
+import { isRedisConnectionError, type RedisOutageLog } from '../queues/redis-outage-log';
 
 // Retries are bounded by time (SINK_DISABLE_AFTER), not by count: a count high enough never to be the limit.
 const UNBOUNDED_ATTEMPTS = 1_000_000;
@@ -36,6 +37,8 @@ export function createFanOutWorker(deps: {
   /** EVENTS_RETENTION: a fanned-out event stays this long (or until this many are newer). */
   retention: Retention;
   telemetry?: Telemetry;
+  /** The process's Redis outage log: connection errors are counted there instead of logged one by one. */
+  redisOutage?: RedisOutageLog;
 }): Worker<OnboardingEvent> {
   const worker = new Worker<OnboardingEvent>(
     QUEUE_NAMES.events,
@@ -58,6 +61,9 @@ export function createFanOutWorker(deps: {
       // Fanning out fails only when Redis does; BullMQ keeps a failed job, so the event stays for a look.
     },
   );
-  worker.on('error', (error) => deps.logger.error('fan-out worker error', { error: describeError(error) }));
+  worker.on('error', (error) => {
+    if (deps.redisOutage && isRedisConnectionError(error)) deps.redisOutage.error(error, 'fan-out worker');
+    else deps.logger.error('fan-out worker error', { error: describeError(error) });
+  });
   return worker;
 }

@@ -13,6 +13,7 @@ import { decideFailure } from './sink-health';
 import { sinkQueueName } from './sink-queues';
 import type { SinkStateStore } from './sink-state-store';
 import { describeError, type SinkTransport } from './sink-transport';
+import { isRedisConnectionError, type RedisOutageLog } from '../queues/redis-outage-log';
 
 /** Settings of one sink's worker, from config. */
 export interface SinkWorkerSettings {
@@ -33,6 +34,8 @@ export interface SinkWorkerDeps {
   control: SinkControl;
   observer: DeliveryObserver;
   logger: Logger;
+  /** The process's Redis outage log: connection errors are counted there instead of logged one by one. */
+  redisOutage?: RedisOutageLog;
   settings: SinkWorkerSettings;
   /** BullMQ's OpenTelemetry hook when tracing is on: each attempt is a span in the outcome's trace. */
   telemetry?: Telemetry;
@@ -155,6 +158,9 @@ export function createSinkWorker(deps: SinkWorkerDeps): Worker<OnboardingEvent> 
       }),
     },
   });
-  worker.on('error', (error) => log.error('sink worker error', { error: describeError(error) }));
+  worker.on('error', (error) => {
+    if (deps.redisOutage && isRedisConnectionError(error)) deps.redisOutage.error(error, 'sink worker');
+    else log.error('sink worker error', { error: describeError(error) });
+  });
   return worker;
 }

@@ -37,6 +37,7 @@ import { openQueue } from '../queues/open-queue';
 import { loadIntakeMapper } from '../intake/load-mapper';
 import { createWebhookVerifier } from '../intake/webhook-verifier';
 import { webhookRouter } from './webhook-router';
+import type { RedisOutageLog } from '../queues/redis-outage-log';
 
 /** Dependencies of the HTTP surface; the caller owns (and closes) the connection and the registry. */
 export interface HttpAppDeps {
@@ -58,6 +59,8 @@ export interface HttpAppDeps {
   openBoard?: boolean;
   /** Tracing, when switched on: an intake request's trace continues into the job it adds. */
   tracing?: Tracing;
+  /** The process's Redis outage log (one for the whole process); default one of the app's own. */
+  redisOutage?: RedisOutageLog;
 }
 
 /** The app and how to release what it opened (its queues), after the server stopped. */
@@ -79,7 +82,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   );
   const events = openQueue(QUEUE_NAMES.events, connection, prefix);
   const deadLetters = openQueue<DeadLetterRecord>(QUEUE_NAMES.deadLetter, connection, prefix);
-  const redis = createRedisGate(connection, { timeoutMs: redisTimeoutMs, logger });
+  const redis = createRedisGate(connection, { timeoutMs: redisTimeoutMs, logger, outage: deps.redisOutage });
   const producer = createOnboardingProducer({
     connection,
     prefix,

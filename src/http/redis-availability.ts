@@ -2,6 +2,7 @@ import { PayloadInvalidError } from '../contracts/payload-invalid-error';
 import type { Logger } from '../logger';
 import type { RedisClient } from '../queues/connection';
 import { ApiError } from './errors';
+import { RedisOutageLog } from '../queues/redis-outage-log';
 
 /** The 503 every route answers when Redis cannot store or read what it must. */
 export function redisUnavailable(): ApiError {
@@ -61,25 +62,23 @@ function isRedisFailure(error: unknown, connection: RedisClient): boolean {
 }
 
 /**
- * Watches the connection and logs its errors at most once per `logIntervalMs` (ioredis reports every
- * failed reconnect) and its return, so an outage is visible without flooding the log.
+ * Watches the connection: while it fails, requests that need Redis are answered 503 at once. Its
+ * errors go to the outage log (one line when an outage starts, one a minute, one when it ends),
+ * since ioredis reports every failed reconnect.
  */
 export function createRedisGate(
   connection: RedisClient,
-  options: { timeoutMs: number; logger: Logger; logIntervalMs?: number },
+  options: { timeoutMs: number; logger: Logger; outage?: RedisOutageLog },
 ): RedisGate {
-  const logIntervalMs = options.logIntervalMs ?? 10_000;
+  const outage = options.outage ?? new RedisOutageLog({ sink: options.logger });
   let failing = false;
-  let lastLogged = 0;
   connection.on('error', (error: Error) => {
     failing = true;
-    if (Date.now() - lastLogged < logIntervalMs) return;
-    lastLogged = Date.now();
-    options.logger.warn('Redis connection error; HTTP requests that need Redis answer 503', { error });
+    outage.error(error, 'http');
   });
   connection.on('ready', () => {
-    if (failing) options.logger.info('Redis connection is back');
     failing = false;
+    outage.available();
   });
 
   const down = (): boolean => failing && !isRedisReady(connection);

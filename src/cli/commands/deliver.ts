@@ -12,6 +12,7 @@ import { createLifecycle, type Lifecycle } from '../lifecycle';
 import { parseDuration } from '../../contracts/duration';
 import { startTracing, type Tracing } from '../../telemetry/tracing';
 import { routeProcessOutput } from '../process-output';
+import type { RedisOutageLog } from '../../queues/redis-outage-log';
 
 /** Starts delivery to the EVENT_SINKS sinks on `redisUrl`; registers its stops. Used by `deliver` and `start`. */
 export async function startDeliveryStack(
@@ -19,12 +20,17 @@ export async function startDeliveryStack(
   redisUrl: string,
   logger: Logger,
   lifecycle: Lifecycle,
-  options: { registry?: Registry; tracing?: Tracing } = {},
+  options: { registry?: Registry; tracing?: Tracing; redisOutage?: RedisOutageLog } = {},
 ): Promise<void> {
   if (!config.delivery.sinksFile) throw new Error('EVENT_SINKS is not set: name the JSON file of sinks');
   const sinks = loadSinks(config.delivery.sinksFile);
   const connection = createRedisConnection(redisUrl, 'worker');
   lifecycle.add(async () => void (await connection.quit()));
+  const outage = options.redisOutage;
+  if (outage) {
+    connection.on('error', (error: Error) => outage.error(error, 'connection'));
+    connection.on('ready', () => outage.available());
+  }
   const delivery = await startDelivery({
     connection,
     prefix: config.redis.prefix,
@@ -34,6 +40,7 @@ export async function startDeliveryStack(
     settings: config.delivery,
     telemetry: options.tracing?.enabled ? options.tracing.bullmq : undefined,
     eventsRetention: config.retention.events,
+    redisOutage: outage,
   });
   lifecycle.add(delivery.close);
 }
@@ -49,13 +56,17 @@ export function registerDeliverCommand(program: Command): void {
     .action(async () => {
       const config = loadConfig();
       const logger = createLogger({ level: config.log.level, defaultMeta: { role: 'deliver' } });
-      routeProcessOutput(logger);
+      const output = routeProcessOutput(logger);
       const lifecycle = createLifecycle(logger);
       const tracing = startTracing('deliver');
       lifecycle.add(tracing.shutdown);
       try {
         const registry = config.metrics.port === undefined ? undefined : createMetricsRegistry();
-        await startDeliveryStack(config, config.redis.url, logger, lifecycle, { registry, tracing });
+        await startDeliveryStack(config, config.redis.url, logger, lifecycle, {
+          registry,
+          tracing,
+          redisOutage: output.outage,
+        });
         const metricsUrl = await serveMetricsPort(config, registry, logger, lifecycle);
         logger.info('deliver ready', { queuePrefix: config.redis.prefix, metrics: metricsUrl });
       } catch (error) {

@@ -28,7 +28,7 @@ export function registerServeCommand(program: Command): void {
         level: config.log.level,
         defaultMeta: slot ? { role: 'http', httpProcess: Number(slot) } : { role: 'http' },
       });
-      routeProcessOutput(logger);
+      const output = routeProcessOutput(logger);
       if (config.http.processes > 1 && cluster.isPrimary) {
         serveClusterMetrics();
         await runHttpCluster({ processes: config.http.processes, logger });
@@ -50,7 +50,15 @@ export function registerServeCommand(program: Command): void {
         lifecycle.add(async () => void (await connection.quit().catch(() => connection.disconnect())));
         const registry = createMetricsRegistry(slot ? { http_process: slot } : undefined);
         const metrics = cluster.isWorker ? clusterMetricsSource(registry) : undefined;
-        const http = createHttpApp({ config, logger, connection, registry, metrics, tracing });
+        const http = createHttpApp({
+          config,
+          logger,
+          connection,
+          registry,
+          metrics,
+          tracing,
+          redisOutage: output.outage,
+        });
         lifecycle.add(http.close);
         const server = await listen(http.app, config.http.port, config.http.host, {
           limits: config.http.limits,

@@ -43,7 +43,11 @@ export function registerStartCommand(program: Command): void {
         });
         // Outcome delivery joins `start` only when sinks are configured.
         if (config.delivery.sinksFile)
-          await startDeliveryStack(config, redis.url, logger, lifecycle, { registry, tracing });
+          await startDeliveryStack(config, redis.url, logger, lifecycle, {
+            registry,
+            tracing,
+            redisOutage: output.outage,
+          });
         if (config.http.processes > 1) {
           logger.warn('HTTP_PROCESSES is for `serve`; `start` runs everything in this one process', {
             processes: config.http.processes,
@@ -63,6 +67,7 @@ export function registerStartCommand(program: Command): void {
           registry,
           tracing,
           openBoard,
+          redisOutage: output.outage,
         });
         lifecycle.add(app.close);
         const http = await listen(app.app, config.http.port, config.http.host, {

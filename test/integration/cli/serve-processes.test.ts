@@ -162,7 +162,8 @@ describe('serve with HTTP_PROCESSES=2', () => {
       clearInterval(watcher);
       expect(code).toBe(1);
       expect(output).toContain('an http process failed to start; stopping the others');
-      expect(output).toContain('PORT_IN_USE');
+      expect(output).toContain('"code":"PORT_IN_USE"');
+      expect(output).toContain('"variable":"HTTP_PORT"');
       // Exited processes may take a moment to be reaped.
       await waitFor(() => ![...seen].some(alive), 5_000, 100);
     } finally {

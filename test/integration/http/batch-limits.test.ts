@@ -64,7 +64,9 @@ describe('NDJSON batch limits: lines, errors, and the event loop', () => {
 describe('a maximal batch does not stall the server', () => {
   let http: HttpHarness;
   beforeAll(async () => {
-    http = await startHttpHarness({ env: { INTAKE_MAX_BATCH_BYTES: String(20 * 1024 * 1024) } });
+    http = await startHttpHarness({
+      env: { INTAKE_MAX_BATCH_BYTES: String(30 * 1024 * 1024), INTAKE_MAX_BATCH_LINES: '10000' },
+    });
   });
   afterAll(async () => {
     await http.close();
@@ -74,6 +76,7 @@ describe('a maximal batch does not stall the server', () => {
     const line = JSON.stringify({ customer_info: { business_id: '1234567-8' }, extra: 'x'.repeat(200) });
     const lines = Array.from({ length: 10_000 }, () => line);
     let done = false;
+    const batchStarted = performance.now();
     const batch = http.request('/v1/onboardings/batch', ndjson(lines)).finally(() => (done = true));
     const waits: number[] = [];
     while (!done) {
@@ -83,13 +86,16 @@ describe('a maximal batch does not stall the server', () => {
       waits.push(performance.now() - started);
     }
     const response = await batch;
+    const batchMs = performance.now() - batchStarted;
     expect(response.status).toBe(200);
     expect(((await response.json()) as BatchAnswer).rejected).toBe(10_000);
-    // A cap with room for a loaded machine: before chunking, one check held the loop for the whole batch.
+    // Before chunking, one check held the loop for the whole batch: a probe waited 1285 of the
+    // batch's 1475 ms. Chunked, a probe waits for one chunk. Compared with the batch's own duration,
+    // not in ms, because both stretch alike on a loaded machine (the whole suite on two cores).
     const slowest = Math.max(...waits);
     process.stdout.write(
-      `healthz during a 10,000-line batch: ${waits.length} probes, slowest ${slowest.toFixed(0)} ms\n`,
+      `healthz during a 10,000-line batch of ${batchMs.toFixed(0)} ms: ${waits.length} probes, slowest ${slowest.toFixed(0)} ms\n`,
     );
-    expect(slowest).toBeLessThan(500);
-  });
+    expect(slowest).toBeLessThan(batchMs / 2);
+  }, 60_000);
 });
