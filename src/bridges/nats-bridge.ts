@@ -65,7 +65,11 @@ export async function startNatsBridge(options: NatsBridgeOptions): Promise<NatsB
   };
   const loop = (async () => {
     for await (const message of messages) {
-      if (stopping) break;
+      // Handed back at once rather than left to ack_wait, so another bridge takes it without delay.
+      if (stopping) {
+        message.nak();
+        continue;
+      }
       void handle(message);
       // Hold at most `prefetch` unacked: while Redis is down they stay pending and no more are read.
       while (inFlight.size >= options.prefetch) await Promise.race(inFlight);
@@ -79,6 +83,8 @@ export async function startNatsBridge(options: NatsBridgeOptions): Promise<NatsB
       messages.stop();
       core.stop();
       await Promise.allSettled([...inFlight, loop]);
+      // Acks are buffered writes: close() alone can drop the last ones, leaving stored messages unacked.
+      await nc.flush().catch(() => undefined);
       await nc.close();
     },
   };

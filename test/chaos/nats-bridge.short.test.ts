@@ -128,6 +128,9 @@ describe('bridge nats', () => {
           bridge = await bridgeProcess(s, redis.url, n + 10);
         }
         await waitFor(async () => (await stored()) >= TOTAL, 120_000, 100);
+        // A message stored just before a SIGKILL lost its ack with the process: JetStream hands it
+        // out again after ack_wait (30 s), and the bridge must then ack it as a duplicate.
+        await waitFor(async () => (await queueDepth(s)) === 0, 60_000, 200);
         // Everything acked: once the consumer is gone, unacked messages would be back in the queue.
         await bridge.terminate(15_000);
         expect(await queueDepth(s)).toBe(0);
