@@ -36,6 +36,7 @@ import { openQueue } from '../queues/open-queue';
 import { loadIntakeMapper } from '../intake/load-mapper';
 import { createWebhookVerifier } from '../intake/webhook-verifier';
 import { webhookRouter } from './webhook-router';
+import { eventsRouter } from './events-router';
 
 /** Dependencies of the HTTP surface; the caller owns (and closes) the connection and the registry. */
 export interface HttpAppDeps {
@@ -117,6 +118,9 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
     logger.warn("ACTIVATION_API_KEYS is empty: Ropo One's activation callback will be refused (401)");
   }
 
+  const mapper = loadIntakeMapper(config.intake.mapper);
+  const backlog = createBacklogProbe(onboarding, config.intake.maxBacklog);
+
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -144,7 +148,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
         redis,
         verifier: createWebhookVerifier(config.intake.webhookSecrets),
         maxBodyBytes: config.intake.maxBodyBytes,
-        mapper: loadIntakeMapper(config.intake.mapper),
+        mapper,
       }),
     );
   }
@@ -173,13 +177,24 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
     requireScope(...TOKEN_SCOPES),
   );
   app.use('/v1/onboardings', requireScope('intake'));
+  app.use('/v1/events', requireScope('intake'));
   app.use('/v1/dead-letters', requireScope('operator'));
   app.use(
     intakeRouter({
       producer,
       redis,
-      backlog: createBacklogProbe(onboarding, config.intake.maxBacklog),
+      backlog,
       limits: config.intake,
+    }),
+  );
+  app.use(
+    eventsRouter({
+      producer,
+      redis,
+      backlog,
+      eventTypes: config.intake.eventTypes,
+      limits: config.intake,
+      mapper,
     }),
   );
   app.use(onboardingStatusRouter({ redis, onboarding, deadLetters }));

@@ -31,6 +31,7 @@ describe('GET /openapi.json', () => {
       ).toEqual({
         '/v1/onboardings': ['post'],
         '/v1/onboardings/batch': ['post'],
+        '/v1/events': ['post'],
         '/v1/onboardings/{id}': ['get'],
         '/v1/dead-letters': ['delete', 'get'],
         '/v1/dead-letters/replay': ['post'],
