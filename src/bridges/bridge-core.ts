@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
+import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import { Counter, type Registry } from 'prom-client';
 import { DEAD_LETTER_CODES, type DeadLetterRecord } from '../contracts/dead-letter-record';
 import { onboardingJobId } from '../contracts/onboarding-job';
 import { PayloadInvalidError } from '../contracts/payload-invalid-error';
 import { readMessage, type IntakeMapper } from '../intake/read-message';
 import type { Logger } from '../logger';
+import { reasonCodeOf, SPAN_ATTRIBUTES } from '../pipeline/traced-processor';
+import { messageTraceContext, type TraceCarrier } from '../telemetry/message-context';
 import type { DeadLetterWriter } from '../queues/dead-letter-queue';
 import type { OnboardingProducer } from '../queues/onboarding-producer';
 
@@ -35,12 +38,21 @@ export interface BridgeCoreDeps {
   maxRawBytes?: number;
   retryMinMs?: number;
   retryMaxMs?: number;
+  /**
+   * Set when tracing is on: each message gets a consumer span, a child of the trace the message
+   * carries (see {@link messageTraceContext}), and the job continues it. `destination` names the
+   * broker queue or subject the span reports.
+   */
+  tracing?: { tracer: Tracer; destination: string };
 }
 
 /** Turns broker messages into stored jobs or dead letters; storing is retried until it succeeds or stop(). */
 export interface BridgeCore {
-  /** Resolves once the message is durably stored (job or dead letter); only then may it be acked. */
-  handle(body: Buffer, transportId?: string): Promise<BridgeOutcome>;
+  /**
+   * Resolves once the message is durably stored (job or dead letter); only then may it be acked.
+   * `trace` is the W3C trace context of the message's headers, if it has any.
+   */
+  handle(body: Buffer, transportId?: string, trace?: TraceCarrier): Promise<BridgeOutcome>;
   stop(): void;
 }
 
@@ -123,55 +135,105 @@ export function createBridgeCore(deps: BridgeCoreDeps): BridgeCore {
     );
   }
 
+  const decode = (body: Buffer): { ok: true; value: unknown } | { ok: false } => {
+    try {
+      return { ok: true, value: JSON.parse(body.toString('utf8')) };
+    } catch {
+      return { ok: false };
+    }
+  };
+
+  async function store(
+    body: Buffer,
+    decodedBody: ReturnType<typeof decode>,
+    transportId: string | undefined,
+    onJob: (jobId: string) => void,
+  ): Promise<BridgeOutcome> {
+    const fallbackId = transportId ?? `body-${sha(body)}`;
+    if (!decodedBody.ok) {
+      const raw = body.subarray(0, maxRaw).toString('utf8');
+      await deadLetter({
+        jobId: onboardingJobId(raw, fallbackId),
+        businessId: null,
+        payload: { raw, bytes: body.length, truncated: body.length > maxRaw },
+        eventId: fallbackId,
+        source: bridge,
+        reason: { code: DEAD_LETTER_CODES.eventMalformed, message: 'the message body is not JSON' },
+      });
+      counter.inc({ bridge, outcome: 'malformed' });
+      logger.warn('malformed message dead-lettered', { bridge, eventId: fallbackId, bytes: body.length });
+      return 'malformed';
+    }
+    const decoded = decodedBody.value;
+    const read = readMessage(decoded, { source: bridge, eventId: transportId }, deps.mapper);
+    const message = read.ok ? read.message : undefined;
+    const eventId = message?.eventId ?? fallbackId;
+    try {
+      if (!read.ok) throw new PayloadInvalidError(read.errors);
+      await waitForRoom();
+      const result = await untilStored('job', () =>
+        producer.enqueue(read.message.payload, { eventId, source: read.message.source }),
+      );
+      onJob(result.jobId);
+      counter.inc({ bridge, outcome: result.created ? 'stored' : 'duplicate' });
+      return result.created ? 'stored' : 'duplicate';
+    } catch (error) {
+      if (!(error instanceof PayloadInvalidError)) throw error;
+      const payload = message?.payload ?? decoded;
+      const jobId = onboardingJobId(payload, eventId);
+      onJob(jobId);
+      await deadLetter({
+        jobId,
+        businessId: businessIdOf(payload),
+        payload,
+        eventId,
+        source: message?.source ?? bridge,
+        receivedAt: new Date().toISOString(),
+        reason: { code: DEAD_LETTER_CODES.payloadInvalid, message: error.message, errors: error.errors },
+      });
+      counter.inc({ bridge, outcome: 'invalid' });
+      logger.warn('invalid message dead-lettered', { bridge, jobId, errors: error.errors.length });
+      return 'invalid';
+    }
+  }
+
+  const messagingSystem = bridge === 'amqp' ? 'rabbitmq' : 'nats';
+
   return {
-    async handle(body, transportId) {
+    async handle(body, transportId, trace) {
       counter.inc({ bridge, outcome: 'received' });
-      const fallbackId = transportId ?? `body-${sha(body)}`;
-      let decoded: unknown;
-      try {
-        decoded = JSON.parse(body.toString('utf8'));
-      } catch {
-        const raw = body.subarray(0, maxRaw).toString('utf8');
-        await deadLetter({
-          jobId: onboardingJobId(raw, fallbackId),
-          businessId: null,
-          payload: { raw, bytes: body.length, truncated: body.length > maxRaw },
-          eventId: fallbackId,
-          source: bridge,
-          reason: { code: DEAD_LETTER_CODES.eventMalformed, message: 'the message body is not JSON' },
-        });
-        counter.inc({ bridge, outcome: 'malformed' });
-        logger.warn('malformed message dead-lettered', { bridge, eventId: fallbackId, bytes: body.length });
-        return 'malformed';
-      }
-      const read = readMessage(decoded, { source: bridge, eventId: transportId }, deps.mapper);
-      const message = read.ok ? read.message : undefined;
-      const eventId = message?.eventId ?? fallbackId;
-      try {
-        if (!read.ok) throw new PayloadInvalidError(read.errors);
-        await waitForRoom();
-        const result = await untilStored('job', () =>
-          producer.enqueue(read.message.payload, { eventId, source: read.message.source }),
-        );
-        counter.inc({ bridge, outcome: result.created ? 'stored' : 'duplicate' });
-        return result.created ? 'stored' : 'duplicate';
-      } catch (error) {
-        if (!(error instanceof PayloadInvalidError)) throw error;
-        const payload = message?.payload ?? decoded;
-        const jobId = onboardingJobId(payload, eventId);
-        await deadLetter({
-          jobId,
-          businessId: businessIdOf(payload),
-          payload,
-          eventId,
-          source: message?.source ?? bridge,
-          receivedAt: new Date().toISOString(),
-          reason: { code: DEAD_LETTER_CODES.payloadInvalid, message: error.message, errors: error.errors },
-        });
-        counter.inc({ bridge, outcome: 'invalid' });
-        logger.warn('invalid message dead-lettered', { bridge, jobId, errors: error.errors.length });
-        return 'invalid';
-      }
+      const decoded = decode(body);
+      if (!deps.tracing) return store(body, decoded, transportId, () => undefined);
+      const { tracer, destination } = deps.tracing;
+      // Messaging semantic conventions: a consumer span `process <destination>` per message.
+      const parent = messageTraceContext(trace, decoded.ok ? decoded.value : undefined);
+      return tracer.startActiveSpan(
+        `process ${destination}`,
+        {
+          kind: SpanKind.CONSUMER,
+          attributes: {
+            'messaging.system': messagingSystem,
+            'messaging.operation.type': 'process',
+            'messaging.destination.name': destination,
+            ...(transportId ? { 'messaging.message.id': transportId } : {}),
+          },
+        },
+        parent,
+        async (span) => {
+          try {
+            const outcome = await store(body, decoded, transportId, (jobId) =>
+              span.setAttribute(SPAN_ATTRIBUTES.jobId, jobId),
+            );
+            span.setAttribute('onboarding.bridge.outcome', outcome);
+            return outcome;
+          } catch (error) {
+            span.setStatus({ code: SpanStatusCode.ERROR, message: reasonCodeOf(error) });
+            throw error;
+          } finally {
+            span.end();
+          }
+        },
+      );
     },
     stop() {
       stopped = true;

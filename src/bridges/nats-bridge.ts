@@ -49,8 +49,12 @@ export async function startNatsBridge(options: NatsBridgeOptions): Promise<NatsB
   let stopping = false;
   const handle = (message: JsMsg) => {
     const id = message.headers?.get('Nats-Msg-Id') || undefined;
+    const trace = {
+      traceparent: message.headers?.get('traceparent') || undefined,
+      tracestate: message.headers?.get('tracestate') || undefined,
+    };
     const work = core
-      .handle(Buffer.from(message.data), id)
+      .handle(Buffer.from(message.data), id, trace)
       .then(() => message.ack())
       .catch((error: unknown) => {
         if (error instanceof BridgeStoppedError) return;

@@ -37,6 +37,7 @@ import { loadIntakeMapper } from '../intake/load-mapper';
 import { createWebhookVerifier } from '../intake/webhook-verifier';
 import { webhookRouter } from './webhook-router';
 import { eventsRouter } from './events-router';
+import { continueEventTrace } from '../telemetry/message-context';
 
 /** Dependencies of the HTTP surface; the caller owns (and closes) the connection and the registry. */
 export interface HttpAppDeps {
@@ -195,6 +196,9 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
       eventTypes: config.intake.eventTypes,
       limits: config.intake,
       mapper,
+      withEventTrace: deps.tracing?.enabled
+        ? (event, run) => continueEventTrace((deps.tracing as Tracing).tracer, event, run)
+        : undefined,
     }),
   );
   app.use(onboardingStatusRouter({ redis, onboarding, deadLetters }));
