@@ -1,15 +1,17 @@
 import { createHash } from 'node:crypto';
 import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import type { Telemetry } from 'bullmq';
 import { Counter, type Registry } from 'prom-client';
 import { DEAD_LETTER_CODES, type DeadLetterRecord } from '../contracts/dead-letter-record';
 import { onboardingJobId } from '../contracts/onboarding-job';
 import { PayloadInvalidError } from '../contracts/payload-invalid-error';
+import { validatePayload } from '../contracts/validate-payload';
 import { readMessage, type IntakeMapper } from '../intake/read-message';
 import type { Logger } from '../logger';
 import { reasonCodeOf, SPAN_ATTRIBUTES } from '../pipeline/traced-processor';
 import { messageTraceContext, type TraceCarrier } from '../telemetry/message-context';
 import type { DeadLetterWriter } from '../queues/dead-letter-queue';
-import type { OnboardingProducer } from '../queues/onboarding-producer';
+import type { EnqueueOptions, EnqueueResult, OnboardingProducer } from '../queues/onboarding-producer';
 
 /** What became of one broker message; the broker acks it only after one of these. */
 export type BridgeOutcome = 'stored' | 'duplicate' | 'invalid' | 'malformed';
@@ -39,11 +41,20 @@ export interface BridgeCoreDeps {
   retryMinMs?: number;
   retryMaxMs?: number;
   /**
-   * Set when tracing is on: each message gets a consumer span, a child of the trace the message
-   * carries (see {@link messageTraceContext}), and the job continues it. `destination` names the
-   * broker queue or subject the span reports.
+   * The most records stored in one `enqueueMany` (default 100; 1 stores each on its own). Records
+   * arriving while a batch is being stored wait for the next one, so a batch fills by itself under
+   * load and holds one record when messages trickle in: no timer adds latency.
    */
-  tracing?: { tracer: Tracer; destination: string };
+  maxBatch?: number;
+  /** Batches stored at once (default 4): overlaps their round trips to Redis. */
+  batchesInFlight?: number;
+  /**
+   * Set when tracing is on: each message gets a consumer span, a child of the trace the message
+   * carries (see {@link messageTraceContext}), and its job continues that span (through
+   * `telemetry`, BullMQ's bullmq-otel hook), batched or not. `destination` names the broker queue
+   * or subject the span reports.
+   */
+  tracing?: { tracer: Tracer; destination: string; telemetry?: Telemetry };
 }
 
 /** Turns broker messages into stored jobs or dead letters; storing is retried until it succeeds or stop(). */
@@ -121,6 +132,67 @@ export function createBridgeCore(deps: BridgeCoreDeps): BridgeCore {
     }
   }
 
+  // Records waiting for the next enqueueMany, each with the promise its message's ack waits on.
+  interface Pending {
+    payload: unknown;
+    options: EnqueueOptions;
+    resolve: (result: EnqueueResult) => void;
+    reject: (error: unknown) => void;
+  }
+  const maxBatch = Math.max(1, deps.maxBatch ?? 100);
+  const maxInFlight = Math.max(1, deps.batchesInFlight ?? 4);
+  let pending: Pending[] = [];
+  let inFlight = 0;
+  let scheduled = false;
+
+  async function storeBatch(batch: Pending[]): Promise<void> {
+    try {
+      await waitForRoom();
+      const results = await untilStored(batch.length === 1 ? 'job' : 'jobs', () =>
+        producer.enqueueMany(batch.map(({ payload, options }) => ({ payload, options }))),
+      );
+      batch.forEach((item, i) => item.resolve(results[i] as EnqueueResult));
+    } catch (error) {
+      // Stopped (or a bug): none of the batch is known stored, so none of it may be acked.
+      for (const item of batch) item.reject(error);
+    }
+  }
+
+  // A few batches in flight overlap their Redis round trips; while all are busy the next ones fill.
+  function flush(): void {
+    scheduled = false;
+    while (pending.length > 0 && inFlight < maxInFlight) {
+      const batch = pending.slice(0, maxBatch);
+      pending = pending.slice(batch.length);
+      inFlight += 1;
+      void storeBatch(batch).finally(() => {
+        inFlight -= 1;
+        flush();
+      });
+    }
+  }
+
+  /** Stores one valid record with the next batch; resolves only once the batch is in Redis. */
+  function enqueueBatched(payload: unknown, options: EnqueueOptions): Promise<EnqueueResult> {
+    if (stopped) return Promise.reject(new BridgeStoppedError());
+    const telemetry = deps.tracing?.telemetry;
+    // The batch is stored outside this message's span, so the job is told which span it continues.
+    const traced = telemetry
+      ? {
+          ...options,
+          telemetryMetadata: telemetry.contextManager.getMetadata(telemetry.contextManager.active()),
+        }
+      : options;
+    return new Promise<EnqueueResult>((resolve, reject) => {
+      pending.push({ payload, options: traced, resolve, reject });
+      // After the current macrotask, so the messages the broker delivered together share a batch.
+      if (!scheduled && inFlight < maxInFlight) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    });
+  }
+
   async function deadLetter(
     record: Omit<DeadLetterRecord, 'version' | 'attempts' | 'lineage' | 'deadLetteredAt'>,
   ) {
@@ -170,10 +242,10 @@ export function createBridgeCore(deps: BridgeCoreDeps): BridgeCore {
     const eventId = message?.eventId ?? fallbackId;
     try {
       if (!read.ok) throw new PayloadInvalidError(read.errors);
-      await waitForRoom();
-      const result = await untilStored('job', () =>
-        producer.enqueue(read.message.payload, { eventId, source: read.message.source }),
-      );
+      // Validated here, one record at a time, so that one invalid record never fails a whole batch.
+      const validation = validatePayload(read.message.payload);
+      if (!validation.ok) throw new PayloadInvalidError(validation.errors);
+      const result = await enqueueBatched(read.message.payload, { eventId, source: read.message.source });
       onJob(result.jobId);
       counter.inc({ bridge, outcome: result.created ? 'stored' : 'duplicate' });
       return result.created ? 'stored' : 'duplicate';
@@ -237,6 +309,10 @@ export function createBridgeCore(deps: BridgeCoreDeps): BridgeCore {
     },
     stop() {
       stopped = true;
+      // Not yet handed to Redis: rejected, so their messages go back to the broker unacked.
+      const waiting = pending;
+      pending = [];
+      for (const item of waiting) item.reject(new BridgeStoppedError());
       for (const wake of [...wakers]) wake();
     },
   };

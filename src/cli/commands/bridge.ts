@@ -60,7 +60,11 @@ async function runBridge(
       maxBacklog: config.intake.maxBacklog,
       backlog: () => onboarding.getJobCountByTypes('waiting', 'delayed', 'prioritized'),
       tracing: tracing.enabled
-        ? { tracer: tracing.tracer, destination: name === 'amqp' ? config.amqp.queue : config.nats.subject }
+        ? {
+            tracer: tracing.tracer,
+            destination: name === 'amqp' ? config.amqp.queue : config.nats.subject,
+            telemetry: tracing.bullmq,
+          }
         : undefined,
     });
     const bridge = await start({ config, core, logger, lifecycle });
