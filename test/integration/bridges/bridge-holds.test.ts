@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect as natsConnect, type NatsConnection } from '@nats-io/transport-node';
@@ -18,6 +20,7 @@ import { businessIds, minimalPayload } from '../../support/payloads';
 import { spawnRedisServer, type TestRedis } from '../../support/redis-server';
 import { waitFor } from '../../support/wait-for';
 
+const BIN = path.join(__dirname, '..', '..', '..', 'bin', 'onboarding.js');
 const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 const NATS_SERVERS = '127.0.0.1:4222';
 const MESSAGES = 20;
@@ -34,6 +37,8 @@ interface Broker {
   start(core: BridgeCore): Promise<{ stop(): Promise<void> }>;
   /** Messages the broker still holds for the bridge (ready, or delivered and not acked), once no bridge runs. */
   held(): Promise<number>;
+  /** The variables `onboarding bridge <name>` reads for this queue or stream. */
+  env: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -50,6 +55,7 @@ async function amqpBroker(logLines: string[]): Promise<Broker> {
     start: (core) => startAmqpBridge({ url: AMQP_URL, queue, prefetch: 50, core, logger: logger(logLines) }),
     // With no consumer, whatever was delivered and not acked is back in the ready count.
     held: async () => (await channel.checkQueue(queue)).messageCount,
+    env: { AMQP_URL, AMQP_QUEUE: queue, AMQP_PREFETCH: '50' },
     async close() {
       await channel.deleteQueue(queue).catch(() => undefined);
       await amqp.close();
@@ -86,6 +92,13 @@ async function natsBroker(logLines: string[]): Promise<Broker> {
         jsm.streams.info(stream),
       ]);
       return state.state.last_seq - info.ack_floor.stream_seq;
+    },
+    env: {
+      NATS_SERVERS,
+      NATS_STREAM: stream,
+      NATS_CONSUMER: 'holds',
+      NATS_SUBJECT: subject,
+      NATS_PREFETCH: '50',
     },
     async close() {
       await jsm.streams.delete(stream).catch(() => undefined);
@@ -129,6 +142,8 @@ async function redisSide(bridge: 'amqp' | 'nats', maxBacklog: number, logLines: 
       retryMaxMs: 200,
     });
   return {
+    url: redis.url,
+    prefix,
     admin,
     producer,
     onboarding,
@@ -214,6 +229,48 @@ describe.each(Object.keys(brokers) as (keyof typeof brokers)[])('bridge %s under
       const warnings = logLines.filter((l) => l.includes('holding it unacked')).map((l) => JSON.parse(l));
       // Redis's own refusal, named in the log line (OOM, or EXECABORT for the refused transaction).
       expect(warnings[0]).toMatchObject({ level: 'warn', error: expect.stringMatching(/OOM|EXECABORT/) });
+    } finally {
+      await side.close();
+      await broker.close();
+    }
+  });
+
+  it('a SIGTERM to the `onboarding bridge` process hands the messages it holds back to the broker', async () => {
+    const logLines: string[] = [];
+    const broker = await brokers[name](logLines);
+    const side = await redisSide(name, 25, logLines);
+    try {
+      await side.producer.enqueueMany(
+        businessIds(30, 3_900_000).map((id) => ({ payload: minimalPayload(id) })),
+      );
+      await broker.publish(messages(3_950_000));
+      const child = spawn(process.execPath, [BIN, 'bridge', name], {
+        env: {
+          PATH: process.env.PATH,
+          NODE_ENV: 'test',
+          LOG_LEVEL: 'info',
+          REDIS_URL: side.url,
+          QUEUE_PREFIX: side.prefix,
+          INTAKE_MAX_BACKLOG: '25',
+          ...broker.env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const output: string[] = [];
+      child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      try {
+        await waitFor(() => output.join('').includes('bridge ready'), 60_000);
+        await sleep(1500); // it has the messages by now, and holds them: the queue is over the cap
+        expect(await side.waiting()).toBe(30);
+        child.kill('SIGTERM');
+        expect(await exited).toBe(0);
+      } finally {
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      expect(await broker.held()).toBe(MESSAGES); // back with the broker, none acked
+      expect(await side.waiting()).toBe(30); // and none stored
     } finally {
       await side.close();
       await broker.close();
