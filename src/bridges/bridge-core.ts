@@ -153,9 +153,22 @@ export function createBridgeCore(deps: BridgeCoreDeps): BridgeCore {
       );
       batch.forEach((item, i) => item.resolve(results[i] as EnqueueResult));
     } catch (error) {
-      // Stopped (or a bug): none of the batch is known stored, so none of it may be acked.
+      if (error instanceof PayloadInvalidError && batch.length > 1) return splitInvalid(batch);
+      // Stopped, or the one record is invalid: none of the batch is stored, so none of it may be acked.
       for (const item of batch) item.reject(error);
     }
+  }
+
+  // The producer validates every record and refuses the whole batch for one invalid record. That is
+  // rare, so the records are not validated twice up front: only such a batch is sorted out here.
+  async function splitInvalid(batch: Pending[]): Promise<void> {
+    const valid: Pending[] = [];
+    for (const item of batch) {
+      const validation = validatePayload(item.payload);
+      if (validation.ok) valid.push(item);
+      else item.reject(new PayloadInvalidError(validation.errors));
+    }
+    if (valid.length > 0) await storeBatch(valid);
   }
 
   // A few batches in flight overlap their Redis round trips; while all are busy the next ones fill.
@@ -242,9 +255,7 @@ export function createBridgeCore(deps: BridgeCoreDeps): BridgeCore {
     const eventId = message?.eventId ?? fallbackId;
     try {
       if (!read.ok) throw new PayloadInvalidError(read.errors);
-      // Validated here, one record at a time, so that one invalid record never fails a whole batch.
-      const validation = validatePayload(read.message.payload);
-      if (!validation.ok) throw new PayloadInvalidError(validation.errors);
+      // The producer validates it; an invalid record comes back as PayloadInvalidError, alone.
       const result = await enqueueBatched(read.message.payload, { eventId, source: read.message.source });
       onJob(result.jobId);
       counter.inc({ bridge, outcome: result.created ? 'stored' : 'duplicate' });
