@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseCredentialKeys, type CredentialKey } from './contracts/credential-cipher';
 import { ONBOARD_REQUEST_EVENT_TYPE } from './contracts/events';
 import { isUuidText } from './contracts/profile-uuid';
+import { ropoTargetId, SANDBOX_TARGET_ID } from './contracts/ropo-target-id';
 import { ConfigError } from './errors/config-error';
 
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -95,6 +96,10 @@ export const configSchema = z
     HTTP_PORT: int(0, 65_535).default(3000),
     HTTP_HOST: z.string().min(1).default('127.0.0.1'),
     HTTP_PROCESSES: int(1, 64).default(1),
+    HTTP_REQUEST_TIMEOUT_MS: int(1000, 600_000).default(30_000),
+    HTTP_HEADERS_TIMEOUT_MS: int(100, 120_000).default(10_000),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: int(0, 120_000).default(5_000),
+    HTTP_MAX_CONNECTIONS: int(1, 1_000_000).default(1_000),
     INTAKE_TOKENS: list.default([]),
     OPERATOR_TOKENS: list.default([]),
     CREDENTIALS_TOKENS: list.default([]),
@@ -124,6 +129,7 @@ export const configSchema = z
     BOARD_SHOW_PAYLOADS: bool.optional(),
     INTAKE_MAX_BODY_BYTES: int(1024, 10 * 1024 * 1024).default(100 * 1024),
     INTAKE_MAX_BATCH_BYTES: int(1024, 100 * 1024 * 1024).default(5 * 1024 * 1024),
+    INTAKE_MAX_BATCH_LINES: int(1, 1_000_000).default(10_000),
     INTAKE_MAX_BACKLOG: int(0, 1_000_000_000).default(100_000),
     INTAKE_REDIS_TIMEOUT_MS: int(100, 60_000).default(2000),
     METRICS_PORT: int(0, 65_535).optional(),
@@ -154,6 +160,14 @@ export const configSchema = z
     SINK_RETENTION: duration.default(7 * 86_400_000),
   })
   .superRefine((env, ctx) => {
+    // Node refuses a server whose headers may take longer than the whole request.
+    if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HTTP_HEADERS_TIMEOUT_MS'],
+        message: `must not exceed HTTP_REQUEST_TIMEOUT_MS (${env.HTTP_REQUEST_TIMEOUT_MS})`,
+      });
+    }
     const targets = [
       env.ROPO_BASE_URL && 'ROPO_BASE_URL',
       env.ROPO_ENV && 'ROPO_ENV',
@@ -198,6 +212,14 @@ export const configSchema = z
 
 type Env = z.output<typeof configSchema>;
 
+/** HTTP_REQUEST_TIMEOUT_MS, HTTP_HEADERS_TIMEOUT_MS, HTTP_KEEP_ALIVE_TIMEOUT_MS, HTTP_MAX_CONNECTIONS. */
+export interface HttpServerLimits {
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxConnections: number;
+}
+
 /** The service's settings, grouped by concern; read once at start-up and passed in. */
 export interface Config {
   env: Env['NODE_ENV'];
@@ -205,9 +227,17 @@ export interface Config {
   redis: { url: string; explicit: boolean; prefix: string; connectTimeoutMs: number };
   /**
    * `baseUrl` is ROPO_BASE_URL or the ROPO_ENV preset; `sandbox` is ROPO_SANDBOX=true. Neither set:
-   * no target was chosen, which only `start` accepts (see src/cli/ropo-target.ts).
+   * no target was chosen, which only `start` accepts (see src/cli/ropo-target.ts). `target` namespaces
+   * everything keyed by customer: a hash of base URL + cid, or `sandbox` for the built-in simulator.
    */
-  ropo: { baseUrl?: string; sandbox: boolean; cid?: string; apicode?: string; timeoutMs: number };
+  ropo: {
+    baseUrl?: string;
+    sandbox: boolean;
+    cid?: string;
+    apicode?: string;
+    timeoutMs: number;
+    target: string;
+  };
   sandbox: { port: number };
   worker: {
     concurrency: number;
@@ -224,6 +254,8 @@ export interface Config {
     port: number;
     host: string;
     processes: number;
+    /** Bounds on what one client may hold: see src/http/http-server.ts. */
+    limits: HttpServerLimits;
     /** INTAKE_TOKENS: may enqueue and read onboarding status. */
     intakeTokens: string[];
     /** OPERATOR_TOKENS: dead letters, customers, erasure and every other operator route. */
@@ -252,6 +284,8 @@ export interface Config {
   intake: {
     maxBodyBytes: number;
     maxBatchBytes: number;
+    /** INTAKE_MAX_BATCH_LINES: records one NDJSON batch may hold (413 above, before any is read). */
+    maxBatchLines: number;
     maxBacklog: number;
     redisTimeoutMs: number;
     /** WEBHOOK_SECRETS: `whsec_…`, any may match; empty leaves /v1/webhooks/signups unmounted. */
@@ -301,6 +335,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     );
   }
   const e = parsed.data;
+  const baseUrl = e.ROPO_BASE_URL ?? (e.ROPO_ENV ? ROPO_ENV_PRESETS[e.ROPO_ENV] : undefined);
   return {
     env: e.NODE_ENV,
     redis: {
@@ -310,11 +345,13 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       connectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS,
     },
     ropo: {
-      baseUrl: e.ROPO_BASE_URL ?? (e.ROPO_ENV ? ROPO_ENV_PRESETS[e.ROPO_ENV] : undefined),
+      baseUrl,
       sandbox: e.ROPO_SANDBOX ?? false,
       cid: e.ROPO_CID,
       apicode: e.ROPO_APICODE,
       timeoutMs: e.ROPO_TIMEOUT_MS,
+      // No base URL means the built-in sandbox, whoever starts it (start, or ROPO_SANDBOX=true).
+      target: baseUrl ? ropoTargetId(baseUrl, e.ROPO_CID ?? '') : SANDBOX_TARGET_ID,
     },
     sandbox: { port: e.SANDBOX_PORT },
     worker: {
@@ -331,6 +368,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       port: e.HTTP_PORT,
       host: e.HTTP_HOST,
       processes: e.HTTP_PROCESSES,
+      limits: {
+        requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+        headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+        keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+        maxConnections: e.HTTP_MAX_CONNECTIONS,
+      },
       intakeTokens: e.INTAKE_TOKENS,
       operatorTokens: e.OPERATOR_TOKENS,
       credentialsTokens: e.CREDENTIALS_TOKENS,
@@ -346,6 +389,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     intake: {
       maxBodyBytes: e.INTAKE_MAX_BODY_BYTES,
       maxBatchBytes: e.INTAKE_MAX_BATCH_BYTES,
+      maxBatchLines: e.INTAKE_MAX_BATCH_LINES,
       maxBacklog: e.INTAKE_MAX_BACKLOG,
       redisTimeoutMs: e.INTAKE_REDIS_TIMEOUT_MS,
       webhookSecrets: e.WEBHOOK_SECRETS,

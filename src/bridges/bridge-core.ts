@@ -3,7 +3,7 @@ import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import type { Telemetry } from 'bullmq';
 import { Counter, type Registry } from 'prom-client';
 import { DEAD_LETTER_CODES, type DeadLetterRecord } from '../contracts/dead-letter-record';
-import { onboardingJobId } from '../contracts/onboarding-job';
+import { onboardingJobId, readBusinessId } from '../contracts/onboarding-job';
 import { PayloadInvalidError } from '../contracts/payload-invalid-error';
 import { validatePayload } from '../contracts/validate-payload';
 import { readMessage, type IntakeMapper } from '../intake/read-message';
@@ -267,7 +267,7 @@ export function createBridgeCore(deps: BridgeCoreDeps): BridgeCore {
       onJob(jobId);
       await deadLetter({
         jobId,
-        businessId: businessIdOf(payload),
+        businessId: readBusinessId(payload),
         payload,
         eventId,
         source: message?.source ?? bridge,
@@ -327,9 +327,4 @@ export function createBridgeCore(deps: BridgeCoreDeps): BridgeCore {
       for (const wake of [...wakers]) wake();
     },
   };
-}
-
-function businessIdOf(payload: unknown): string | null {
-  const info = (payload as { customer_info?: { business_id?: unknown } } | null)?.customer_info;
-  return typeof info?.business_id === 'string' ? info.business_id : null;
 }

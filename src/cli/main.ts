@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Command } from 'commander';
 import { ConfigError } from '../errors/config-error';
+import { redactString } from '../logger';
 import { buildProgram } from './program';
 
 /** The package version, found by walking up from this file (src/cli in a checkout, dist/src/cli in the image). */
@@ -17,6 +19,38 @@ export function packageVersion(): string {
   return 'unknown';
 }
 
+// Commands that run until stopped: their output is read by log shippers, so a failure is a JSON line too.
+const LONG_RUNNING = new Set([
+  'start',
+  'worker',
+  'serve',
+  'deliver',
+  'bridge amqp',
+  'bridge nats',
+  'sandbox',
+]);
+
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/** The one JSON line a long-running command's failure is: its code, message and the variables a ConfigError names. */
+export function failureLine(error: unknown, role: string): string {
+  const e = error as { code?: string; message?: string; variable?: string; port?: number };
+  return JSON.stringify({
+    level: 'error',
+    message: redactString(e.message ?? String(error)),
+    code: e.code,
+    variable: e.variable,
+    port: e.port,
+    problems: error instanceof ConfigError ? error.problems : undefined,
+    role,
+    timestamp: new Date().toISOString(),
+  });
+}
+
 /** Entry point of `bin/onboarding.js`: runs the command and turns expected failures into a message and exit 1. */
 export function main(argv: string[]): void {
   // `onboarding stats | head -1`: the reader left, which is the user's choice, not a failure.
@@ -26,11 +60,15 @@ export function main(argv: string[]): void {
       throw error;
     });
   }
+  let running = '';
   buildProgram()
     .version(packageVersion(), '-V, --version', 'print the version')
+    .hook('preAction', (_program, action) => void (running = commandPath(action)))
     .parseAsync(argv)
     .catch((error: unknown) => {
-      if (error instanceof ConfigError) {
+      if (LONG_RUNNING.has(running)) {
+        process.stderr.write(`${failureLine(error, running)}\n`);
+      } else if (error instanceof ConfigError) {
         process.stderr.write(`${error.message}\n`);
       } else {
         const e = error as { code?: string; message?: string };

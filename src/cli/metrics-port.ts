@@ -16,7 +16,10 @@ export async function serveMetricsPort(
   lifecycle: Lifecycle,
 ): Promise<string | undefined> {
   if (!registry || config.metrics.port === undefined) return undefined;
-  const server = await listen(createMetricsApp({ registry, logger }), config.metrics.port, config.http.host);
+  const server = await listen(createMetricsApp({ registry, logger }), config.metrics.port, config.http.host, {
+    variable: 'METRICS_PORT',
+    limits: config.http.limits,
+  });
   lifecycle.add(server.close);
   return `${server.url}/metrics`;
 }

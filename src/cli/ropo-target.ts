@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../config';
+import { portInUse } from '../errors/port-in-use-error';
 import type { Logger } from '../logger';
 import type { RedisClient } from '../queues/connection';
 import { createRopoClient, type RopoClient, type RopoClientOptions } from '../ropo/ropo-client';
@@ -56,19 +57,6 @@ export function chooseRopoTarget(
   throw new RopoTargetRequiredError(role);
 }
 
-function sandboxBanner(sandbox: Sandbox): string {
-  const lines = [
-    'SANDBOX MODE: no real Ropo One is called.',
-    'No Ropo One target is set, so jobs go to the built-in Ropo One simulator:',
-    `  ${sandbox.baseUrl}`,
-    `  creations: ${sandbox.url}/__sandbox/creations`,
-    'Set ROPO_BASE_URL (or ROPO_ENV=test|production), ROPO_CID and ROPO_APICODE for real.',
-  ];
-  const width = Math.max(...lines.map((line) => line.length)) + 4;
-  const rule = '#'.repeat(width);
-  return [rule, ...lines.map((line) => `# ${line.padEnd(width - 4)} #`), rule].join('\n');
-}
-
 /** Builds the Ropo client from config; in sandbox mode starts the sandbox and says so loudly. */
 export async function openRopoTarget(
   config: Config,
@@ -96,9 +84,18 @@ export async function openRopoTarget(
     });
     return { client, close: () => client.close() };
   }
-  const sandbox = await startSandbox({ port: config.sandbox.port, host: '127.0.0.1' });
-  process.stderr.write(`\n${sandboxBanner(sandbox)}\n\n`);
-  logger.warn('sandbox mode: no real Ropo One is called', { sandboxUrl: sandbox.baseUrl });
+  const sandbox = await startSandbox({ port: config.sandbox.port, host: '127.0.0.1' }).catch(
+    (error: unknown) => {
+      throw portInUse(error, 'SANDBOX_PORT', config.sandbox.port, '127.0.0.1');
+    },
+  );
+  // Loud, but one JSON line like every other: log shippers and `jq` read this output too.
+  logger.warn('SANDBOX MODE: no real Ropo One is called', {
+    code: 'SANDBOX_MODE',
+    sandboxUrl: sandbox.baseUrl,
+    creations: `${sandbox.url}/__sandbox/creations`,
+    hint: 'Set ROPO_BASE_URL (or ROPO_ENV=test|production), ROPO_CID and ROPO_APICODE for real.',
+  });
   const client = createRopoClient({
     ...common,
     baseUrl: sandbox.baseUrl,

@@ -5,6 +5,7 @@ import { startWizardWatch } from '../pipeline/wizard-watch';
 import type { Logger } from '../logger';
 import type { Tracing } from '../telemetry/tracing';
 import { createRedisConnection } from '../queues/connection';
+import type { RedisOutageLog } from '../queues/redis-outage-log';
 import { checkRedisSettings } from '../queues/redis-settings-check';
 import { createWorker } from '../workers/onboarding-worker';
 import type { Lifecycle } from './lifecycle';
@@ -19,10 +20,15 @@ export async function startWorkerStack(
   redisUrl: string,
   logger: Logger,
   lifecycle: Lifecycle,
-  options: { registry?: Registry; tracing?: Tracing; role?: TargetRole } = {},
+  options: { registry?: Registry; tracing?: Tracing; role?: TargetRole; redisOutage?: RedisOutageLog } = {},
 ): Promise<{ ropo: RopoTarget; inFlight: () => number }> {
   const observer = options.registry ? createPrometheusObserver(options.registry) : undefined;
   const connection = createRedisConnection(redisUrl, 'worker');
+  // Before BullMQ attaches its own listeners (and after it removes them on close) ioredis would print these.
+  if (options.redisOutage) {
+    const outage = options.redisOutage;
+    connection.on('error', (error: Error) => outage.error(error, 'connection'));
+  }
   lifecycle.add(async () => void (await connection.quit()));
   for (const warning of await checkRedisSettings(connection)) logger.warn(warning);
 
@@ -41,16 +47,17 @@ export async function startWorkerStack(
     config,
     observer,
     tracing: options.tracing,
+    redisOutage: options.redisOutage,
   });
   lifecycle.add(worker.close);
   lifecycle.add(
-    startWizardWatch(connection, config.redis.prefix, config.activation.wizardStalledAfterMs, logger),
+    startWizardWatch(
+      connection,
+      config.redis.prefix,
+      config.ropo.target,
+      config.activation.wizardStalledAfterMs,
+      logger,
+    ),
   );
-  // Counted from the worker's own events, so the shutdown deadline can say truly whether it abandons jobs.
-  let inFlight = 0;
-  worker.worker.on('active', () => void inFlight++);
-  const settled = (): void => void (inFlight = Math.max(0, inFlight - 1));
-  worker.worker.on('completed', settled);
-  worker.worker.on('failed', settled);
-  return { ropo, inFlight: () => inFlight };
+  return { ropo, inFlight: worker.inFlight };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { failureCodeSchema, type FailureCode } from './failure-code';
 import { fieldErrorSchema } from './field-error';
+import { isOnboardingJobId } from './onboarding-job';
 
 /** Stable codes for why a job was dead-lettered; operators filter and alert on these. */
 export const DEAD_LETTER_CODES = {
@@ -103,4 +104,9 @@ export type ReplayOutcome = z.infer<typeof replayOutcomeSchema>;
 /** Dead-letter job id for an onboarding job: one record per terminal failure, however often the write is retried. */
 export function deadLetterJobId(jobId: string): string {
   return `dl-${jobId}`;
+}
+
+/** True when `id` has the shape {@link deadLetterJobId} gives; anything else is no dead letter. */
+export function isDeadLetterId(id: string): boolean {
+  return id.startsWith('dl-') && isOnboardingJobId(id.slice(3));
 }

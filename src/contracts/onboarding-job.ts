@@ -45,13 +45,24 @@ const SAFE_EVENT_ID = /^[A-Za-z0-9._-]{1,100}$/;
 /**
  * The job id: the upstream event id when given, so duplicate deliveries collapse into one job;
  * otherwise a hash of the canonical payload, so the same record enqueued twice is one job.
- * BullMQ forbids ':' and plain integers in custom ids, so anything unusual is hashed.
+ * BullMQ forbids ':' and plain integers in custom ids, so anything unusual is hashed, under its own
+ * prefix: `evh-<hash>` can never equal `evt-<verbatim id>`, whatever 40 hex digits an upstream sends.
  */
 export function onboardingJobId(payload: unknown, eventId?: string): string {
   if (eventId !== undefined) {
-    return SAFE_EVENT_ID.test(eventId) ? `evt-${eventId}` : `evt-${sha256(eventId).slice(0, 40)}`;
+    return SAFE_EVENT_ID.test(eventId) ? `evt-${eventId}` : `evh-${sha256(eventId).slice(0, 40)}`;
   }
   return `ph-${sha256(canonicalJson(payload)).slice(0, 40)}`;
+}
+
+// What the service issues: `evt-`/`evh-` (event ids), `ph-` (payload hashes), `rp-` (replays); and
+// BullMQ's own numeric ids, for upstreams that add jobs without an id. Never a queue key such as
+// `meta` or `events`, so a route never reads one of those as a job.
+const JOB_ID_SHAPE = /^(?:(?:evt|evh|ph|rp)-[A-Za-z0-9._-]{1,240}|[1-9]\d{0,19})$/;
+
+/** True when `id` has the shape of an onboarding job id; routes answer 404 for anything else without asking Redis. */
+export function isOnboardingJobId(id: string): boolean {
+  return JOB_ID_SHAPE.test(id);
 }
 
 function sha256(text: string): string {

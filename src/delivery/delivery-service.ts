@@ -1,4 +1,4 @@
-import type { Queue, Worker } from 'bullmq';
+import type { Queue, Telemetry, Worker } from 'bullmq';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../logger';
 import type { RedisClient } from '../queues/connection';
@@ -20,6 +20,8 @@ export interface DeliveryDeps {
   logger: Logger;
   registry?: Registry;
   settings: SinkWorkerSettings & { timeoutMs: number };
+  /** BullMQ's OpenTelemetry hook, when tracing is on: deliveries continue the outcome's trace. */
+  telemetry?: Telemetry;
   /** Replaces a sink's transport (tests only use this to wrap the real one). */
   transportFor?: (sink: SinkConfig) => SinkTransport;
 }
@@ -32,12 +34,12 @@ export interface Delivery {
 
 /** Starts the fan-out worker and one worker per sink. */
 export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
-  const { connection, prefix, sinks, logger, settings } = deps;
+  const { connection, prefix, sinks, logger, settings, telemetry } = deps;
   const observer = deps.registry ? createDeliveryMetrics(deps.registry) : NO_DELIVERY_METRICS;
   const store = createSinkStateStore(connection, prefix);
   const control = createSinkControl(connection, prefix, sinks);
   const queues = new Map<string, Queue>(
-    sinks.map((s) => [s.name, openSinkQueue(s.name, connection, prefix)]),
+    sinks.map((s) => [s.name, openSinkQueue(s.name, connection, prefix, telemetry)]),
   );
   const transports: SinkTransport[] = [];
   const workers: Worker[] = [];
@@ -55,11 +57,30 @@ export async function startDelivery(deps: DeliveryDeps): Promise<Delivery> {
     const transport = deps.transportFor?.(sink) ?? createTransport(sink, { timeoutMs: settings.timeoutMs });
     transports.push(transport);
     workers.push(
-      createSinkWorker({ sink, transport, connection, prefix, store, control, observer, logger, settings }),
+      createSinkWorker({
+        sink,
+        transport,
+        connection,
+        prefix,
+        store,
+        control,
+        observer,
+        logger,
+        settings,
+        telemetry,
+      }),
     );
   }
   workers.push(
-    createFanOutWorker({ connection, prefix, sinks, queues, logger, retentionMs: settings.retentionMs }),
+    createFanOutWorker({
+      connection,
+      prefix,
+      sinks,
+      queues,
+      logger,
+      retentionMs: settings.retentionMs,
+      telemetry,
+    }),
   );
   logger.info('delivery started', { sinks: sinks.map((s) => ({ name: s.name, type: s.type })) });
 

@@ -1,4 +1,4 @@
-import { Worker, type JobsOptions, type Queue } from 'bullmq';
+import { Worker, type JobsOptions, type Queue, type Telemetry } from 'bullmq';
 import type { OnboardingEvent } from '../contracts/events';
 import type { Logger } from '../logger';
 import type { RedisClient } from '../queues/connection';
@@ -33,6 +33,7 @@ export function createFanOutWorker(deps: {
   queues: Map<string, Queue>;
   logger: Logger;
   retentionMs: number;
+  telemetry?: Telemetry;
 }): Worker<OnboardingEvent> {
   const worker = new Worker<OnboardingEvent>(
     QUEUE_NAMES.events,
@@ -50,6 +51,7 @@ export function createFanOutWorker(deps: {
       connection: deps.connection,
       prefix: deps.prefix,
       concurrency: 20,
+      telemetry: deps.telemetry,
       removeOnComplete: { age: Math.ceil(deps.retentionMs / 1000) },
       // Fanning out fails only when Redis does; BullMQ keeps a failed job, so the event stays for a look.
     },

@@ -1,4 +1,4 @@
-import { Queue } from 'bullmq';
+import { Queue, type Telemetry } from 'bullmq';
 import type { RedisClient } from '../queues/connection';
 
 /** The BullMQ queue a sink's deliveries wait in: one per sink, so a dead sink holds back nobody else. */
@@ -10,8 +10,13 @@ export function sinkQueueName(sinkName: string): string {
 export const DELIVERY_JOB = 'deliver-event';
 
 /** Opens a sink's queue on a shared connection; operations report their own errors. */
-export function openSinkQueue(sinkName: string, connection: RedisClient, prefix: string): Queue {
-  const queue = new Queue(sinkQueueName(sinkName), { connection, prefix });
+export function openSinkQueue(
+  sinkName: string,
+  connection: RedisClient,
+  prefix: string,
+  telemetry?: Telemetry,
+): Queue {
+  const queue = new Queue(sinkQueueName(sinkName), { connection, prefix, telemetry });
   queue.on('error', () => undefined);
   return queue;
 }

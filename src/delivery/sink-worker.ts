@@ -1,4 +1,5 @@
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { trace } from '@opentelemetry/api';
+import { UnrecoverableError, Worker, type Job, type Telemetry } from 'bullmq';
 import type { OnboardingEvent } from '../contracts/events';
 import type { Logger } from '../logger';
 import { createBackoffStrategy } from '../pipeline/backoff';
@@ -33,7 +34,19 @@ export interface SinkWorkerDeps {
   observer: DeliveryObserver;
   logger: Logger;
   settings: SinkWorkerSettings;
+  /** BullMQ's OpenTelemetry hook when tracing is on: each attempt is a span in the outcome's trace. */
+  telemetry?: Telemetry;
 }
+
+/** Span attributes of a delivery attempt: ids, codes and statuses only. */
+export const DELIVERY_SPAN_ATTRIBUTES = {
+  sink: 'onboarding.sink',
+  eventId: 'onboarding.event_id',
+  eventType: 'onboarding.event_type',
+  attempt: 'onboarding.attempt',
+  result: 'onboarding.delivery.result',
+  status: 'onboarding.delivery.status',
+} as const;
 
 /**
  * Delivers one sink's queue. A failure is retried by BullMQ with the project's jittered backoff
@@ -48,8 +61,18 @@ export function createSinkWorker(deps: SinkWorkerDeps): Worker<OnboardingEvent> 
     const event = job.data;
     const started = Date.now();
     const attempt = job.attemptsMade + 1;
+    // BullMQ's consume span for this attempt, when tracing is on; a no-op span otherwise.
+    const span = trace.getActiveSpan();
+    span?.setAttributes({
+      [DELIVERY_SPAN_ATTRIBUTES.sink]: sink.name,
+      [DELIVERY_SPAN_ATTRIBUTES.eventId]: event.id,
+      [DELIVERY_SPAN_ATTRIBUTES.eventType]: event.type,
+      [DELIVERY_SPAN_ATTRIBUTES.attempt]: attempt,
+    });
     try {
       const receipt = await transport.send(event);
+      span?.setAttribute(DELIVERY_SPAN_ATTRIBUTES.result, 'delivered');
+      if (receipt.status !== undefined) span?.setAttribute(DELIVERY_SPAN_ATTRIBUTES.status, receipt.status);
       const durationMs = Date.now() - started;
       await recordAttempt(job, {
         at: new Date(started).toISOString(),
@@ -69,6 +92,8 @@ export function createSinkWorker(deps: SinkWorkerDeps): Worker<OnboardingEvent> 
       const durationMs = Date.now() - started;
       const failure =
         error instanceof SinkDeliveryError ? error : new SinkDeliveryError(describeError(error));
+      span?.setAttribute(DELIVERY_SPAN_ATTRIBUTES.result, 'failed');
+      if (failure.status !== undefined) span?.setAttribute(DELIVERY_SPAN_ATTRIBUTES.status, failure.status);
       await recordAttempt(job, {
         at: new Date(started).toISOString(),
         attempt,
@@ -120,6 +145,7 @@ export function createSinkWorker(deps: SinkWorkerDeps): Worker<OnboardingEvent> 
     connection: deps.connection,
     prefix: deps.prefix,
     concurrency: settings.concurrency,
+    telemetry: deps.telemetry,
     // Delivered events leave Redis after the retention; given-up ones stay until replayed or purged.
     removeOnComplete: { age: Math.ceil(settings.retentionMs / 1000) },
     settings: {

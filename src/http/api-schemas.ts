@@ -65,6 +65,9 @@ export const batchLineSchema = z
     jobId: z.string().optional(),
     statusUrl: z.string().optional(),
     errors: z.array(fieldErrorSchema).optional(),
+    errorCount: z.number().int().optional().meta({
+      description: 'how many errors the line has, when fewer are listed (20 a line, 1,000 a batch)',
+    }),
   })
   .meta({ title: 'BatchLineResult' });
 /** One line's result in a batch answer. */
@@ -77,6 +80,10 @@ export const batchResultSchema = z
     accepted: z.number().int(),
     duplicates: z.number().int(),
     rejected: z.number().int(),
+    errorsTruncated: z
+      .boolean()
+      .optional()
+      .meta({ description: 'true when some lines list fewer errors than they have (see errorCount)' }),
     results: z.array(batchLineSchema),
   })
   .meta({ title: 'BatchResult' });

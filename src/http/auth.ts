@@ -1,6 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { RequestHandler, Response } from 'express';
-import { sendError } from './errors';
+import type { Request, RequestHandler, Response } from 'express';
+import expressBasicAuth from 'express-basic-auth';
+import { sendError, type ApiErrorBody } from './errors';
+import { requestContext } from './request-context';
 
 const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 
@@ -89,17 +91,26 @@ export function requireScope(...scopes: TokenScope[]): RequestHandler {
   };
 }
 
-/** Requires HTTP basic authentication with this user name and password (the browser prompts for them). */
+/**
+ * Requires HTTP basic authentication with this user name and password (the browser prompts for
+ * them). express-basic-auth parses and challenges; the comparison is ours, over digests, so
+ * neither the length nor a prefix of the password shows in the timing.
+ */
 export function basicAuth(
   credentials: { username: string; password: string },
   realm: string,
 ): RequestHandler {
   const expected = [digest(`${credentials.username}:${credentials.password}`)];
-  return (req, res, next) => {
-    const match = /^Basic[ ]+([A-Za-z0-9+/=]+)\s*$/i.exec(req.get('authorization') ?? '');
-    const given = match ? Buffer.from(match[1] as string, 'base64').toString('utf8') : undefined;
-    if (given !== undefined && matchesAnySecret(given, expected)) return next();
-    res.setHeader('WWW-Authenticate', `Basic realm="${realm}", charset="UTF-8"`);
-    sendError(res, 401, 'UNAUTHORIZED', 'basic authentication is required');
-  };
+  return expressBasicAuth({
+    authorizer: (username: string, password: string) => matchesAnySecret(`${username}:${password}`, expected),
+    challenge: true,
+    realm,
+    unauthorizedResponse: (req: Request): ApiErrorBody => ({
+      error: {
+        code: 'UNAUTHORIZED',
+        message: 'basic authentication is required',
+        requestId: req.res ? requestContext(req.res).requestId : '',
+      },
+    }),
+  });
 }

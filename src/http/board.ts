@@ -7,6 +7,7 @@ import type { DeadLetterRecord } from '../contracts/dead-letter-record';
 import { readBusinessId, type OnboardingJobData } from '../contracts/onboarding-job';
 import type { Logger } from '../logger';
 import { basicAuth } from './auth';
+import { BOARD_VIEW_DIR } from './board-view';
 import { sendError } from './errors';
 import { boardHeaders } from './security-headers';
 
@@ -174,6 +175,8 @@ export function boardRouter(deps: BoardDeps): Router | undefined {
     serverAdapter,
     options: { uiConfig: { boardTitle: 'Ropo onboarding' } },
   });
+  // Our copy of bull-board's page, without the Google Fonts link (see board-view.ts).
+  serverAdapter.setViewsPath(BOARD_VIEW_DIR);
 
   const router = Router();
   const stack: RequestHandler[] = [boardHeaders()];

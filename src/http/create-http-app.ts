@@ -88,6 +88,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   });
   const operations = createDeadLetterOperations(connection, prefix, {
     attempts: config.retry.attempts,
+    ropoTarget: config.ropo.target,
     telemetry: deps.tracing?.enabled ? deps.tracing.bullmq : undefined,
   });
   registerQueueMetrics(registry, {
@@ -108,7 +109,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   const credentials = createCredentialStore(connection, prefix, activation.credentialKeys);
   const activationEvents = createEventPublisher(connection, prefix);
   const activationMetrics = createActivationMetrics(registry, () =>
-    redis.run(() => readFunnel(connection, prefix)),
+    redis.run(() => readFunnel(connection, prefix, config.ropo.target)),
   );
   if (activation.credentialKeys.length === 0) {
     logger.warn(
@@ -160,10 +161,10 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
       canSeal: activation.credentialKeys.length > 0,
       credentials,
       profileUuids: createProfileUuidIndex(connection, prefix, activation.profileUuidNamespace),
-      ledger: createLedger(connection, prefix),
+      ledger: createLedger(connection, prefix, config.ropo.target),
       events: activationEvents,
       redis,
-      enqueuedAt: (businessId) => firstEnqueuedAt(connection, prefix, businessId),
+      enqueuedAt: (businessId) => firstEnqueuedAt(connection, prefix, config.ropo.target, businessId),
       onActivated: activationMetrics.activated,
     }),
   );
@@ -207,7 +208,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
     customerRouter({
       credentials,
       canOpen: activation.credentialKeys.length > 0,
-      timeline: (businessId) => readCustomerTimeline(connection, prefix, businessId),
+      timeline: (businessId) => readCustomerTimeline(connection, prefix, config.ropo.target, businessId),
       redis,
     }),
   );

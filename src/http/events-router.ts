@@ -24,7 +24,8 @@ export interface EventsDeps {
   backlog: BacklogProbe;
   /** INTAKE_EVENT_TYPES. */
   eventTypes: readonly string[];
-  limits: { maxBodyBytes: number; maxBatchBytes: number };
+  /** `maxBatchLines` (INTAKE_MAX_BATCH_LINES) caps the events of one batch, as it caps NDJSON lines. */
+  limits: { maxBodyBytes: number; maxBatchBytes: number; maxBatchLines: number };
   mapper?: IntakeMapper;
   /** Runs the enqueue inside the trace the event carries (distributed-tracing extension), when tracing is on. */
   withEventTrace?: <T>(event: CloudEventJson, run: () => Promise<T>) => Promise<T>;
@@ -162,6 +163,13 @@ export function eventsRouter(deps: EventsDeps): Router {
       throw new ApiError(400, 'CLOUDEVENT_INVALID', 'a CloudEvents batch is a JSON array of events');
     }
     if (body.length === 0) throw new ApiError(400, 'BAD_REQUEST', 'the batch holds no events');
+    if (body.length > limits.maxBatchLines) {
+      throw new ApiError(
+        413,
+        'BATCH_TOO_MANY_LINES',
+        `the batch holds more than INTAKE_MAX_BATCH_LINES (${limits.maxBatchLines}) events; split it`,
+      );
+    }
     const results: EventBatchItem[] = [];
     const valid: { index: number; decision: Extract<Decision, { ok: true }> }[] = [];
     body.forEach((item: unknown, index) => {

@@ -15,7 +15,7 @@ export interface IntakeDeps {
   producer: OnboardingProducer;
   redis: RedisGate;
   backlog: BacklogProbe;
-  limits: { maxBodyBytes: number; maxBatchBytes: number };
+  limits: { maxBodyBytes: number; maxBatchBytes: number; maxBatchLines: number };
 }
 
 /** Where a job's status is read. */
@@ -67,6 +67,36 @@ function readRecord(body: unknown, defaultSource: string, idempotencyKey?: strin
 function assertValid(payload: unknown): void {
   const validation = validatePayload(payload);
   if (!validation.ok) throw payloadInvalid(validation.errors);
+}
+
+// A batch's answer lists at most this many errors a line and a batch; `errorCount` tells the rest.
+const MAX_ERRORS_PER_LINE = 20;
+const MAX_ERRORS_PER_BATCH = 1_000;
+// Lines parsed and validated between two yields to the event loop, so a maximal batch never holds
+// /healthz or the worker `start` runs in the same process for more than a few milliseconds.
+const LINES_PER_CHUNK = 250;
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** True when text[start, end) holds something besides whitespace. */
+function hasContent(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13) return true;
+  }
+  return false;
+}
+
+/** Counts the non-blank lines, stopping once past `max`: a cheap scan before any parsing. */
+function countRecords(text: string, max: number): number {
+  let count = 0;
+  for (let start = 0; start <= text.length && count <= max;) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline;
+    if (hasContent(text, start, end)) count++;
+    start = end + 1;
+  }
+  return count;
 }
 
 /** `POST /v1/onboardings` (one JSON record) and `POST /v1/onboardings/batch` (NDJSON, one record a line). */
@@ -128,33 +158,53 @@ export function intakeRouter(deps: IntakeDeps): Router {
         );
       }
       const text = typeof req.body === 'string' ? req.body : '';
+      if (countRecords(text, limits.maxBatchLines) > limits.maxBatchLines) {
+        throw new ApiError(
+          413,
+          'BATCH_TOO_MANY_LINES',
+          `the batch holds more than INTAKE_MAX_BATCH_LINES (${limits.maxBatchLines}) records; split it`,
+        );
+      }
       const results: BatchLine[] = [];
       const valid: { line: number; record: IntakeRecord }[] = [];
-      text.split('\n').forEach((raw, index) => {
-        const line = index + 1;
-        if (raw.trim() === '') return;
+      let errorsListed = 0;
+      let truncated = false;
+      const rejectLine = (line: number, status: 'invalid' | 'malformed', errors: FieldError[] = []): void => {
+        const room = Math.max(0, Math.min(MAX_ERRORS_PER_LINE, MAX_ERRORS_PER_BATCH - errorsListed));
+        const listed = errors.slice(0, room);
+        errorsListed += listed.length;
+        if (listed.length < errors.length) {
+          truncated = true;
+          results.push({ line, status, errors: listed, errorCount: errors.length });
+        } else results.push({ line, status, errors });
+      };
+      let line = 0;
+      for (let start = 0; start <= text.length;) {
+        const newline = text.indexOf('\n', start);
+        const end = newline === -1 ? text.length : newline;
+        const raw = text.slice(start, end);
+        start = end + 1;
+        line += 1;
+        if (line % LINES_PER_CHUNK === 0) await yieldToEventLoop();
+        if (raw.trim() === '') continue;
         let body: unknown;
         try {
           body = JSON.parse(raw);
         } catch {
           // JSON.parse's message quotes the line, which may hold personal data.
-          results.push({
-            line,
-            status: 'malformed',
-            errors: [{ path: '', code: 'INVALID', message: 'not valid JSON' }],
-          });
-          return;
+          rejectLine(line, 'malformed', [{ path: '', code: 'INVALID', message: 'not valid JSON' }]);
+          continue;
         }
         try {
           const record = readRecord(body, 'http-batch');
           const validation = validatePayload(record.payload);
-          if (!validation.ok) results.push({ line, status: 'invalid', errors: validation.errors });
+          if (!validation.ok) rejectLine(line, 'invalid', validation.errors);
           else valid.push({ line, record });
         } catch (error) {
           if (!(error instanceof ApiError)) throw error;
-          results.push({ line, status: 'invalid', errors: error.errors });
+          rejectLine(line, 'invalid', error.errors);
         }
-      });
+      }
       if (results.length === 0 && valid.length === 0) {
         throw new ApiError(
           400,
@@ -192,6 +242,7 @@ export function intakeRouter(deps: IntakeDeps): Router {
         accepted: count('accepted'),
         duplicates: count('duplicate'),
         rejected,
+        ...(truncated ? { errorsTruncated: true } : {}),
         results,
       });
     },

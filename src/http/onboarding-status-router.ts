@@ -3,6 +3,7 @@ import type { Job, Queue } from 'bullmq';
 import type { z } from 'zod';
 import { deadLetterJobId, type DeadLetterRecord } from '../contracts/dead-letter-record';
 import {
+  isOnboardingJobId,
   readBusinessId,
   readJobData,
   type OnboardingJobData,
@@ -70,6 +71,9 @@ async function describe(
 export function onboardingStatusRouter(deps: OnboardingStatusDeps): Router {
   const router = Router();
   router.get('/v1/onboardings/:id', async (req, res) => {
+    // Not a shape the service issues: no such job, and no Redis lookup of a queue key as one.
+    if (!isOnboardingJobId(req.params.id))
+      throw new ApiError(404, 'NOT_FOUND', 'no onboarding job with this id');
     const status = await deps.redis.run(async () => {
       const job = await deps.onboarding.getJob(req.params.id);
       return job ? describe(job, deps.deadLetters) : undefined;

@@ -129,6 +129,13 @@ export function buildOpenApiDocument(): JsonObject {
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'One of INTAKE_TOKENS' },
+        standardWebhooks: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'webhook-signature',
+          description:
+            'Standard Webhooks: HMAC-SHA256 over `webhook-id.webhook-timestamp.body` under one of WEBHOOK_SECRETS',
+        },
         activationKey: {
           type: 'apiKey',
           in: 'header',
@@ -140,6 +147,37 @@ export function buildOpenApiDocument(): JsonObject {
     },
     security: [{ bearer: [] }],
     paths: {
+      '/healthz': {
+        get: {
+          summary: 'The process is alive and serving HTTP',
+          security: [],
+          responses: { '200': { description: '{status: "ok", uptimeSeconds}' } },
+        },
+      },
+      '/readyz': {
+        get: {
+          summary: 'Ready to take work: Redis answers, the queue is not paused, workers are up',
+          security: [],
+          responses: {
+            '200': { description: 'Ready, with the checks' },
+            '503': { description: 'Not ready: `status` and `reason` say why' },
+          },
+        },
+      },
+      '/metrics': {
+        get: {
+          summary: 'Prometheus metrics (counts only, no personal data)',
+          security: [],
+          responses: { '200': { description: 'Prometheus text format' } },
+        },
+      },
+      '/openapi.json': {
+        get: {
+          summary: 'This document',
+          security: [],
+          responses: { '200': { description: 'OpenAPI 3.1' } },
+        },
+      },
       '/v1/onboardings': {
         post: {
           summary: 'Validate and enqueue one onboarding record',
@@ -189,7 +227,9 @@ export function buildOpenApiDocument(): JsonObject {
             },
             '400': error('BAD_REQUEST: an empty batch, or an Idempotency-Key header'),
             ...COMMON_ERRORS,
-            '413': error('BODY_TOO_LARGE: over INTAKE_MAX_BATCH_BYTES'),
+            '413': error(
+              'BODY_TOO_LARGE: over INTAKE_MAX_BATCH_BYTES; BATCH_TOO_MANY_LINES: over INTAKE_MAX_BATCH_LINES records',
+            ),
             '415': error('UNSUPPORTED_MEDIA_TYPE: not application/x-ndjson'),
             '429': error('BACKLOG_FULL'),
           },
@@ -220,7 +260,9 @@ export function buildOpenApiDocument(): JsonObject {
             },
             '400': error('CLOUDEVENT_INVALID (`errors` names the attribute), MALFORMED_JSON or BAD_REQUEST'),
             ...COMMON_ERRORS,
-            '413': error('BODY_TOO_LARGE: over INTAKE_MAX_BODY_BYTES (a batch: INTAKE_MAX_BATCH_BYTES)'),
+            '413': error(
+              'BODY_TOO_LARGE: over INTAKE_MAX_BODY_BYTES (a batch: INTAKE_MAX_BATCH_BYTES); BATCH_TOO_MANY_LINES: over INTAKE_MAX_BATCH_LINES events',
+            ),
             '415': error('UNSUPPORTED_MEDIA_TYPE'),
             '422': error('EVENT_TYPE_UNKNOWN: type not in INTAKE_EVENT_TYPES; PAYLOAD_INVALID: field errors'),
             '429': error('BACKLOG_FULL'),
@@ -312,6 +354,38 @@ export function buildOpenApiDocument(): JsonObject {
             '415': error('UNSUPPORTED_MEDIA_TYPE'),
             '422': error('PAYLOAD_INVALID: the (patched) payload is still invalid; nothing was replayed'),
             ...COMMON_ERRORS,
+          },
+        },
+      },
+      '/v1/webhooks/signups': {
+        post: {
+          summary: 'A signed Standard Webhooks signup (mounted only when WEBHOOK_SECRETS is set)',
+          security: [{ standardWebhooks: [] }],
+          parameters: [
+            {
+              name: 'webhook-id',
+              in: 'header',
+              required: true,
+              description: 'The event id; becomes the job id so a re-sent webhook is a duplicate',
+              schema: { type: 'string' },
+            },
+            { name: 'webhook-timestamp', in: 'header', required: true, schema: { type: 'string' } },
+          ],
+          requestBody: {
+            required: true,
+            content: json({ oneOf: [ref('OnboardingPayload'), ref('IntakeEnvelope')] }),
+          },
+          responses: {
+            '202': { description: 'Stored as a new job', content: json(ref('Accepted')) },
+            '200': {
+              description: 'Duplicate: this webhook-id was stored before',
+              content: json(ref('Accepted')),
+            },
+            '400': error('MALFORMED_JSON'),
+            '401': error('A stable signature code: missing, stale or not matching'),
+            '413': error('BODY_TOO_LARGE'),
+            '422': error('PAYLOAD_INVALID'),
+            '503': error('REDIS_UNAVAILABLE'),
           },
         },
       },

@@ -11,6 +11,8 @@ import { createEventPublisher } from '../queues/event-publisher';
 export function startWizardWatch(
   connection: RedisClient,
   prefix: string,
+  /** config's `ropo.target`: only that Ropo One's pending customers are watched. */
+  target: string,
   afterMs: number,
   logger: Logger,
 ): () => Promise<void> {
@@ -18,7 +20,7 @@ export function startWizardWatch(
   const everyMs = Math.min(3_600_000, Math.max(60_000, Math.floor(afterMs / 10)));
   let running: Promise<void> = Promise.resolve();
   const check = () => {
-    running = publishStalledWizards(connection, prefix, events, afterMs)
+    running = publishStalledWizards(connection, prefix, target, events, afterMs)
       .then((stalled) => {
         for (const s of stalled)
           logger.warn("customer stalled in Ropo's wizard", {

@@ -6,7 +6,7 @@ import type { RedisClient } from './connection';
 import { createCredentialStore } from './credential-store';
 import { wizardStalledKey } from './customer-funnel';
 import { erasedMarkerKey } from './customer-timeline';
-import { createLedger } from './onboarding-ledger';
+import { removeLedgerEntries } from './onboarding-ledger';
 import { createProfileUuidIndex } from './profile-uuids';
 import { ALL_JOB_STATES } from './job-states';
 import { QUEUE_NAMES } from './queue-names';
@@ -84,7 +84,7 @@ export async function eraseCustomer(
         skippedActive,
       ),
       events: await removeMatching(events, (job) => job.data.subject === businessId, skippedActive),
-      ledger: await createLedger(connection, prefix).remove(businessId),
+      ledger: await removeLedgerEntries(connection, prefix, businessId),
       credentials: await createCredentialStore(connection, prefix, []).remove(businessId),
       profileUuids: await createProfileUuidIndex(connection, prefix).removeFor(businessId),
       wizardStalled: (await connection.del(wizardStalledKey(prefix, businessId))) > 0,

@@ -3,7 +3,7 @@ import { buildCustomerEvent, EVENT_TYPES, type WizardStalledEventData } from '..
 import type { RedisClient } from './connection';
 import { credentialKeys } from './credential-store';
 import type { EventPublisher } from './event-publisher';
-import type { LedgerEntry } from './onboarding-ledger';
+import { ledgerKeyPattern, parseLedgerKey, type LedgerEntry } from './onboarding-ledger';
 import { openQueue } from './open-queue';
 import { QUEUE_NAMES } from './queue-names';
 
@@ -26,42 +26,39 @@ export interface Funnel {
 
 const stalledMarker = (prefix: string, businessId: string) => `${prefix}:wizard-stalled:${businessId}`;
 
+// One target's entries only: a sandbox customer is not a real one (see ledgerKey).
 async function* ledgerEntries(
   connection: RedisClient,
   prefix: string,
+  target: string,
 ): AsyncGenerator<[string, LedgerEntry]> {
   const nodes: Redis[] = connection instanceof Cluster ? connection.nodes('master') : [connection];
-  const head = `${prefix}:onboarding-ledger:`;
   for (const node of nodes) {
     let cursor = '0';
     do {
-      const [next, keys] = await node.scan(
-        cursor,
-        'MATCH',
-        `${head.replace(/[[\]*?\\]/g, '\\$&')}*`,
-        'COUNT',
-        1000,
-      );
+      const [next, keys] = await node.scan(cursor, 'MATCH', ledgerKeyPattern(prefix, target), 'COUNT', 1000);
       cursor = next;
       if (keys.length === 0) continue;
       const values = await node.mget(...keys);
       for (let i = 0; i < keys.length; i++) {
         const raw = values[i];
-        if (raw) yield [(keys[i] as string).slice(head.length), JSON.parse(raw) as LedgerEntry];
+        const parsed = parseLedgerKey(prefix, keys[i] as string);
+        if (raw && parsed) yield [parsed.businessId, JSON.parse(raw) as LedgerEntry];
       }
     } while (cursor !== '0');
   }
 }
 
-/** Pending customers older than `afterMs` with no activation stored; reads only. */
+/** Pending customers at the Ropo One `target` older than `afterMs` with no activation stored; reads only. */
 export async function findStalledWizards(
   connection: RedisClient,
   prefix: string,
+  target: string,
   afterMs: number,
   now = Date.now(),
 ): Promise<StalledWizard[]> {
   const stalled: StalledWizard[] = [];
-  for await (const [businessId, entry] of ledgerEntries(connection, prefix)) {
+  for await (const [businessId, entry] of ledgerEntries(connection, prefix, target)) {
     if (entry.state !== 'pending' || now - Date.parse(entry.at) < afterMs) continue;
     if (await connection.exists(credentialKeys(prefix).record(businessId))) continue;
     stalled.push({ businessId, jobId: entry.jobId, pendingSince: entry.at });
@@ -77,12 +74,13 @@ export async function findStalledWizards(
 export async function publishStalledWizards(
   connection: RedisClient,
   prefix: string,
+  target: string,
   events: EventPublisher,
   afterMs: number,
   now = Date.now(),
 ): Promise<StalledWizard[]> {
   const published: StalledWizard[] = [];
-  for (const stalled of await findStalledWizards(connection, prefix, afterMs, now)) {
+  for (const stalled of await findStalledWizards(connection, prefix, target, afterMs, now)) {
     if (await connection.exists(stalledMarker(prefix, stalled.businessId))) continue;
     const data: WizardStalledEventData = { ...stalled };
     await events.publish(buildCustomerEvent(EVENT_TYPES.wizardStalled, data, [stalled.jobId]));
@@ -92,8 +90,8 @@ export async function publishStalledWizards(
   return published;
 }
 
-/** The journey's funnel, read from the ledger, the credential store and the dead-letter queue (a scan: for scrapes and `stats`). */
-export async function readFunnel(connection: RedisClient, prefix: string): Promise<Funnel> {
+/** The journey's funnel at one Ropo One target, from the ledger, the credential store and the dead-letter queue (a scan: for scrapes and `stats`). */
+export async function readFunnel(connection: RedisClient, prefix: string, target: string): Promise<Funnel> {
   const funnel: Funnel = {
     received: 0,
     created: 0,
@@ -102,7 +100,7 @@ export async function readFunnel(connection: RedisClient, prefix: string): Promi
     deadLettered: 0,
     wizardStalled: 0,
   };
-  for await (const [businessId, entry] of ledgerEntries(connection, prefix)) {
+  for await (const [businessId, entry] of ledgerEntries(connection, prefix, target)) {
     funnel.received += 1;
     if (entry.state === 'created' || entry.state === 'exists') funnel.created += 1;
     if (entry.state === 'pending') funnel.pending += 1;

@@ -43,6 +43,8 @@ const iso = (ms: number | undefined): string | undefined => (ms ? new Date(ms).t
 export async function readCustomerTimeline(
   connection: RedisClient,
   prefix: string,
+  /** config's `ropo.target`: the ledger step shown is this Ropo One's. */
+  target: string,
   businessId: string,
 ): Promise<CustomerTimeline> {
   const onboarding = openQueue<OnboardingJobData, OnboardingJobResult>(
@@ -65,7 +67,7 @@ export async function readCustomerTimeline(
       for (const a of await attempts.list(jobId))
         steps.push({ step: 'attempt_failed', at: a.at, jobId, attempt: a.attempt, code: a.code });
     }
-    const ledger = await createLedger(connection, prefix).get(businessId);
+    const ledger = await createLedger(connection, prefix, target).get(businessId);
     if (ledger && ledger.state !== 'inflight')
       steps.push({ step: ledger.state, at: ledger.at, jobId: ledger.jobId });
     for (const dl of await jobsOf(deadLetters, (j) => j.data.businessId === businessId)) {
@@ -98,9 +100,10 @@ export async function readCustomerTimeline(
 export async function firstEnqueuedAt(
   connection: RedisClient,
   prefix: string,
+  target: string,
   businessId: string,
 ): Promise<string | undefined> {
-  const ledger = await createLedger(connection, prefix).get(businessId);
+  const ledger = await createLedger(connection, prefix, target).get(businessId);
   if (!ledger) return undefined;
   const onboarding = openQueue<OnboardingJobData>(QUEUE_NAMES.onboarding, connection, prefix);
   try {

@@ -1,7 +1,12 @@
 import { propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import type { Job, Telemetry } from 'bullmq';
 import { apply as applyMergePatch } from 'json-merge-patch';
-import type { DeadLetterRecord, DeadLetterSummary, ReplayOutcome } from '../contracts/dead-letter-record';
+import {
+  isDeadLetterId,
+  type DeadLetterRecord,
+  type DeadLetterSummary,
+  type ReplayOutcome,
+} from '../contracts/dead-letter-record';
 import { parseDuration } from '../contracts/duration';
 import { buildEvent, EVENT_TYPES } from '../contracts/events';
 import { validatePayload } from '../contracts/validate-payload';
@@ -126,7 +131,8 @@ function inReplaySpan<T>(traceparent: string | undefined, run: () => Promise<T>)
 export function createDeadLetterOperations(
   connection: RedisClient,
   prefix: string,
-  options: { attempts?: number; telemetry?: Telemetry } = {},
+  /** `ropoTarget`: config's `ropo.target`, whose ledger a replay will meet. */
+  options: { attempts?: number; telemetry?: Telemetry; ropoTarget: string },
 ): DeadLetterOperations {
   const deadLetters = openQueue<DeadLetterRecord>(QUEUE_NAMES.deadLetter, connection, prefix);
   const producer = createOnboardingProducer({
@@ -136,12 +142,13 @@ export function createDeadLetterOperations(
     telemetry: options.telemetry,
   });
   const events = createEventPublisher(connection, prefix);
-  const ledger = createLedger(connection, prefix);
+  const ledger = createLedger(connection, prefix, options.ropoTarget);
 
   async function select(filter: DeadLetterFilter): Promise<Job<DeadLetterRecord>[]> {
     const now = Date.now();
+    // An id of another shape is no dead letter: never ask Redis for `meta` or `events` as a job.
     const jobs = filter.ids
-      ? (await Promise.all(filter.ids.map((id) => deadLetters.getJob(id)))).filter(
+      ? (await Promise.all(filter.ids.filter(isDeadLetterId).map((id) => deadLetters.getJob(id)))).filter(
           (j): j is Job<DeadLetterRecord> => !!j,
         )
       : await deadLetters.getJobs(ALL_JOB_STATES);
@@ -198,6 +205,7 @@ export function createDeadLetterOperations(
       return { total: selected.length, items: selected.slice(offset, offset + limit).map(summarize) };
     },
     async show(id) {
+      if (!isDeadLetterId(id)) return null;
       return (await deadLetters.getJob(id))?.data ?? null;
     },
     async replay(filter, replay = {}) {

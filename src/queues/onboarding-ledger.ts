@@ -31,7 +31,7 @@ export interface LedgerOptions {
 }
 
 /**
- * The idempotency ledger, keyed by business id in Redis: it is what stops a customer being
+ * The idempotency ledger, keyed by Ropo One target and business id in Redis: it is what stops a customer being
  * created twice when a job is retried, replayed, or delivered again under another id.
  */
 export interface OnboardingLedger {
@@ -46,19 +46,92 @@ export interface OnboardingLedger {
   remove(businessId: string): Promise<boolean>;
 }
 
-/** Creates the ledger under `<prefix>:onboarding-ledger:` (the prefix's hash tag keeps Cluster slots together). */
+const LEDGER = 'onboarding-ledger';
+
+/**
+ * The Redis key of a customer's ledger entry at one Ropo One target (config's `ropo.target`): the one
+ * place the key is built, so erasure, views and scripts all find the same entry. Namespaced by target
+ * so a sandbox outcome never answers "already onboarded" for the real Ropo One. The prefix's hash
+ * tag keeps a Cluster's slots together.
+ */
+export function ledgerKey(prefix: string, target: string, businessId: string): string {
+  return `${prefix}:${LEDGER}:${target}:${businessId}`;
+}
+
+/** The SCAN pattern of every ledger key under the prefix, of every target or of one. */
+export function ledgerKeyPattern(prefix: string, target?: string): string {
+  const escape = (text: string) => text.replace(/[[\]*?\\]/g, '\\$&');
+  return `${escape(`${prefix}:${LEDGER}:`)}${target ? `${escape(target)}:` : '*:'}*`;
+}
+
+/** The target and business id of a key built by {@link ledgerKey}; undefined for any other key. */
+export function parseLedgerKey(
+  prefix: string,
+  key: string,
+): { target: string; businessId: string } | undefined {
+  const head = `${prefix}:${LEDGER}:`;
+  if (!key.startsWith(head)) return undefined;
+  const rest = key.slice(head.length);
+  const colon = rest.indexOf(':');
+  if (colon <= 0) return undefined;
+  return { target: rest.slice(0, colon), businessId: rest.slice(colon + 1) };
+}
+
+/** The set of every target that ever claimed in the ledger: how erasure and views find all of a customer's entries. */
+export function ledgerTargetsKey(prefix: string): string {
+  return `${prefix}:${LEDGER}-targets`;
+}
+
+/** A customer's entries at every target that has one (timeline, erasure); reads only. */
+export async function ledgerEntriesOf(
+  redis: RedisClient,
+  prefix: string,
+  businessId: string,
+): Promise<{ target: string; entry: LedgerEntry }[]> {
+  const targets = (await redis.smembers(ledgerTargetsKey(prefix))).sort();
+  if (targets.length === 0) return [];
+  const values = await Promise.all(targets.map((t) => redis.get(ledgerKey(prefix, t, businessId))));
+  return targets.flatMap((target, i) => {
+    const raw = values[i];
+    return typeof raw === 'string' ? [{ target, entry: JSON.parse(raw) as LedgerEntry }] : [];
+  });
+}
+
+/** Removes a customer's entry at every target (erasure); true when there was one. */
+export async function removeLedgerEntries(
+  redis: RedisClient,
+  prefix: string,
+  businessId: string,
+): Promise<boolean> {
+  const targets = await redis.smembers(ledgerTargetsKey(prefix));
+  if (targets.length === 0) return false;
+  const removed = await Promise.all(targets.map((t) => redis.del(ledgerKey(prefix, t, businessId))));
+  return removed.some((n) => n > 0);
+}
+
+/** Creates the ledger of one Ropo One target (config's `ropo.target`) under `<prefix>:onboarding-ledger:<target>:`. */
 export function createLedger(
   redis: RedisClient,
   prefix: string,
+  target: string,
   options: LedgerOptions = {},
 ): OnboardingLedger {
+  if (!target || target.includes(':')) throw new Error(`ledger target must be a non-empty id without ':'`);
   const ttl = options.inflightTtlMs ?? 15 * 60_000;
-  const key = (businessId: string): string => `${prefix}:onboarding-ledger:${businessId}`;
+  const key = (businessId: string): string => ledgerKey(prefix, target, businessId);
+  // Recorded once per ledger, before its first claim, so erasure can find this target's entries.
+  let registered: Promise<unknown> | undefined;
+  const register = (): Promise<unknown> =>
+    (registered ??= redis.sadd(ledgerTargetsKey(prefix), target).catch((error: unknown) => {
+      registered = undefined;
+      throw error;
+    }));
   const parse = (raw: unknown): LedgerEntry | null =>
     typeof raw === 'string' ? (JSON.parse(raw) as LedgerEntry) : null;
 
   return {
     async claim(businessId, jobId, claimOptions = {}) {
+      await register();
       const claim = JSON.stringify({ state: 'inflight', jobId, since: new Date().toISOString() });
       const raw = await CLAIM(redis, [key(businessId)], [jobId, claim, claimOptions.takeOverFrom ?? '', ttl]);
       const entry = parse(raw);

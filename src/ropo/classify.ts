@@ -45,8 +45,12 @@ export function readRopoErrorBody(body: unknown): RopoErrorBody | undefined {
   return parsed.success ? { Code: parsed.data.Code, Message: clean(parsed.data.Message) } : undefined;
 }
 
+// The error's message ends up in payload-free places (BullMQ's failedReason on the board, the
+// attempt log, dead-letter lists, metrics-adjacent logs), and Ropo's free text may quote a name, a
+// phone number or an IBAN the redactor does not recognise. So the message names the code only; the
+// text stays in `ropoError.Message` (redacted), which only the payload-bearing dead-letter record keeps.
 function describe(ropoError: RopoErrorBody | undefined): string {
-  return ropoError ? `, Error ${ropoError.Code}: ${ropoError.Message}` : '';
+  return ropoError ? `, Error ${ropoError.Code}` : '';
 }
 
 /** Classifies a non-2xx answer from `endpoint` into a RopoError subclass. Pure apart from `nowMs`. */

@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { AxiosResponse } from 'axios';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { readBusinessId } from '../contracts/onboarding-job';
+import { ropoTargetId } from '../contracts/ropo-target-id';
 import { RopoAuthError } from '../errors/ropo-auth-error';
 import type { RopoError } from '../errors/ropo-error';
 import { RopoUnexpectedResponseError } from '../errors/ropo-unexpected-response-error';
@@ -55,19 +56,9 @@ export interface RopoClient {
 
 const tokenBodySchema = z.object({ token: z.string().min(1) });
 
-function businessIdOf(body: Record<string, unknown>): string | undefined {
-  const info = body.customer_info;
-  if (info && typeof info === 'object') {
-    const id = (info as Record<string, unknown>).business_id;
-    if (typeof id === 'string') return id;
-  }
-  return undefined;
-}
-
 /** Token cache key: one per Ropo base URL and customer number, so switching credentials never reuses a token. */
 function tokenKey(keyPrefix: string, baseUrl: string, cid: string): string {
-  const scope = createHash('sha256').update(`${baseUrl}\0${cid}`).digest('hex').slice(0, 16);
-  return `${keyPrefix}:ropo-token:${scope}`;
+  return `${keyPrefix}:ropo-token:${ropoTargetId(baseUrl, cid)}`;
 }
 
 /** Creates a Ropo One client: keep-alive HTTP, a Redis-shared token, safe in-process retries, classified errors. */
@@ -170,7 +161,7 @@ export function createRopoClient(options: RopoClientOptions): RopoClient {
   return {
     async createProfile(body, callOptions) {
       if (closed) throw new Error('The Ropo One client is closed');
-      const businessId = businessIdOf(body);
+      const businessId = readBusinessId(body) ?? undefined;
       const token = await tokens.getToken();
       try {
         return await post(body, token, businessId, callOptions?.beforeAttempt);

@@ -21,11 +21,14 @@ import { QUEUE_NAMES } from '../queues/queue-names';
 import type { RopoClient } from '../ropo/ropo-client';
 import type { Tracing } from '../telemetry/tracing';
 import { traceLedger, traceProcessor } from '../pipeline/traced-processor';
+import { isRedisConnectionError, RedisOutageLog } from '../queues/redis-outage-log';
 
 /** What a running worker exposes to its owner. */
 export interface OnboardingWorker {
   worker: Worker<OnboardingJobData, OnboardingJobResult>;
   breakerState(): string;
+  /** Jobs this worker is running now (started and not yet completed or failed). */
+  inFlight(): number;
   /** Stops fetching, lets in-flight jobs finish (up to the shutdown timeout), closes its queues. */
   close(): Promise<void>;
 }
@@ -36,6 +39,8 @@ export interface WorkerDeps {
   ropo: RopoClient;
   logger: Logger;
   config: Pick<Config, 'redis' | 'worker' | 'retry' | 'breaker'> & {
+    /** `target` namespaces the ledger: the Ropo One that `ropo` talks to. */
+    ropo: Pick<Config['ropo'], 'target'>;
     activation?: Pick<Config['activation'], 'profileUuidNamespace'>;
   };
   /** Overrides of the processor's waits, for tests. */
@@ -44,6 +49,8 @@ export interface WorkerDeps {
   observer?: PipelineObserver;
   /** Tracing, when switched on; off by default. */
   tracing?: Tracing;
+  /** The process's Redis outage log (connection errors are counted there, not logged one by one); default its own. */
+  redisOutage?: RedisOutageLog;
 }
 
 /** Wires the onboarding processor to a BullMQ Worker: concurrency, global limiter, backoff, stalled checks. */
@@ -55,6 +62,7 @@ export function createWorker({
   timing,
   observer,
   tracing,
+  redisOutage,
 }: WorkerDeps): OnboardingWorker {
   const telemetry = tracing?.enabled ? tracing.bullmq : undefined;
   const prefix = config.redis.prefix;
@@ -74,7 +82,7 @@ export function createWorker({
     },
   });
   const attempts = createAttemptLog(onboardingQueue);
-  const plainLedger = createLedger(connection, prefix);
+  const plainLedger = createLedger(connection, prefix, config.ropo.target);
   const ledger = tracing?.enabled ? traceLedger(plainLedger, tracing.tracer) : plainLedger;
   const untracedProcessor = createOnboardingProcessor({
     // Every createprofile carries a profile_uuid, so Ropo's activation callback can be matched back.
@@ -123,7 +131,15 @@ export function createWorker({
       }),
     },
   });
-  worker.on('error', (error) => logger.error('worker error', { error }));
+  // ioredis and BullMQ report every failed reconnect, on each connection: one outage, a few lines.
+  const outage = redisOutage ?? new RedisOutageLog({ sink: logger });
+  const onError = (source: string) => (error: Error) => {
+    if (isRedisConnectionError(error)) outage.error(error, source);
+    else logger.error(`${source} error`, { error });
+  };
+  worker.on('error', onError('worker'));
+  onboardingQueue.on('error', onError('queue'));
+  connection.on('ready', () => outage.available());
   worker.on('stalled', (jobId) => logger.warn('job stalled; it will run again', { jobId }));
   // BullMQ fails a job that stalled too often without running the processor, and an error can
   // escape the processor on a last attempt: either way the job still gets its dead letter.
@@ -136,11 +152,18 @@ export function createWorker({
       );
   });
   reportBreaker(connection, prefix, name, 'closed').catch(() => undefined);
+  // Counted from the worker's own events, so the shutdown deadline can say truly whether it abandons jobs.
+  let running = 0;
+  worker.on('active', () => void running++);
+  const settled = (): void => void (running = Math.max(0, running - 1));
+  worker.on('completed', settled);
+  worker.on('failed', settled);
 
   let closing: Promise<void> | undefined;
   return {
     worker,
     breakerState: () => breaker.state(),
+    inFlight: () => running,
     close() {
       closing ??= (async () => {
         let timer: NodeJS.Timeout | undefined;
@@ -150,9 +173,22 @@ export function createWorker({
         const outcome = await Promise.race([worker.close().then(() => 'closed' as const), deadline]);
         clearTimeout(timer);
         if (outcome === 'timeout') {
-          logger.warn('shutdown deadline passed with jobs in flight; they will run again as stalled jobs', {
-            shutdownTimeoutMs: config.worker.shutdownTimeoutMs,
-          });
+          // Idle, a close still hangs when Redis is unreachable: say which case this is.
+          const inFlight = running;
+          if (inFlight > 0) {
+            logger.warn('shutdown deadline passed with jobs in flight; they will run again as stalled jobs', {
+              inFlight,
+              shutdownTimeoutMs: config.worker.shutdownTimeoutMs,
+            });
+          } else {
+            logger.warn(
+              'shutdown deadline passed with no job in flight; closing did not finish (is Redis reachable?)',
+              {
+                inFlight,
+                shutdownTimeoutMs: config.worker.shutdownTimeoutMs,
+              },
+            );
+          }
           await worker.close(true);
         }
         await forgetBreaker(connection, prefix, name).catch(() => undefined);

@@ -80,7 +80,12 @@ if (!hasChromium) {
       viewport: { width: 1280, height: 860 },
     });
     const cspViolations: string[] = [];
+    const elsewhere: string[] = [];
     const page = await context.newPage();
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.protocol !== 'data:' && url.origin !== new URL(http.url).origin) elsewhere.push(url.origin);
+    });
     page.on('console', (message) => {
       if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
     });
@@ -103,6 +108,8 @@ if (!hasChromium) {
       expect(fs.statSync(SCREENSHOT).size).toBeGreaterThan(10_000);
       if (!process.env.UPDATE_BOARD_SCREENSHOT) fs.rmSync(SCREENSHOT, { force: true });
       expect(cspViolations).toEqual([]);
+      // Nothing was fetched from another host (bull-board's page links Google Fonts; ours does not).
+      expect(elsewhere).toEqual([]);
     } finally {
       await context.close();
     }

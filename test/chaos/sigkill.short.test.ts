@@ -17,6 +17,8 @@ describe('chaos (short): workers killed with SIGKILL', () => {
       seed: 1,
       drainTimeoutMs: 20_000,
     });
-    expectSigkillSurvived(result);
+    // Recovered by itself, not by a hand: the 8 s figure on a quiet machine is the long run's to hold
+    // (it once took 9.3 s here while two other suites ran); 10 s more still fails a job left stranded.
+    expectSigkillSurvived(result, { loadMarginMs: 10_000 });
   }, 60_000);
 });

@@ -13,7 +13,12 @@ jest.setTimeout(90_000);
 
 const KEY = 'journey-activation-key-0123456789';
 const CREDENTIALS_TOKEN = 'journey-credentials-token-0123456789';
+// The worker and the HTTP server share one Ropo One target (the ledger is namespaced by it).
 const env = {
+  ROPO_BASE_URL: '',
+  ROPO_CID: '',
+  ROPO_APICODE: '',
+  ROPO_SANDBOX: 'true',
   ACTIVATION_API_KEYS: KEY,
   CREDENTIALS_KEYS: newCredentialKeyEntry('k1'),
   CREDENTIALS_TOKENS: CREDENTIALS_TOKEN,

@@ -53,9 +53,11 @@ export async function startTestPipeline(
     ropoBaseUrl?: (sandbox: Sandbox) => string;
     /** Told of every createprofile call the client made, as its metrics hook is. */
     onRopoCall?: RopoClientOptions['onCall'];
+    /** A queue prefix to share with an earlier pipeline (the same Redis state); default a fresh one. */
+    prefix?: string;
   } = {},
 ): Promise<TestPipeline> {
-  const prefix = testPrefix('pipe');
+  const prefix = options.prefix ?? testPrefix('pipe');
   const config = loadConfig({
     QUEUE_PREFIX: prefix,
     JOB_ATTEMPTS: '3',

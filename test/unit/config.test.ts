@@ -74,9 +74,21 @@ describe('loadConfig', () => {
       intakeTokens: ['a', 'b', 'c'],
       operatorTokens: ['op'],
       credentialsTokens: ['cred1', 'cred2'],
+      limits: {
+        requestTimeoutMs: 30_000,
+        headersTimeoutMs: 10_000,
+        keepAliveTimeoutMs: 5_000,
+        maxConnections: 1_000,
+      },
     });
     expect(config.board).toEqual({ username: 'ops', password: 'pw', readOnly: true });
     expect(config.log.level).toBe('debug');
+  });
+
+  it('refuses HTTP_HEADERS_TIMEOUT_MS above HTTP_REQUEST_TIMEOUT_MS (Node would throw later)', () => {
+    expect(() => loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '5000', HTTP_HEADERS_TIMEOUT_MS: '6000' })).toThrow(
+      /HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS/,
+    );
   });
 
   it('accepts a comma-separated list of nodes for Redis Cluster', () => {

@@ -15,6 +15,7 @@ import { QUEUE_NAMES } from '../../queues/queue-names';
 import { startTracing } from '../../telemetry/tracing';
 import { serveMetricsPort } from '../metrics-port';
 import { createLifecycle, type ProcessLifecycle } from '../lifecycle';
+import { routeProcessOutput } from '../process-output';
 
 type BridgeName = 'amqp' | 'nats';
 
@@ -27,6 +28,7 @@ async function runBridge(
 ): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.log.level, defaultMeta: { role: `bridge-${name}` } });
+  routeProcessOutput(logger);
   const lifecycle = createLifecycle(logger);
   // Added first, so it is stopped last: the spans of the messages stored on shutdown get out too.
   const tracing = startTracing('bridge');

@@ -16,7 +16,12 @@ export function registerCustomerCommand(program: Command): void {
       const config = loadConfig();
       const connection = createRedisConnection(config.redis.url, 'producer');
       try {
-        const timeline = await readCustomerTimeline(connection, config.redis.prefix, businessId);
+        const timeline = await readCustomerTimeline(
+          connection,
+          config.redis.prefix,
+          config.ropo.target,
+          businessId,
+        );
         if (options.json) {
           process.stdout.write(`${JSON.stringify(timeline, null, 2)}\n`);
         } else {

@@ -10,6 +10,8 @@ import { createRedisConnection } from '../../queues/connection';
 import { serveMetricsPort } from '../metrics-port';
 import { createLifecycle, type Lifecycle } from '../lifecycle';
 import { parseDuration } from '../../contracts/duration';
+import { startTracing, type Tracing } from '../../telemetry/tracing';
+import { routeProcessOutput } from '../process-output';
 
 /** Starts delivery to the EVENT_SINKS sinks on `redisUrl`; registers its stops. Used by `deliver` and `start`. */
 export async function startDeliveryStack(
@@ -17,7 +19,7 @@ export async function startDeliveryStack(
   redisUrl: string,
   logger: Logger,
   lifecycle: Lifecycle,
-  options: { registry?: Registry } = {},
+  options: { registry?: Registry; tracing?: Tracing } = {},
 ): Promise<void> {
   if (!config.delivery.sinksFile) throw new Error('EVENT_SINKS is not set: name the JSON file of sinks');
   const sinks = loadSinks(config.delivery.sinksFile);
@@ -30,6 +32,7 @@ export async function startDeliveryStack(
     logger,
     registry: options.registry,
     settings: config.delivery,
+    telemetry: options.tracing?.enabled ? options.tracing.bullmq : undefined,
   });
   lifecycle.add(delivery.close);
 }
@@ -45,10 +48,13 @@ export function registerDeliverCommand(program: Command): void {
     .action(async () => {
       const config = loadConfig();
       const logger = createLogger({ level: config.log.level, defaultMeta: { role: 'deliver' } });
+      routeProcessOutput(logger);
       const lifecycle = createLifecycle(logger);
+      const tracing = startTracing('deliver');
+      lifecycle.add(tracing.shutdown);
       try {
         const registry = config.metrics.port === undefined ? undefined : createMetricsRegistry();
-        await startDeliveryStack(config, config.redis.url, logger, lifecycle, { registry });
+        await startDeliveryStack(config, config.redis.url, logger, lifecycle, { registry, tracing });
         const metricsUrl = await serveMetricsPort(config, registry, logger, lifecycle);
         logger.info('deliver ready', { queuePrefix: config.redis.prefix, metrics: metricsUrl });
       } catch (error) {

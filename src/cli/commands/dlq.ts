@@ -61,6 +61,7 @@ async function withOperations<T>(
   const connection = await connectForCli(config, { redisUrl: options.redisUrl, announce: !options.json });
   const ops = createDeadLetterOperations(connection, config.redis.prefix, {
     attempts: config.retry.attempts,
+    ropoTarget: config.ropo.target,
   });
   try {
     return await run(ops);

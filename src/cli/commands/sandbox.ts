@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { portInUse } from '../../errors/port-in-use-error';
 import { createLogger } from '../../logger';
 import { sandboxFaultsSchema, type LatencySpec, type SandboxFaults } from '../../sandbox/sandbox-faults';
 import { SANDBOX_APICODE, SANDBOX_CID, startSandbox } from '../../sandbox/sandbox-server';
@@ -144,6 +145,8 @@ export function registerSandboxCommand(program: Command): void {
               },
             }
           : {}),
+      }).catch((error: unknown) => {
+        throw portInUse(error, options.port === undefined ? 'SANDBOX_PORT' : '--port', port, options.host);
       });
       lifecycle.add(() => sandbox.close());
       process.stdout.write(

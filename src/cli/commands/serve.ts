@@ -10,6 +10,7 @@ import { startTracing } from '../../telemetry/tracing';
 import { createRedisConnection } from '../../queues/connection';
 import { runHttpCluster, SHUTDOWN_MESSAGE } from '../http-cluster';
 import { createLifecycle } from '../lifecycle';
+import { routeProcessOutput } from '../process-output';
 import { chooseRopoTarget } from '../ropo-target';
 
 /** `serve`: the HTTP server alone (intake, dead-letter API, board, health, metrics). */
@@ -27,6 +28,7 @@ export function registerServeCommand(program: Command): void {
         level: config.log.level,
         defaultMeta: slot ? { role: 'http', httpProcess: Number(slot) } : { role: 'http' },
       });
+      routeProcessOutput(logger);
       if (config.http.processes > 1 && cluster.isPrimary) {
         serveClusterMetrics();
         await runHttpCluster({ processes: config.http.processes, logger });
@@ -50,7 +52,9 @@ export function registerServeCommand(program: Command): void {
         const metrics = cluster.isWorker ? clusterMetricsSource(registry) : undefined;
         const http = createHttpApp({ config, logger, connection, registry, metrics, tracing });
         lifecycle.add(http.close);
-        const server = await listen(http.app, config.http.port, config.http.host);
+        const server = await listen(http.app, config.http.port, config.http.host, {
+          limits: config.http.limits,
+        });
         lifecycle.add(server.close);
         logger.info('http ready', { url: server.url, queuePrefix: config.redis.prefix });
       } catch (error) {

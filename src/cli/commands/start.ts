@@ -7,6 +7,7 @@ import { createLogger } from '../../logger';
 import { startTracing } from '../../telemetry/tracing';
 import { createRedisConnection } from '../../queues/connection';
 import { createLifecycle } from '../lifecycle';
+import { routeProcessOutput } from '../process-output';
 import { resolveLocalRedis } from '../local-redis';
 import { sandboxActivationConfig } from '../sandbox-activation';
 import { startWorkerStack } from '../worker-stack';
@@ -25,6 +26,7 @@ export function registerStartCommand(program: Command): void {
     .action(async () => {
       const config = loadConfig();
       const logger = createLogger({ level: config.log.level, defaultMeta: { role: 'start' } });
+      const output = routeProcessOutput(logger);
       const lifecycle = createLifecycle(logger);
       const tracing = startTracing('start');
       lifecycle.add(tracing.shutdown);
@@ -37,10 +39,11 @@ export function registerStartCommand(program: Command): void {
           registry,
           tracing,
           role: 'start',
+          redisOutage: output.outage,
         });
         // Outcome delivery joins `start` only when sinks are configured.
         if (config.delivery.sinksFile)
-          await startDeliveryStack(config, redis.url, logger, lifecycle, { registry });
+          await startDeliveryStack(config, redis.url, logger, lifecycle, { registry, tracing });
         if (config.http.processes > 1) {
           logger.warn('HTTP_PROCESSES is for `serve`; `start` runs everything in this one process', {
             processes: config.http.processes,
@@ -62,7 +65,9 @@ export function registerStartCommand(program: Command): void {
           openBoard,
         });
         lifecycle.add(app.close);
-        const http = await listen(app.app, config.http.port, config.http.host);
+        const http = await listen(app.app, config.http.port, config.http.host, {
+          limits: config.http.limits,
+        });
         lifecycle.add(http.close);
         if (ropo.sandbox && activation) {
           ropo.sandbox.activations.setTarget({ url: `${http.url}/v1/ropo/activations`, key: activation.key });

@@ -26,10 +26,11 @@ export function registerStatsCommand(program: Command): void {
         );
         const stats = {
           ...queueStats,
-          funnel: await readFunnel(connection, config.redis.prefix),
+          funnel: await readFunnel(connection, config.redis.prefix, config.ropo.target),
           stalledWizards: await findStalledWizards(
             connection,
             config.redis.prefix,
+            config.ropo.target,
             config.activation.wizardStalledAfterMs,
           ),
         };

@@ -5,6 +5,7 @@ import { createLogger } from '../../logger';
 import { startTracing } from '../../telemetry/tracing';
 import { serveMetricsPort } from '../metrics-port';
 import { createLifecycle } from '../lifecycle';
+import { routeProcessOutput } from '../process-output';
 import { chooseRopoTarget } from '../ropo-target';
 import { startWorkerStack } from '../worker-stack';
 
@@ -22,6 +23,7 @@ export function registerWorkerCommand(program: Command): void {
       // Refuse before touching Redis: a worker must never guess which Ropo One it feeds.
       chooseRopoTarget({ ...config.ropo, env: config.env }, 'worker');
       const logger = createLogger({ level: config.log.level, defaultMeta: { role: 'worker' } });
+      const output = routeProcessOutput(logger);
       // One second past the deadline for in-flight jobs: closing against a dead Redis may never end.
       const lifecycle = createLifecycle(logger, { hardDeadlineMs: config.worker.shutdownTimeoutMs + 1000 });
       // Added first, so it is stopped last: the spans of the jobs that finish on shutdown get out too.
@@ -32,6 +34,7 @@ export function registerWorkerCommand(program: Command): void {
         const stack = await startWorkerStack(config, config.redis.url, logger, lifecycle, {
           registry,
           tracing,
+          redisOutage: output.outage,
         });
         lifecycle.trackInFlight(stack.inFlight);
         const metricsUrl = await serveMetricsPort(config, registry, logger, lifecycle);

@@ -20,12 +20,17 @@ function expectNothingLost(result: {
   expect([...result.eventsOffByOne]).toEqual([]);
 }
 
-/** Scenario 1: killed workers lose nothing and their jobs recover within lock + stalled interval, twice. */
-export function expectSigkillSurvived(result: SigkillResult): void {
+/**
+ * Scenario 1: killed workers lose nothing and their jobs recover within lock + stalled interval,
+ * twice. `loadMarginMs` is time a busy machine may add on top (a slow restart, a slow first call):
+ * the long run on a quiet machine uses none; inside `npm test` the bound must not fail on load.
+ */
+export function expectSigkillSurvived(result: SigkillResult, options: { loadMarginMs?: number } = {}): void {
   expectNothingLost(result);
   expect(result.outcomes.missing).toEqual([]);
-  expect(result.strandedRecoveryMs).toBeLessThanOrEqual(result.recoveryBoundMs);
-  expect(result.worstRecoveryMs).toBeLessThanOrEqual(result.recoveryBoundMs);
+  const bound = result.recoveryBoundMs + (options.loadMarginMs ?? 0);
+  expect(result.strandedRecoveryMs).toBeLessThanOrEqual(bound);
+  expect(result.worstRecoveryMs).toBeLessThanOrEqual(bound);
 }
 
 /** Scenario 2: SIGTERM lets in-flight jobs finish: nothing stalls, nothing is sent twice, every close is clean. */

@@ -83,8 +83,11 @@ describe('operability of the CLI and the worker process', () => {
         child.kill('SIGTERM');
         const code = await exited;
         expect(Date.now() - signalled).toBeLessThan(shutdownTimeoutMs + 2000);
-        // Idle when signalled: no job was abandoned, so a clean exit.
+        // Idle when signalled: no job was abandoned, so a clean exit, and no line claims otherwise.
         expect(code).toBe(0);
+        expect(output).not.toContain('with jobs in flight');
+        const deadlines = output.split('\n').filter((line) => line.includes('shutdown deadline passed'));
+        for (const line of deadlines) expect(line).toContain('no job in flight');
       } finally {
         if (child.exitCode === null) child.kill('SIGKILL');
         await redis.stop().catch(() => undefined);

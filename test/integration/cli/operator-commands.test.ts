@@ -116,7 +116,7 @@ describe('the onboarding command, as an operator runs it', () => {
     const [id] = businessIds(1, 9_300_000) as [string];
     const { jobId } = await pipeline.producer.enqueue(completePayload(id));
     await pipeline.waitForJob(jobId);
-    const ledger = createLedger(pipeline.connection, pipeline.prefix);
+    const ledger = createLedger(pipeline.connection, pipeline.prefix, pipeline.config.ropo.target);
     expect(await ledger.get(id)).toMatchObject({ state: 'created' });
 
     const result = await runCli(['erase', id, '--json'], env);

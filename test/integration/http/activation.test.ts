@@ -48,6 +48,9 @@ async function everyRedisValue(redis: Redis): Promise<string[]> {
   return values;
 }
 
+// The worker and the HTTP server must agree on the Ropo One target: the ledger is namespaced by it.
+const SAME_SANDBOX = { ROPO_BASE_URL: '', ROPO_CID: '', ROPO_APICODE: '', ROPO_SANDBOX: 'true' };
+
 describe('POST /v1/ropo/activations (real HTTP, real Redis, real worker and sandbox)', () => {
   let pipeline: TestPipeline;
   let http: HttpHarness;
@@ -68,6 +71,7 @@ describe('POST /v1/ropo/activations (real HTTP, real Redis, real worker and sand
 
   beforeAll(async () => {
     const env = {
+      ...SAME_SANDBOX,
       ACTIVATION_API_KEYS: `old-key,${ACTIVATION_KEY}`,
       CREDENTIALS_KEYS: KEY_1,
       CREDENTIALS_TOKENS: CREDENTIALS_TOKEN,
@@ -280,7 +284,7 @@ describe('POST /v1/ropo/activations (real HTTP, real Redis, real worker and sand
 
 describe('customers stuck in the wizard', () => {
   it('publishes one wizard_stalled event per pending customer not activated in time, and counts the funnel', async () => {
-    const env = { ACTIVATION_API_KEYS: ACTIVATION_KEY, CREDENTIALS_KEYS: KEY_1 };
+    const env = { ...SAME_SANDBOX, ACTIVATION_API_KEYS: ACTIVATION_KEY, CREDENTIALS_KEYS: KEY_1 };
     const pipeline = await startTestPipeline({ env });
     const http = await startHttpHarness({ prefix: pipeline.prefix, env });
     const events = createEventPublisher(pipeline.connection, pipeline.prefix);
@@ -296,10 +300,13 @@ describe('customers stuck in the wizard', () => {
       const eightDaysLater = Date.now() + 8 * 86_400_000;
       const afterMs = pipeline.config.activation.wizardStalledAfterMs;
       expect(afterMs).toBe(7 * 86_400_000);
-      expect(await findStalledWizards(pipeline.connection, pipeline.prefix, afterMs)).toEqual([]);
+      expect(
+        await findStalledWizards(pipeline.connection, pipeline.prefix, pipeline.config.ropo.target, afterMs),
+      ).toEqual([]);
       const first = await publishStalledWizards(
         pipeline.connection,
         pipeline.prefix,
+        pipeline.config.ropo.target,
         events,
         afterMs,
         eightDaysLater,
@@ -309,6 +316,7 @@ describe('customers stuck in the wizard', () => {
         await publishStalledWizards(
           pipeline.connection,
           pipeline.prefix,
+          pipeline.config.ropo.target,
           events,
           afterMs,
           eightDaysLater + 1000,

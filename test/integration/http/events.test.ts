@@ -56,7 +56,7 @@ describe('POST /v1/events (CloudEvents 1.0 over HTTP)', () => {
 
   beforeAll(async () => {
     http = await startHttpHarness({
-      env: { INTAKE_EVENT_TYPES: `onboarding.customer.requested, ${CRM_TYPE}` },
+      env: { INTAKE_EVENT_TYPES: `onboarding.customer.requested, ${CRM_TYPE}`, INTAKE_MAX_BATCH_LINES: '8' },
     });
     onboarding = new Queue(QUEUE_NAMES.onboarding, { connection: http.connection, prefix: http.prefix });
   });
@@ -211,12 +211,15 @@ describe('POST /v1/events (CloudEvents 1.0 over HTTP)', () => {
     expect(await onboarding.count()).toBe(before + 1);
   });
 
-  it('refuses a batch that is not an array, and an empty one', async () => {
+  it('refuses a batch that is not an array, an empty one, and one over INTAKE_MAX_BATCH_LINES', async () => {
     const notArray = await batch(event(minimalPayload(ids[12] as string)));
     expect(notArray.status).toBe(400);
     expect((notArray.body as ErrorBody).error.code).toBe('CLOUDEVENT_INVALID');
     const empty = await batch([]);
     expect(empty.status).toBe(400);
+    const tooMany = await batch(Array.from({ length: 9 }, () => event(minimalPayload(ids[13] as string))));
+    expect(tooMany.status).toBe(413);
+    expect((tooMany.body as ErrorBody).error.code).toBe('BATCH_TOO_MANY_LINES');
   });
 
   it('never echoes personal data in any answer', () => {

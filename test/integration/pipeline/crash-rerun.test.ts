@@ -54,7 +54,7 @@ describe('a crash between the POST and the job completing', () => {
       events: crashingEvents,
       deadLetters,
       attempts: createAttemptLog(onboarding),
-      ledger: createLedger(connection, prefix),
+      ledger: createLedger(connection, prefix, 'sandbox'),
       breaker: createRopoBreaker({ threshold: 5, halfOpenAfterMs: 1000, logger }),
       control: createQueueControl(onboarding),
       logger,

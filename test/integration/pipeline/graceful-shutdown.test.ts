@@ -6,7 +6,9 @@ import { createOnboardingProducer } from '../../../src/queues/onboarding-produce
 import { QUEUE_NAMES } from '../../../src/queues/queue-names';
 import { SANDBOX_APICODE, SANDBOX_CID, startSandbox } from '../../../src/sandbox';
 import { businessIds, minimalPayload } from '../../support/payloads';
+import { startTestPipeline } from '../../support/pipeline-harness';
 import { testPrefix, testRedisUrl } from '../../support/redis';
+import { waitFor } from '../../support/wait-for';
 
 const BIN = path.join(__dirname, '..', '..', '..', 'bin', 'onboarding.js');
 
@@ -69,4 +71,30 @@ describe('SIGTERM with jobs in flight', () => {
       await sandbox.close();
     }
   }, 60_000);
+});
+
+describe("the worker's own shutdown deadline tells the truth about jobs in flight", () => {
+  it('names how many jobs it abandons when they outlast SHUTDOWN_TIMEOUT_MS', async () => {
+    const pipeline = await startTestPipeline({
+      env: { SHUTDOWN_TIMEOUT_MS: '300' },
+      sandbox: { faults: { latency: 3000 } },
+    });
+    try {
+      const [id] = businessIds(1, 8_100_000) as [string];
+      await pipeline.producer.enqueue(minimalPayload(id));
+      await waitFor(() => pipeline.worker.inFlight() === 1, 10_000);
+      await pipeline.worker.close();
+      const line = pipeline
+        .logText()
+        .split('\n')
+        .find((l) => l.includes('shutdown deadline passed'));
+      expect(line).toBeDefined();
+      expect(JSON.parse(line as string)).toMatchObject({
+        message: 'shutdown deadline passed with jobs in flight; they will run again as stalled jobs',
+        inFlight: 1,
+      });
+    } finally {
+      await pipeline.close();
+    }
+  }, 30_000);
 });

@@ -11,7 +11,7 @@ describe('the idempotency ledger (real Redis)', () => {
     redis = createRedisConnection(testRedisUrl(), 'producer');
   });
   beforeEach(() => {
-    ledger = createLedger(redis, testPrefix('ledger'));
+    ledger = createLedger(redis, testPrefix('ledger'), 'target-a');
   });
   afterAll(async () => {
     await redis.quit();
@@ -30,7 +30,7 @@ describe('the idempotency ledger (real Redis)', () => {
   });
 
   it('lets a claim lapse, so a vanished worker never blocks a customer forever', async () => {
-    ledger = createLedger(redis, testPrefix('ledger'), { inflightTtlMs: 200 });
+    ledger = createLedger(redis, testPrefix('ledger'), 'target-a', { inflightTtlMs: 200 });
     await ledger.claim('1234567-1', 'job-a');
     await new Promise((resolve) => setTimeout(resolve, 250));
     expect(await ledger.claim('1234567-1', 'job-b')).toEqual({ kind: 'claimed' });
@@ -63,7 +63,7 @@ describe('the idempotency ledger (real Redis)', () => {
   });
 
   it('settled entries do not expire', async () => {
-    ledger = createLedger(redis, testPrefix('ledger'), { inflightTtlMs: 200 });
+    ledger = createLedger(redis, testPrefix('ledger'), 'target-a', { inflightTtlMs: 200 });
     await ledger.claim('1234567-1', 'job-a');
     await ledger.settle('1234567-1', { state: 'pending', jobId: 'job-a', uuid: 'u', wizardUrl: 'w', at });
     await new Promise((resolve) => setTimeout(resolve, 250));

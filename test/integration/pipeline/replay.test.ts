@@ -12,7 +12,10 @@ describe('replaying dead letters', () => {
 
   beforeEach(async () => {
     pipeline = await startTestPipeline({ env: { JOB_ATTEMPTS: '2', BREAKER_THRESHOLD: '100' } });
-    ops = createDeadLetterOperations(pipeline.connection, pipeline.prefix, { attempts: 2 });
+    ops = createDeadLetterOperations(pipeline.connection, pipeline.prefix, {
+      attempts: 2,
+      ropoTarget: pipeline.config.ropo.target,
+    });
   });
 
   afterEach(async () => {

@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { SANDBOX_APICODE, SANDBOX_CID, startSandbox, type Sandbox } from '../../../src/sandbox';
 import { freePort } from '../../support/free-port';
@@ -29,7 +32,7 @@ function personalValues(payload: Record<string, unknown>): string[] {
 }
 
 function startRole(
-  role: 'serve' | 'worker',
+  role: 'serve' | 'worker' | 'deliver',
   env: NodeJS.ProcessEnv,
 ): { child: ChildProcess; output: string[] } {
   const child = spawn(process.execPath, [BIN, role], {
@@ -79,9 +82,9 @@ describe('tracing across the HTTP and worker processes', () => {
   });
 
   /** `serve` and `worker` on their own queue prefix, exporting spans to the receiver; stopped in afterAll. */
-  async function startTracedRoles(label: string) {
+  async function startTracedRoles(label: string, options: { sinksFile?: string } = {}) {
     const port = await freePort();
-    const env = {
+    const env: NodeJS.ProcessEnv = {
       REDIS_URL: testRedisUrl(),
       QUEUE_PREFIX: testPrefix(label),
       ROPO_BASE_URL: sandbox.baseUrl,
@@ -97,6 +100,11 @@ describe('tracing across the HTTP and worker processes', () => {
     const http = startRole('serve', env);
     const worker = startRole('worker', env);
     children.push(http.child, worker.child);
+    if (options.sinksFile) {
+      const deliver = startRole('deliver', { ...env, EVENT_SINKS: options.sinksFile });
+      children.push(deliver.child);
+      await waitFor(() => deliver.output.join('').includes('deliver ready'), 30_000);
+    }
     await waitFor(() => http.output.join('').includes('http ready'), 30_000);
     return { port, worker };
   }
@@ -233,5 +241,64 @@ describe('tracing across the HTTP and worker processes', () => {
       (s) => s.traceId === span.traceId && s.attributes['onboarding.outcome'],
     );
     expect(outcome?.attributes['onboarding.outcome']).toBe('created');
+  }, 90_000);
+
+  it("continues the onboarding's trace into the outcome event's delivery to a webhook sink", async () => {
+    const DELIVERY_TRACE = 'd'.repeat(31) + '2';
+    let received = 0;
+    const sinkServer: Server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        received += 1;
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => sinkServer.listen(0, '127.0.0.1', resolve));
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sinks-'));
+    try {
+      const address = sinkServer.address() as { port: number };
+      const sinksFile = path.join(dir, 'sinks.json');
+      writeFileSync(
+        sinksFile,
+        JSON.stringify([
+          {
+            type: 'webhook',
+            name: 'crm',
+            url: `http://127.0.0.1:${address.port}/hook`,
+            secret: 'whsec_' + Buffer.from('s'.repeat(32)).toString('base64'),
+          },
+        ]),
+      );
+      const { port } = await startTracedRoles('trace-deliver', { sinksFile });
+      const [businessId] = businessIds(1, 3_300_000) as [string];
+      const posted = await fetch(`http://127.0.0.1:${port}/v1/onboardings`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${TOKEN}`,
+          traceparent: `00-${DELIVERY_TRACE}-${UPSTREAM_SPAN}-01`,
+        },
+        body: JSON.stringify(completePayload(businessId)),
+      });
+      expect(posted.status).toBe(202);
+      const delivery = () =>
+        receiver.spans.find(
+          (s) => s.service === 'onboarding-deliver' && s.attributes['onboarding.delivery.result'],
+        );
+      await waitFor(() => received > 0 && delivery() !== undefined, 45_000);
+      const span = delivery() as ReceivedSpan;
+      // The delivery attempt is in the trace the upstream signup started.
+      expect(span.traceId).toBe(DELIVERY_TRACE);
+      expect(span.attributes).toMatchObject({
+        'onboarding.sink': 'crm',
+        'onboarding.delivery.result': 'delivered',
+        'onboarding.delivery.status': 204,
+        'onboarding.attempt': 1,
+      });
+      expect(String(span.attributes['onboarding.event_id'])).not.toBe('');
+    } finally {
+      await new Promise((resolve) => sinkServer.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 90_000);
 });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { canonicalJson, onboardingJobId } from '../../../src/contracts/onboarding-job';
+import { isDeadLetterId } from '../../../src/contracts/dead-letter-record';
+import { canonicalJson, isOnboardingJobId, onboardingJobId } from '../../../src/contracts/onboarding-job';
 
 /** The definition canonicalJson must keep: JSON.stringify of a copy with every object's keys sorted. */
 function sortedCopy(value: unknown): unknown {
@@ -63,6 +64,40 @@ describe('onboarding job ids', () => {
 
   it('uses a safe event id as is and hashes an unusual one', () => {
     expect(onboardingJobId({}, 'crm-42')).toBe('evt-crm-42');
-    expect(onboardingJobId({}, 'a:b')).toMatch(/^evt-[0-9a-f]{40}$/);
+    expect(onboardingJobId({}, 'a:b')).toMatch(/^evh-[0-9a-f]{40}$/);
+  });
+
+  it('never lets a hashed id equal a verbatim one: an upstream sending the hash itself gets another id', () => {
+    const hashed = onboardingJobId({}, 'key with spaces');
+    const verbatim = onboardingJobId({}, hashed.slice(4));
+    expect(verbatim).toBe(`evt-${hashed.slice(4)}`);
+    expect(verbatim).not.toBe(hashed);
+  });
+
+  it('knows the shapes of the ids it issues, and nothing else (queue keys above all)', () => {
+    for (const id of [
+      onboardingJobId({ a: 1 }),
+      onboardingJobId({}, 'crm-42'),
+      onboardingJobId({}, 'a:b'),
+      'rp-evt-crm-42-2',
+      '17',
+    ])
+      expect(isOnboardingJobId(id)).toBe(true);
+    for (const id of [
+      'meta',
+      'events',
+      'id',
+      'wait',
+      'stalled-check',
+      '0',
+      '',
+      'evt-',
+      'evt-a:b',
+      'x'.repeat(300),
+    ])
+      expect(isOnboardingJobId(id)).toBe(false);
+    expect(isDeadLetterId('dl-evt-crm-42')).toBe(true);
+    expect(isDeadLetterId('meta')).toBe(false);
+    expect(isDeadLetterId('dl-meta')).toBe(false);
   });
 });

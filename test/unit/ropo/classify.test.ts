@@ -54,6 +54,18 @@ describe('classifyHttpAnswer', () => {
     expect(error.message).not.toContain('jane@example.com');
   });
 
+  it('keeps Ropo’s free text out of the message (failedReason, lists): code and status only', () => {
+    // A name and a national phone number are not patterns the redactor knows.
+    const text = 'Henkilö Matti Meikäläinen (puh. 040 123 4567) on jo asiakkaana';
+    const error = classifyHttpAnswer('createprofile', { status: 422, body: err(1042, text) }, now);
+    expect(error.code).toBe('ROPO_REJECTED');
+    expect(error.message).toBe(
+      'Ropo One rejected the profile (POST /rest/profile/createprofile answered 422, Error 1042)',
+    );
+    expect(error.ropoError?.Code).toBe(1042);
+    expect(error.ropoError?.Message).toContain('Matti');
+  });
+
   it('reads Retry-After in seconds and as an HTTP date', () => {
     const seconds = classifyHttpAnswer(
       'createprofile',

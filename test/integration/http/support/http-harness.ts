@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import type { Express } from 'express';
 import type { Registry } from 'prom-client';
 import { loadConfig, type Config } from '../../../../src/config';
 import { createHttpApp } from '../../../../src/http/create-http-app';
@@ -23,6 +24,8 @@ export const BOARD = { username: 'ops', password: 'board-secret-pw' };
 /** An HTTP app on a free port with a captured log. */
 export interface HttpHarness {
   url: string;
+  /** The express app itself, for tests that inspect its routes. */
+  app: Express;
   prefix: string;
   config: Config;
   connection: RedisClient;
@@ -75,9 +78,10 @@ export async function startHttpHarness(options: HttpHarnessOptions = {}): Promis
   connection.on('error', () => undefined);
   const registry = options.registry ?? createMetricsRegistry();
   const http = createHttpApp({ config, logger, connection, registry, openBoard: options.openBoard });
-  const server = await listen(http.app, 0, '127.0.0.1');
+  const server = await listen(http.app, 0, '127.0.0.1', { limits: config.http.limits });
   return {
     url: server.url,
+    app: http.app,
     prefix,
     config,
     connection,
