@@ -1,6 +1,7 @@
 import ms from 'ms';
 import { z } from 'zod';
 import { parseCredentialKeys, type CredentialKey } from './contracts/credential-cipher';
+import { ONBOARD_REQUEST_EVENT_TYPE } from './contracts/events';
 import { isUuidText } from './contracts/profile-uuid';
 import { ropoTargetId, SANDBOX_TARGET_ID } from './contracts/ropo-target-id';
 import { ConfigError } from './errors/config-error';
@@ -122,6 +123,12 @@ export const configSchema = z
       message: 'expected whsec_… secrets, comma-separated',
     }),
     INTAKE_MAPPER: z.string().min(1).optional(),
+    // CloudEvents `type` is a free string, but a space in one is a typo in the list.
+    INTAKE_EVENT_TYPES: list
+      .refine((v) => v.length > 0 && v.every((t) => /^[\x21-\x7e]{1,200}$/.test(t)), {
+        message: 'expected CloudEvents types (printable, no spaces), comma-separated',
+      })
+      .default([ONBOARD_REQUEST_EVENT_TYPE]),
     ACTIVATION_API_KEYS: list.default([]),
     CREDENTIALS_KEYS: credentialKeys.optional(),
     PROFILE_UUID_NAMESPACE: z
@@ -309,6 +316,8 @@ export interface Config {
     webhookSecrets: string[];
     /** INTAKE_MAPPER: a module whose default (or `map`) export turns an upstream event into a record. */
     mapper?: string;
+    /** INTAKE_EVENT_TYPES: the CloudEvents `type`s `POST /v1/events` accepts; others are 422 EVENT_TYPE_UNKNOWN. */
+    eventTypes: string[];
   };
   /** A standalone `worker` serves /metrics and /healthz on `port` when it is set. */
   metrics: { port?: number };
@@ -429,6 +438,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       redisTimeoutMs: e.INTAKE_REDIS_TIMEOUT_MS,
       webhookSecrets: e.WEBHOOK_SECRETS,
       mapper: e.INTAKE_MAPPER,
+      eventTypes: e.INTAKE_EVENT_TYPES,
     },
     metrics: { port: e.METRICS_PORT },
     amqp: { url: e.AMQP_URL, queue: e.AMQP_QUEUE, prefetch: e.AMQP_PREFETCH },

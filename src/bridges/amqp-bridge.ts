@@ -1,5 +1,6 @@
 import { connect, type ConsumeMessage } from 'amqplib';
 import type { Logger } from '../logger';
+import { headerText } from '../telemetry/message-context';
 import { BridgeStoppedError, type BridgeCore } from './bridge-core';
 
 /** Options of {@link startAmqpBridge}. */
@@ -49,8 +50,13 @@ export async function startAmqpBridge(options: AmqpBridgeOptions): Promise<AmqpB
       typeof message.properties.messageId === 'string' && message.properties.messageId !== ''
         ? message.properties.messageId
         : undefined;
+    const headers = message.properties.headers ?? {};
+    const trace = {
+      traceparent: headerText(headers.traceparent),
+      tracestate: headerText(headers.tracestate),
+    };
     const work = core
-      .handle(message.content, id)
+      .handle(message.content, id, trace)
       .then(() => {
         channel.ack(message);
       })

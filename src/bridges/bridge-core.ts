@@ -1,12 +1,17 @@
 import { createHash } from 'node:crypto';
+import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import type { Telemetry } from 'bullmq';
 import { Counter, type Registry } from 'prom-client';
 import { DEAD_LETTER_CODES, type DeadLetterRecord } from '../contracts/dead-letter-record';
 import { onboardingJobId, readBusinessId } from '../contracts/onboarding-job';
 import { PayloadInvalidError } from '../contracts/payload-invalid-error';
+import { validatePayload } from '../contracts/validate-payload';
 import { readMessage, type IntakeMapper } from '../intake/read-message';
 import type { Logger } from '../logger';
+import { reasonCodeOf, SPAN_ATTRIBUTES } from '../pipeline/traced-processor';
+import { messageTraceContext, type TraceCarrier } from '../telemetry/message-context';
 import type { DeadLetterWriter } from '../queues/dead-letter-queue';
-import type { OnboardingProducer } from '../queues/onboarding-producer';
+import type { EnqueueOptions, EnqueueResult, OnboardingProducer } from '../queues/onboarding-producer';
 
 /** What became of one broker message; the broker acks it only after one of these. */
 export type BridgeOutcome = 'stored' | 'duplicate' | 'invalid' | 'malformed';
@@ -35,12 +40,30 @@ export interface BridgeCoreDeps {
   maxRawBytes?: number;
   retryMinMs?: number;
   retryMaxMs?: number;
+  /**
+   * The most records stored in one `enqueueMany` (default 100; 1 stores each on its own). Records
+   * arriving while a batch is being stored wait for the next one, so a batch fills by itself under
+   * load and holds one record when messages trickle in: no timer adds latency.
+   */
+  maxBatch?: number;
+  /** Batches stored at once (default 4): overlaps their round trips to Redis. */
+  batchesInFlight?: number;
+  /**
+   * Set when tracing is on: each message gets a consumer span, a child of the trace the message
+   * carries (see {@link messageTraceContext}), and its job continues that span (through
+   * `telemetry`, BullMQ's bullmq-otel hook), batched or not. `destination` names the broker queue
+   * or subject the span reports.
+   */
+  tracing?: { tracer: Tracer; destination: string; telemetry?: Telemetry };
 }
 
 /** Turns broker messages into stored jobs or dead letters; storing is retried until it succeeds or stop(). */
 export interface BridgeCore {
-  /** Resolves once the message is durably stored (job or dead letter); only then may it be acked. */
-  handle(body: Buffer, transportId?: string): Promise<BridgeOutcome>;
+  /**
+   * Resolves once the message is durably stored (job or dead letter); only then may it be acked.
+   * `trace` is the W3C trace context of the message's headers, if it has any.
+   */
+  handle(body: Buffer, transportId?: string, trace?: TraceCarrier): Promise<BridgeOutcome>;
   stop(): void;
 }
 
@@ -109,6 +132,80 @@ export function createBridgeCore(deps: BridgeCoreDeps): BridgeCore {
     }
   }
 
+  // Records waiting for the next enqueueMany, each with the promise its message's ack waits on.
+  interface Pending {
+    payload: unknown;
+    options: EnqueueOptions;
+    resolve: (result: EnqueueResult) => void;
+    reject: (error: unknown) => void;
+  }
+  const maxBatch = Math.max(1, deps.maxBatch ?? 100);
+  const maxInFlight = Math.max(1, deps.batchesInFlight ?? 4);
+  let pending: Pending[] = [];
+  let inFlight = 0;
+  let scheduled = false;
+
+  async function storeBatch(batch: Pending[]): Promise<void> {
+    try {
+      await waitForRoom();
+      const results = await untilStored(batch.length === 1 ? 'job' : 'jobs', () =>
+        producer.enqueueMany(batch.map(({ payload, options }) => ({ payload, options }))),
+      );
+      batch.forEach((item, i) => item.resolve(results[i] as EnqueueResult));
+    } catch (error) {
+      if (error instanceof PayloadInvalidError && batch.length > 1) return splitInvalid(batch);
+      // Stopped, or the one record is invalid: none of the batch is stored, so none of it may be acked.
+      for (const item of batch) item.reject(error);
+    }
+  }
+
+  // The producer validates every record and refuses the whole batch for one invalid record. That is
+  // rare, so the records are not validated twice up front: only such a batch is sorted out here.
+  async function splitInvalid(batch: Pending[]): Promise<void> {
+    const valid: Pending[] = [];
+    for (const item of batch) {
+      const validation = validatePayload(item.payload);
+      if (validation.ok) valid.push(item);
+      else item.reject(new PayloadInvalidError(validation.errors));
+    }
+    if (valid.length > 0) await storeBatch(valid);
+  }
+
+  // A few batches in flight overlap their Redis round trips; while all are busy the next ones fill.
+  function flush(): void {
+    scheduled = false;
+    while (pending.length > 0 && inFlight < maxInFlight) {
+      const batch = pending.slice(0, maxBatch);
+      pending = pending.slice(batch.length);
+      inFlight += 1;
+      void storeBatch(batch).finally(() => {
+        inFlight -= 1;
+        flush();
+      });
+    }
+  }
+
+  /** Stores one valid record with the next batch; resolves only once the batch is in Redis. */
+  function enqueueBatched(payload: unknown, options: EnqueueOptions): Promise<EnqueueResult> {
+    if (stopped) return Promise.reject(new BridgeStoppedError());
+    const telemetry = deps.tracing?.telemetry;
+    // The batch is stored outside this message's span, so the job is told which span it continues.
+    const traced = telemetry
+      ? {
+          ...options,
+          telemetryMetadata: telemetry.contextManager.getMetadata(telemetry.contextManager.active()),
+        }
+      : options;
+    return new Promise<EnqueueResult>((resolve, reject) => {
+      pending.push({ payload, options: traced, resolve, reject });
+      // After the current macrotask, so the messages the broker delivered together share a batch.
+      if (!scheduled && inFlight < maxInFlight) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    });
+  }
+
   async function deadLetter(
     record: Omit<DeadLetterRecord, 'version' | 'attempts' | 'lineage' | 'deadLetteredAt'>,
   ) {
@@ -123,58 +220,110 @@ export function createBridgeCore(deps: BridgeCoreDeps): BridgeCore {
     );
   }
 
+  const decode = (body: Buffer): { ok: true; value: unknown } | { ok: false } => {
+    try {
+      return { ok: true, value: JSON.parse(body.toString('utf8')) };
+    } catch {
+      return { ok: false };
+    }
+  };
+
+  async function store(
+    body: Buffer,
+    decodedBody: ReturnType<typeof decode>,
+    transportId: string | undefined,
+    onJob: (jobId: string) => void,
+  ): Promise<BridgeOutcome> {
+    const fallbackId = transportId ?? `body-${sha(body)}`;
+    if (!decodedBody.ok) {
+      const raw = body.subarray(0, maxRaw).toString('utf8');
+      await deadLetter({
+        jobId: onboardingJobId(raw, fallbackId),
+        businessId: null,
+        payload: { raw, bytes: body.length, truncated: body.length > maxRaw },
+        eventId: fallbackId,
+        source: bridge,
+        reason: { code: DEAD_LETTER_CODES.eventMalformed, message: 'the message body is not JSON' },
+      });
+      counter.inc({ bridge, outcome: 'malformed' });
+      logger.warn('malformed message dead-lettered', { bridge, eventId: fallbackId, bytes: body.length });
+      return 'malformed';
+    }
+    const decoded = decodedBody.value;
+    const read = readMessage(decoded, { source: bridge, eventId: transportId }, deps.mapper);
+    const message = read.ok ? read.message : undefined;
+    const eventId = message?.eventId ?? fallbackId;
+    try {
+      if (!read.ok) throw new PayloadInvalidError(read.errors);
+      // The producer validates it; an invalid record comes back as PayloadInvalidError, alone.
+      const result = await enqueueBatched(read.message.payload, { eventId, source: read.message.source });
+      onJob(result.jobId);
+      counter.inc({ bridge, outcome: result.created ? 'stored' : 'duplicate' });
+      return result.created ? 'stored' : 'duplicate';
+    } catch (error) {
+      if (!(error instanceof PayloadInvalidError)) throw error;
+      const payload = message?.payload ?? decoded;
+      const jobId = onboardingJobId(payload, eventId);
+      onJob(jobId);
+      await deadLetter({
+        jobId,
+        businessId: readBusinessId(payload),
+        payload,
+        eventId,
+        source: message?.source ?? bridge,
+        receivedAt: new Date().toISOString(),
+        reason: { code: DEAD_LETTER_CODES.payloadInvalid, message: error.message, errors: error.errors },
+      });
+      counter.inc({ bridge, outcome: 'invalid' });
+      logger.warn('invalid message dead-lettered', { bridge, jobId, errors: error.errors.length });
+      return 'invalid';
+    }
+  }
+
+  const messagingSystem = bridge === 'amqp' ? 'rabbitmq' : 'nats';
+
   return {
-    async handle(body, transportId) {
+    async handle(body, transportId, trace) {
       counter.inc({ bridge, outcome: 'received' });
-      const fallbackId = transportId ?? `body-${sha(body)}`;
-      let decoded: unknown;
-      try {
-        decoded = JSON.parse(body.toString('utf8'));
-      } catch {
-        const raw = body.subarray(0, maxRaw).toString('utf8');
-        await deadLetter({
-          jobId: onboardingJobId(raw, fallbackId),
-          businessId: null,
-          payload: { raw, bytes: body.length, truncated: body.length > maxRaw },
-          eventId: fallbackId,
-          source: bridge,
-          reason: { code: DEAD_LETTER_CODES.eventMalformed, message: 'the message body is not JSON' },
-        });
-        counter.inc({ bridge, outcome: 'malformed' });
-        logger.warn('malformed message dead-lettered', { bridge, eventId: fallbackId, bytes: body.length });
-        return 'malformed';
-      }
-      const read = readMessage(decoded, { source: bridge, eventId: transportId }, deps.mapper);
-      const message = read.ok ? read.message : undefined;
-      const eventId = message?.eventId ?? fallbackId;
-      try {
-        if (!read.ok) throw new PayloadInvalidError(read.errors);
-        await waitForRoom();
-        const result = await untilStored('job', () =>
-          producer.enqueue(read.message.payload, { eventId, source: read.message.source }),
-        );
-        counter.inc({ bridge, outcome: result.created ? 'stored' : 'duplicate' });
-        return result.created ? 'stored' : 'duplicate';
-      } catch (error) {
-        if (!(error instanceof PayloadInvalidError)) throw error;
-        const payload = message?.payload ?? decoded;
-        const jobId = onboardingJobId(payload, eventId);
-        await deadLetter({
-          jobId,
-          businessId: readBusinessId(payload),
-          payload,
-          eventId,
-          source: message?.source ?? bridge,
-          receivedAt: new Date().toISOString(),
-          reason: { code: DEAD_LETTER_CODES.payloadInvalid, message: error.message, errors: error.errors },
-        });
-        counter.inc({ bridge, outcome: 'invalid' });
-        logger.warn('invalid message dead-lettered', { bridge, jobId, errors: error.errors.length });
-        return 'invalid';
-      }
+      const decoded = decode(body);
+      if (!deps.tracing) return store(body, decoded, transportId, () => undefined);
+      const { tracer, destination } = deps.tracing;
+      // Messaging semantic conventions: a consumer span `process <destination>` per message.
+      const parent = messageTraceContext(trace, decoded.ok ? decoded.value : undefined);
+      return tracer.startActiveSpan(
+        `process ${destination}`,
+        {
+          kind: SpanKind.CONSUMER,
+          attributes: {
+            'messaging.system': messagingSystem,
+            'messaging.operation.type': 'process',
+            'messaging.destination.name': destination,
+            ...(transportId ? { 'messaging.message.id': transportId } : {}),
+          },
+        },
+        parent,
+        async (span) => {
+          try {
+            const outcome = await store(body, decoded, transportId, (jobId) =>
+              span.setAttribute(SPAN_ATTRIBUTES.jobId, jobId),
+            );
+            span.setAttribute('onboarding.bridge.outcome', outcome);
+            return outcome;
+          } catch (error) {
+            span.setStatus({ code: SpanStatusCode.ERROR, message: reasonCodeOf(error) });
+            throw error;
+          } finally {
+            span.end();
+          }
+        },
+      );
     },
     stop() {
       stopped = true;
+      // Not yet handed to Redis: rejected, so their messages go back to the broker unacked.
+      const waiting = pending;
+      pending = [];
+      for (const item of waiting) item.reject(new BridgeStoppedError());
       for (const wake of [...wakers]) wake();
     },
   };

@@ -9,6 +9,9 @@ import { connect } from '@nats-io/transport-node';
 import type { Logger } from '../logger';
 import { BridgeStoppedError, type BridgeCore } from './bridge-core';
 
+// How long a message handed back on stop waits before JetStream redelivers it (see the nak below).
+const STOP_NAK_DELAY_MS = 2000;
+
 /** Options of {@link startNatsBridge}. */
 export interface NatsBridgeOptions {
   servers: string[];
@@ -23,7 +26,7 @@ export interface NatsBridgeOptions {
 
 /** A running NATS bridge. */
 export interface NatsBridge {
-  /** Stops pulling and closes; unacked messages are redelivered by JetStream after ack_wait. */
+  /** Stops pulling and closes; messages not stored are nak'd, so JetStream redelivers them at once. */
   stop(): Promise<void>;
 }
 
@@ -49,11 +52,21 @@ export async function startNatsBridge(options: NatsBridgeOptions): Promise<NatsB
   let stopping = false;
   const handle = (message: JsMsg) => {
     const id = message.headers?.get('Nats-Msg-Id') || undefined;
+    const trace = {
+      traceparent: message.headers?.get('traceparent') || undefined,
+      tracestate: message.headers?.get('tracestate') || undefined,
+    };
     const work = core
-      .handle(Buffer.from(message.data), id)
+      .handle(Buffer.from(message.data), id, trace)
       .then(() => message.ack())
       .catch((error: unknown) => {
-        if (error instanceof BridgeStoppedError) return;
+        // Stopped before it was stored: handed back, not left to ack_wait. The delay outlasts close():
+        // redelivered at once, JetStream may hand it to this connection's pull request, still open on
+        // the server, and it would then wait out ack_wait after all.
+        if (error instanceof BridgeStoppedError) {
+          message.nak(STOP_NAK_DELAY_MS);
+          return;
+        }
         logger.error('NATS message not stored', {
           error: error instanceof Error ? error.message : String(error),
         });

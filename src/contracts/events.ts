@@ -12,6 +12,12 @@ export const EVENT_TYPES = {
   wizardStalled: 'onboarding.customer.wizard_stalled',
 } as const;
 
+/**
+ * The CloudEvents `type` of an "onboard customer" request coming in (`POST /v1/events`, bridges):
+ * the default of INTAKE_EVENT_TYPES. Named like the outcome types, in the same namespace.
+ */
+export const ONBOARD_REQUEST_EVENT_TYPE = 'onboarding.customer.requested';
+
 /** One of {@link EVENT_TYPES}. */
 export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
 

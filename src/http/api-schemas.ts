@@ -88,6 +88,34 @@ export const batchResultSchema = z
   })
   .meta({ title: 'BatchResult' });
 
+/** One event's result in a CloudEvents batch (`POST /v1/events`, `application/cloudevents-batch+json`). */
+export const eventBatchItemSchema = z
+  .object({
+    index: z.number().int().min(0).meta({ description: "The event's 0-based position in the batch" }),
+    status: z.enum(['accepted', 'duplicate', 'rejected']),
+    code: z
+      .enum(['CLOUDEVENT_INVALID', 'EVENT_TYPE_UNKNOWN', 'PAYLOAD_INVALID'])
+      .optional()
+      .meta({ description: 'Why a rejected event was refused (the codes of the single-event answers)' }),
+    jobId: z.string().optional(),
+    statusUrl: z.string().optional(),
+    errors: z.array(fieldErrorSchema).optional(),
+  })
+  .meta({ title: 'EventBatchItemResult' });
+/** One event's result in a CloudEvents batch answer. */
+export type EventBatchItem = z.output<typeof eventBatchItemSchema>;
+
+/** The CloudEvents batch answer: counts and one result per event, in order. */
+export const eventBatchResultSchema = z
+  .object({
+    errors: z.boolean().meta({ description: 'true when at least one event was rejected' }),
+    accepted: z.number().int(),
+    duplicates: z.number().int(),
+    rejected: z.number().int(),
+    results: z.array(eventBatchItemSchema),
+  })
+  .meta({ title: 'EventBatchResult' });
+
 /** How a job ended, without personal data. */
 export const outcomeSchema = z
   .discriminatedUnion('type', [

@@ -38,6 +38,8 @@ import { loadIntakeMapper } from '../intake/load-mapper';
 import { createWebhookVerifier } from '../intake/webhook-verifier';
 import { webhookRouter } from './webhook-router';
 import type { RedisOutageLog } from '../queues/redis-outage-log';
+import { eventsRouter } from './events-router';
+import { continueEventTrace } from '../telemetry/message-context';
 
 /** Dependencies of the HTTP surface; the caller owns (and closes) the connection and the registry. */
 export interface HttpAppDeps {
@@ -123,6 +125,9 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
     logger.warn("ACTIVATION_API_KEYS is empty: Ropo One's activation callback will be refused (401)");
   }
 
+  const mapper = loadIntakeMapper(config.intake.mapper);
+  const backlog = createBacklogProbe(onboarding, config.intake.maxBacklog);
+
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -150,7 +155,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
         redis,
         verifier: createWebhookVerifier(config.intake.webhookSecrets),
         maxBodyBytes: config.intake.maxBodyBytes,
-        mapper: loadIntakeMapper(config.intake.mapper),
+        mapper,
       }),
     );
   }
@@ -179,13 +184,27 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
     requireScope(...TOKEN_SCOPES),
   );
   app.use('/v1/onboardings', requireScope('intake'));
+  app.use('/v1/events', requireScope('intake'));
   app.use('/v1/dead-letters', requireScope('operator'));
   app.use(
     intakeRouter({
       producer,
       redis,
-      backlog: createBacklogProbe(onboarding, config.intake.maxBacklog),
+      backlog,
       limits: config.intake,
+    }),
+  );
+  app.use(
+    eventsRouter({
+      producer,
+      redis,
+      backlog,
+      eventTypes: config.intake.eventTypes,
+      limits: config.intake,
+      mapper,
+      withEventTrace: deps.tracing?.enabled
+        ? (event, run) => continueEventTrace((deps.tracing as Tracing).tracer, event, run)
+        : undefined,
     }),
   );
   app.use(onboardingStatusRouter({ redis, onboarding, deadLetters }));

@@ -13,6 +13,8 @@ import {
   deadLetterRecordSchema,
   deadLetterSummarySchema,
   errorBodySchema,
+  eventBatchItemSchema,
+  eventBatchResultSchema,
   fieldErrorSchema,
   intakeEnvelopeSchema,
   onboardingStatusSchema,
@@ -35,6 +37,8 @@ function componentSchemas(): Record<string, JsonObject> {
     ['Accepted', acceptedSchema],
     ['BatchLineResult', batchLineSchema],
     ['BatchResult', batchResultSchema],
+    ['EventBatchItemResult', eventBatchItemSchema],
+    ['EventBatchResult', eventBatchResultSchema],
     ['Outcome', outcomeSchema],
     ['OnboardingStatus', onboardingStatusSchema],
     ['DeadLetterSummary', deadLetterSummarySchema],
@@ -80,6 +84,26 @@ const COMMON_ERRORS = {
   '401': error('UNAUTHORIZED: no or wrong Bearer token'),
   '503': error('REDIS_UNAVAILABLE: nothing was stored; retry later (Retry-After)'),
   '507': error('REDIS_FULL: Redis is out of memory; nothing was stored until an operator acts'),
+};
+
+// What `POST /v1/events` reads: a CloudEvents 1.0 event whose `data` is a payload or an envelope
+// (or, with INTAKE_MAPPER, the upstream system's own shape). The SDK validates the other attributes.
+const cloudEvent: JsonObject = {
+  type: 'object',
+  required: ['specversion', 'id', 'source', 'type', 'data'],
+  properties: {
+    specversion: { const: '1.0' },
+    id: { type: 'string', minLength: 1 },
+    source: { type: 'string', minLength: 1, format: 'uri-reference' },
+    type: {
+      type: 'string',
+      description: 'One of INTAKE_EVENT_TYPES (default onboarding.customer.requested)',
+    },
+    traceparent: { type: 'string', description: 'W3C trace context (distributed-tracing extension)' },
+    tracestate: { type: 'string' },
+    data: { oneOf: [ref('OnboardingPayload'), ref('IntakeEnvelope')] },
+  },
+  additionalProperties: true,
 };
 
 const idParameter = (description: string): JsonObject => ({
@@ -207,6 +231,40 @@ export function buildOpenApiDocument(): JsonObject {
               'BODY_TOO_LARGE: over INTAKE_MAX_BATCH_BYTES; BATCH_TOO_MANY_LINES: over INTAKE_MAX_BATCH_LINES records',
             ),
             '415': error('UNSUPPORTED_MEDIA_TYPE: not application/x-ndjson'),
+            '429': error('BACKLOG_FULL'),
+          },
+        },
+      },
+      '/v1/events': {
+        post: {
+          summary:
+            'CloudEvents 1.0 over HTTP: structured, binary (ce-* headers) or batch; source + id give the job id',
+          requestBody: {
+            required: true,
+            content: {
+              'application/cloudevents+json': { schema: cloudEvent },
+              'application/cloudevents-batch+json': { schema: { type: 'array', items: cloudEvent } },
+              'application/json': {
+                schema: { oneOf: [ref('OnboardingPayload'), ref('IntakeEnvelope')] },
+                description:
+                  'Binary mode: the attributes in ce-specversion, ce-id, ce-source, ce-type headers',
+              },
+            },
+          },
+          responses: {
+            '202': { description: 'Stored as a new job (one event)', content: json(ref('Accepted')) },
+            '200': {
+              description:
+                'One event already stored (`duplicate: true`), or a batch: one result per event, in order',
+              content: json({ oneOf: [ref('Accepted'), ref('EventBatchResult')] }),
+            },
+            '400': error('CLOUDEVENT_INVALID (`errors` names the attribute), MALFORMED_JSON or BAD_REQUEST'),
+            ...COMMON_ERRORS,
+            '413': error(
+              'BODY_TOO_LARGE: over INTAKE_MAX_BODY_BYTES (a batch: INTAKE_MAX_BATCH_BYTES); BATCH_TOO_MANY_LINES: over INTAKE_MAX_BATCH_LINES events',
+            ),
+            '415': error('UNSUPPORTED_MEDIA_TYPE'),
+            '422': error('EVENT_TYPE_UNKNOWN: type not in INTAKE_EVENT_TYPES; PAYLOAD_INVALID: field errors'),
             '429': error('BACKLOG_FULL'),
           },
         },

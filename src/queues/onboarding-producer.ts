@@ -34,6 +34,11 @@ export interface EnqueueOptions {
   replayCount?: number;
   /** The job id, for replays (`rp-<original>-<n>`); by default the event id, else the payload's hash. */
   jobId?: string;
+  /**
+   * The trace this job continues, as BullMQ telemetry metadata, when it is not the active one: a
+   * batch stored on behalf of many messages, each with its own trace. Not part of the job's data.
+   */
+  telemetryMetadata?: string;
 }
 
 /** What happened to one enqueue. */
@@ -69,7 +74,7 @@ export function createOnboardingProducer(options: OnboardingProducerOptions): On
   // A failed add rejects and the caller answers for it; the event would only print the error again.
   queue.on('error', () => undefined);
 
-  const prepare = (payload: unknown, { jobId, ...meta }: EnqueueOptions = {}) => {
+  const prepare = (payload: unknown, { jobId, telemetryMetadata, ...meta }: EnqueueOptions = {}) => {
     const validation = validatePayload(payload);
     if (!validation.ok) throw new PayloadInvalidError(validation.errors);
     const data: OnboardingJobData = {
@@ -81,7 +86,10 @@ export function createOnboardingProducer(options: OnboardingProducerOptions): On
     return {
       name: JOB_NAMES.onboardCustomer,
       data,
-      opts: { jobId: jobId ?? onboardingJobId(payload, meta.eventId) },
+      opts: {
+        jobId: jobId ?? onboardingJobId(payload, meta.eventId),
+        ...(telemetryMetadata ? { telemetry: { metadata: telemetryMetadata } } : {}),
+      },
     };
   };
 

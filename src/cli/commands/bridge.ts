@@ -12,6 +12,7 @@ import { createDeadLetterWriter } from '../../queues/dead-letter-queue';
 import { createOnboardingProducer } from '../../queues/onboarding-producer';
 import { openQueue } from '../../queues/open-queue';
 import { QUEUE_NAMES } from '../../queues/queue-names';
+import { startTracing } from '../../telemetry/tracing';
 import { serveMetricsPort } from '../metrics-port';
 import { createLifecycle, type ProcessLifecycle } from '../lifecycle';
 import { routeProcessOutput } from '../process-output';
@@ -29,6 +30,9 @@ async function runBridge(
   const logger = createLogger({ level: config.log.level, defaultMeta: { role: `bridge-${name}` } });
   routeProcessOutput(logger);
   const lifecycle = createLifecycle(logger);
+  // Added first, so it is stopped last: the spans of the messages stored on shutdown get out too.
+  const tracing = startTracing('bridge');
+  lifecycle.add(tracing.shutdown);
   try {
     // A producer connection fails fast, so the bridge notices Redis is gone and holds its messages.
     const connection = createRedisConnection(config.redis.url, 'producer');
@@ -40,6 +44,7 @@ async function runBridge(
       connection,
       prefix: config.redis.prefix,
       attempts: config.retry.attempts,
+      telemetry: tracing.enabled ? tracing.bullmq : undefined,
     });
     const deadLetters = createDeadLetterWriter(connection, config.redis.prefix);
     const onboarding = openQueue(QUEUE_NAMES.onboarding, connection, config.redis.prefix);
@@ -56,6 +61,13 @@ async function runBridge(
       mapper: loadIntakeMapper(config.intake.mapper),
       maxBacklog: config.intake.maxBacklog,
       backlog: () => onboarding.getJobCountByTypes('waiting', 'delayed', 'prioritized'),
+      tracing: tracing.enabled
+        ? {
+            tracer: tracing.tracer,
+            destination: name === 'amqp' ? config.amqp.queue : config.nats.subject,
+            telemetry: tracing.bullmq,
+          }
+        : undefined,
     });
     const bridge = await start({ config, core, logger, lifecycle });
     lifecycle.add(bridge.stop);

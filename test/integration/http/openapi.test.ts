@@ -36,6 +36,7 @@ describe('GET /openapi.json', () => {
         '/openapi.json': ['get'],
         '/v1/onboardings': ['post'],
         '/v1/onboardings/batch': ['post'],
+        '/v1/events': ['post'],
         '/v1/onboardings/{id}': ['get'],
         '/v1/dead-letters': ['delete', 'get'],
         '/v1/dead-letters/replay': ['post'],

@@ -1,0 +1,229 @@
+/**
+ * Issue 16: bridge throughput from a pre-filled broker queue into the onboarding queue, against
+ * plain `Queue.addBulk` of the same records in the same run. Target: at least 0.5 × addBulk.
+ * Run with `npm run bench -- bridge`; `BRIDGE_BENCH_MESSAGES` sets the records per round (5,000).
+ */
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect as natsConnect } from '@nats-io/transport-node';
+import { connect as amqpConnect } from 'amqplib';
+import { Queue } from 'bullmq';
+import { startAmqpBridge } from '../src/bridges/amqp-bridge';
+import { createBridgeCore, type BridgeCore } from '../src/bridges/bridge-core';
+import { startNatsBridge } from '../src/bridges/nats-bridge';
+import { createLogger } from '../src/logger';
+import { createMetricsRegistry } from '../src/pipeline/prometheus-observer';
+import { createRedisConnection } from '../src/queues/connection';
+import { createDeadLetterWriter } from '../src/queues/dead-letter-queue';
+import { createOnboardingProducer } from '../src/queues/onboarding-producer';
+import { QUEUE_NAMES } from '../src/queues/queue-names';
+import { businessIds, completePayload } from '../test/support/payloads';
+import type { BenchSection } from './run';
+import { addBulkPlain } from './support/backlog';
+import { loadAverage } from './support/machine-info';
+import { spawnBenchRedis } from './support/redis-process';
+import { fmtSpread, num } from './support/report-format';
+import { spread } from './support/stats';
+
+const MESSAGES = Number(process.env.BRIDGE_BENCH_MESSAGES ?? 5_000);
+const ROUNDS = 3;
+const PREFETCH = 100; // AMQP_PREFETCH and NATS_PREFETCH defaults
+const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const NATS_SERVERS = process.env.NATS_SERVERS ?? '127.0.0.1:4222';
+const TARGET = 0.5;
+
+type Variant = 'addBulk' | 'amqp' | 'amqp-unbatched' | 'nats' | 'nats-unbatched';
+const VARIANTS: Variant[] = ['addBulk', 'amqp', 'nats', 'amqp-unbatched', 'nats-unbatched'];
+
+const silent = createLogger({
+  level: 'error',
+  stream: new Writable({ write: (_chunk, _encoding, callback) => callback() }),
+});
+
+/** A core that resolves `done` once `total` messages were stored; the clock starts at the first one. */
+function countingCore(core: BridgeCore, total: number) {
+  let handled = 0;
+  let startedAt = 0;
+  let finish: (ms: number) => void = () => undefined;
+  const done = new Promise<number>((resolve) => (finish = resolve));
+  const counting: BridgeCore = {
+    async handle(body, id, trace) {
+      if (startedAt === 0) startedAt = performance.now();
+      const outcome = await core.handle(body, id, trace);
+      if (outcome !== 'stored') throw new Error(`bench message ${id} was ${outcome}, not stored`);
+      handled += 1;
+      if (handled === total) finish(performance.now() - startedAt);
+      return outcome;
+    },
+    stop: () => core.stop(),
+  };
+  return { core: counting, done };
+}
+
+/** One round of one variant on its own queue prefix; records stored per second, of wall time and of this process's CPU. */
+async function measure(
+  variant: Variant,
+  redisUrl: string,
+  payloads: Record<string, unknown>[],
+): Promise<{ perSecond: number; perCpuSecond: number }> {
+  const perCpu = (since: NodeJS.CpuUsage) => {
+    const used = process.cpuUsage(since);
+    return (payloads.length * 1e6) / (used.user + used.system);
+  };
+  const suffix = randomBytes(4).toString('hex');
+  const prefix = `bench-bridge-${suffix}`;
+  const connection = createRedisConnection(redisUrl, 'producer');
+  const onboarding = new Queue(QUEUE_NAMES.onboarding, { connection, prefix });
+  try {
+    if (variant === 'addBulk') {
+      const started = performance.now();
+      const cpu = process.cpuUsage();
+      await addBulkPlain(onboarding, payloads);
+      return {
+        perSecond: (payloads.length * 1000) / (performance.now() - started),
+        perCpuSecond: perCpu(cpu),
+      };
+    }
+    const producer = createOnboardingProducer({ connection, prefix });
+    const deadLetters = createDeadLetterWriter(connection, prefix);
+    const { core, done } = countingCore(
+      createBridgeCore({
+        bridge: variant.startsWith('amqp') ? 'amqp' : 'nats',
+        producer,
+        deadLetters,
+        logger: silent,
+        registry: createMetricsRegistry(),
+        maxBacklog: 0,
+        backlog: async () => 0,
+        maxBatch: variant.endsWith('unbatched') ? 1 : undefined,
+      }),
+      payloads.length,
+    );
+    const bodies = payloads.map((p, i) => ({ body: Buffer.from(JSON.stringify(p)), id: `m-${i}` }));
+    let ms: number;
+    let cpuSecond: number;
+    if (variant.startsWith('amqp')) {
+      const queue = `bench-bridge-${suffix}`;
+      const amqp = await amqpConnect(AMQP_URL);
+      const channel = await amqp.createConfirmChannel();
+      await channel.assertQueue(queue, { durable: true });
+      for (const m of bodies) channel.sendToQueue(queue, m.body, { persistent: true, messageId: m.id });
+      await channel.waitForConfirms();
+      const cpu = process.cpuUsage();
+      const bridge = await startAmqpBridge({
+        url: AMQP_URL,
+        queue,
+        prefetch: PREFETCH,
+        core,
+        logger: silent,
+      });
+      ms = await done;
+      cpuSecond = perCpu(cpu);
+      await bridge.stop();
+      await channel.deleteQueue(queue);
+      await amqp.close();
+    } else {
+      const stream = `BENCH_BRIDGE_${suffix}`;
+      const subject = `bench.bridge.${suffix}`;
+      const nc = await natsConnect({ servers: NATS_SERVERS });
+      const jsm = await jetstreamManager(nc);
+      await jsm.streams.add({ name: stream, subjects: [subject] });
+      const js = jetstream(nc);
+      for (let i = 0; i < bodies.length; i += 500) {
+        await Promise.all(bodies.slice(i, i + 500).map((m) => js.publish(subject, m.body, { msgID: m.id })));
+      }
+      const cpu = process.cpuUsage();
+      const bridge = await startNatsBridge({
+        servers: [NATS_SERVERS],
+        stream,
+        consumer: 'bench',
+        subject,
+        prefetch: PREFETCH,
+        core,
+        logger: silent,
+      });
+      ms = await done;
+      cpuSecond = perCpu(cpu);
+      await bridge.stop();
+      await jsm.streams.delete(stream);
+      await nc.close();
+    }
+    await Promise.all([producer.close(), deadLetters.close()]);
+    const stored = await onboarding.getJobCountByTypes('waiting');
+    if (stored !== payloads.length)
+      throw new Error(`${variant}: ${stored} jobs stored, expected ${payloads.length}`);
+    return { perSecond: (payloads.length * 1000) / ms, perCpuSecond: cpuSecond };
+  } finally {
+    await onboarding.obliterate({ force: true }).catch(() => undefined);
+    await onboarding.close();
+    await connection.quit().catch(() => connection.disconnect());
+  }
+}
+
+/** Every variant once per round, rotating which goes first, all against one Redis. */
+export async function run(): Promise<BenchSection> {
+  const redis = await spawnBenchRedis();
+  const loadBefore = loadAverage();
+  const payloads = businessIds(MESSAGES, 5_000_000).map((id) => completePayload(id));
+  const rates: Record<Variant, number[]> = {
+    addBulk: [],
+    amqp: [],
+    'amqp-unbatched': [],
+    nats: [],
+    'nats-unbatched': [],
+  };
+  const cpuRates: Record<Variant, number[]> = structuredClone(rates);
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = [
+        ...VARIANTS.slice(round % VARIANTS.length),
+        ...VARIANTS.slice(0, round % VARIANTS.length),
+      ];
+      for (const variant of order) {
+        const measured = await measure(variant, redis.url, payloads);
+        rates[variant].push(measured.perSecond);
+        cpuRates[variant].push(measured.perCpuSecond);
+        process.stderr.write(
+          `bridge bench round ${round + 1} ${variant}: ${num(rates[variant].at(-1) ?? 0)}/s\n`,
+        );
+      }
+    }
+  } finally {
+    await redis.stop();
+  }
+  const ratio = (variant: Variant) => spread(rates[variant].map((r, i) => r / (rates.addBulk[i] as number)));
+  const label: Record<Variant, string> = {
+    addBulk: 'plain `Queue.addBulk` (1,000 a call, no validation, no ids)',
+    amqp: '`bridge amqp`, batched (≤ 100 a call, the default)',
+    nats: '`bridge nats`, batched (≤ 100 a call, the default)',
+    'amqp-unbatched': '`bridge amqp`, one add per message (`maxBatch: 1`, the code before batching)',
+    'nats-unbatched': '`bridge nats`, one add per message (`maxBatch: 1`)',
+  };
+  const rows = VARIANTS.map((variant) => {
+    const r = ratio(variant);
+    const verdict = variant === 'addBulk' ? '' : r.median >= TARGET ? ' ✓' : ' ✗';
+    const cpu = spread(cpuRates[variant].map((c, i) => c / (cpuRates.addBulk[i] as number)));
+    return `| ${label[variant]} | ${fmtSpread(spread(rates[variant]))} | ${fmtSpread(r, 2)}${verdict} | ${fmtSpread(spread(cpuRates[variant]))} | ${fmtSpread(cpu, 2)} |`;
+  });
+  return {
+    title: 'Broker bridges (`bridge amqp`, `bridge nats`) vs plain addBulk',
+    markdown: [
+      `${num(MESSAGES)} complete payloads per round, pre-filled on the broker (RabbitMQ, NATS JetStream on this machine), ` +
+        `prefetch ${PREFETCH}, ${ROUNDS} rounds rotating the order, one Redis without persistence; ` +
+        `the bridge runs in the bench process (the same code as the CLI role). Load average ${loadBefore} at the start, ${loadAverage()} at the end.`,
+      '',
+      '| variant | records/s (wall) | × addBulk, paired by round | records per CPU second of the process | × addBulk (CPU) |',
+      '| ------- | --------: | -------------------------: | --------: | --------: |',
+      ...rows,
+      '',
+      `Target: each bridge at least ${TARGET} × addBulk. The bridge does what addBulk does not: it parses and validates ` +
+        'every record, derives the job id from the message id, reads back which jobs are new (duplicate deliveries), ' +
+        'and acks every message after its batch is stored; the CPU columns also count the broker client (amqplib, ' +
+        'nats.js) the baseline does not have. Batching stores the records the broker delivered together in one ' +
+        '`enqueueMany`; up to four batches are in flight and the next fills meanwhile, so a lone message waits for no timer.',
+      '',
+      "Short of the target on this shared, loaded machine (load average above 8 on 2 cores; see how far apart the addBulk rounds are). The target sits just under the ceiling: `enqueueMany` by itself (validation, job id, addBulk, read-back) runs at about 0.54 × addBulk (the pipeline section's enqueue table), which leaves the broker side about 10% to reach 0.5 ×. A CPU profile of `bridge amqp` over 8,000 records (taken while building this, not rerun by the bench) puts the rest in socket writes (one per ack, about 11%), BullMQ's and ioredis' job serialisation (about 20%) and validation (about 9%, after dropping the second pass). What would close it: acking AMQP messages in bulk (`ack(…, allUpTo)` once a contiguous run is stored), and a producer entry that skips the read-back when the caller does not need to tell new from duplicate.",
+    ].join('\n'),
+  };
+}
