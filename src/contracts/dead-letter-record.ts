@@ -1,3 +1,4 @@
+import { isOnboardingJobId } from './onboarding-job';
 import { z } from 'zod';
 import { failureCodeSchema, type FailureCode } from './failure-code';
 import { fieldErrorSchema } from './field-error';
@@ -107,11 +108,7 @@ export function deadLetterJobId(jobId: string): string {
   return `dl-${jobId}`;
 }
 
-// The source job may carry an id an upstream chose when it added the job itself; the `dl-` prefix
-// alone already keeps every BullMQ key of the queue (`meta`, `events`, `id`, ...) out.
-const DEAD_LETTER_ID_SHAPE = /^dl-[A-Za-z0-9._-]{1,250}$/;
-
 /** True when `id` has the shape {@link deadLetterJobId} gives; anything else is no dead letter. */
 export function isDeadLetterId(id: string): boolean {
-  return DEAD_LETTER_ID_SHAPE.test(id);
+  return id.startsWith('dl-') && isOnboardingJobId(id.slice(3));
 }
