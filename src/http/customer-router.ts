@@ -66,9 +66,10 @@ export function customerRouter(deps: CustomerRouterDeps): Router {
     const dryRun = req.query.dryRun === 'true' || req.query.dryRun === '1';
     const who = callerOf(res)?.label ?? 'unknown';
     const report = await deps.redis.run(() => deps.erase(businessId, { who, dryRun }), 60_000);
+    // No business id in the line: the audit entry (its id logged here) is the record of who erased.
     requestContext(res).logger.info(dryRun ? 'erasure dry run' : 'customer erased', {
-      businessId,
       who,
+      auditId: report.auditId,
       total: report.total,
       skippedActive: report.skippedActive.length,
     });
