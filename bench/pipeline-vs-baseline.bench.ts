@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { openBenchEnv } from './support/bench-env';
-import { FULL_PLAN, ISSUE_COUNTS, QUICK_PLAN, type BenchPlan } from './support/bench-plan';
+import { FULL_PLAN, ISSUE_COUNTS, QUICK_PLAN, withOverrides, type BenchPlan } from './support/bench-plan';
 import { compileChildEntries } from './support/child-entries';
 import { loadAverage, redisVersion } from './support/machine-info';
 import { num, table, verdict, type ScenarioReport } from './support/report-format';
@@ -114,7 +114,9 @@ async function measure(plan: BenchPlan, only: string[] | undefined): Promise<Ben
 }
 
 function planFromEnvironment(): BenchPlan {
-  return process.env.BENCH_QUICK === '1' || process.argv.includes('--quick') ? QUICK_PLAN : FULL_PLAN;
+  return withOverrides(
+    process.env.BENCH_QUICK === '1' || process.argv.includes('--quick') ? QUICK_PLAN : FULL_PLAN,
+  );
 }
 
 /** bench/run.ts's entry: every scenario, full counts unless BENCH_QUICK=1; BENCH_ONLY=a,b picks scenarios. */

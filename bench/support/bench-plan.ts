@@ -35,6 +35,24 @@ export const FULL_PLAN: BenchPlan = {
   longRunJobs: ISSUE_COUNTS.longRunJobs,
 };
 
+/**
+ * The plan with BENCH_ROUNDS / BENCH_ZERO_JOBS / BENCH_LATENCY_JOBS / BENCH_LONG_JOBS overrides, for
+ * profiling one scenario at the issue's counts without editing the plan.
+ */
+export function withOverrides(plan: BenchPlan, env: NodeJS.ProcessEnv = process.env): BenchPlan {
+  const pick = (name: string, fallback: number): number => {
+    const value = Number(env[name]);
+    return Number.isInteger(value) && value > 0 ? value : fallback;
+  };
+  return {
+    ...plan,
+    rounds: pick('BENCH_ROUNDS', plan.rounds),
+    zeroLatencyJobs: pick('BENCH_ZERO_JOBS', plan.zeroLatencyJobs),
+    latencyJobs: pick('BENCH_LATENCY_JOBS', plan.latencyJobs),
+    longRunJobs: pick('BENCH_LONG_JOBS', plan.longRunJobs),
+  };
+}
+
 /** A smoke test of every scenario in a couple of minutes; its figures are not results. */
 export const QUICK_PLAN: BenchPlan = {
   quick: true,

@@ -1,5 +1,9 @@
 import { newProfileUuidNamespace } from '../contracts/profile-uuid';
 import type { RedisClient } from './connection';
+import { luaScript } from './redis-script';
+
+// Both writes in one round trip: the record sits on the path of every createprofile call.
+const RECORD = luaScript(__dirname, 'profile-uuid-record');
 
 /**
  * Which business id each profile_uuid was sent for, so that Ropo's `external-id` can be matched
@@ -41,8 +45,7 @@ export function createProfileUuidIndex(
       return cached;
     },
     async record(profileUuid, businessId) {
-      await redis.set(k.uuid(profileUuid), businessId);
-      await redis.sadd(k.byBusinessId(businessId), profileUuid);
+      await RECORD(redis, [k.uuid(profileUuid), k.byBusinessId(businessId)], [profileUuid, businessId]);
     },
     async businessIdOf(profileUuid) {
       return (await redis.get(k.uuid(profileUuid))) ?? undefined;
