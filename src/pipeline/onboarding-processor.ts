@@ -75,14 +75,8 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
   const busyRetryMs = deps.timing?.busyRetryMs ?? 2_000;
   const authHoldMs = deps.timing?.authHoldMs ?? 60_000;
 
-  async function publish(type: EventType, job: Job<OnboardingJobData>, businessId: string, extra = {}) {
-    const event = buildEvent(type, { jobId: job.id as string, businessId, ...extra });
-    await deps.events.publish(event);
-    return event.id;
-  }
-
-  /** Publishes the event for a settled entry and returns the job's result; safe to repeat. */
-  async function complete(job: Job<OnboardingJobData>, businessId: string, entry: SettledEntry) {
+  /** The outcome event and the job's result for a settled entry (another job's entry: "exists"). */
+  function outcomeOf(job: Job<OnboardingJobData>, businessId: string, entry: SettledEntry) {
     const own = entry.jobId === job.id;
     // Another job settled this customer: for this job the customer simply exists already.
     const state = own ? entry.state : 'exists';
@@ -94,10 +88,30 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
           : own
             ? {}
             : { settledBy: entry.jobId };
-    const eventId = await publish(EVENT_FOR_STATE[state], job, businessId, details);
-    const result: OnboardingJobResult = { outcome: state, businessId, eventId, ...details };
+    const event = buildEvent(EVENT_FOR_STATE[state], { jobId: job.id as string, businessId, ...details });
+    const result: OnboardingJobResult = { outcome: state, businessId, eventId: event.id, ...details };
+    return { event, result };
+  }
+
+  /** Publishes the event for a settled entry and returns the job's result; safe to repeat. */
+  async function complete(job: Job<OnboardingJobData>, businessId: string, entry: SettledEntry) {
+    const { event, result } = outcomeOf(job, businessId, entry);
+    await deps.events.publish(event);
     observer.jobFinished(result.outcome);
     return result;
+  }
+
+  /**
+   * Records this job's outcome and its event together (one script: the event goes to the outbox, which
+   * a relay moves to `onboarding-events` off this path). An earlier outcome that stands is completed
+   * as before, publishing its own event.
+   */
+  async function settle(job: Job<OnboardingJobData>, businessId: string, entry: SettledEntry) {
+    const own = outcomeOf(job, businessId, entry);
+    const settled = await ledger.settleWithEvent(businessId, entry, own.event);
+    if (!settled.queued) return complete(job, businessId, settled.entry);
+    observer.jobFinished(own.result.outcome);
+    return own.result;
   }
 
   async function deadLetter(
@@ -166,7 +180,7 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
         answer.outcome === 'created'
           ? { state: 'created', jobId, customerId: answer.customerId, at }
           : { state: 'pending', jobId, uuid: answer.uuid, wizardUrl: answer.wizardUrl, at };
-      const result = await complete(job, businessId, await ledger.settle(businessId, entry));
+      const result = await settle(job, businessId, entry);
       logger.info(`customer ${result.outcome}`, {
         ...log,
         durationMs: Date.now() - started,
@@ -188,12 +202,11 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
           return holdQueue(decision.reason, holdMs);
         }
         case 'settle-exists': {
-          const entry = await ledger.settle(businessId, {
+          const result = await settle(job, businessId, {
             state: 'exists',
             jobId,
             at: new Date().toISOString(),
           });
-          const result = await complete(job, businessId, entry);
           logger.info('customer already exists in Ropo One', { ...log, durationMs, outcome: result.outcome });
           return result;
         }

@@ -15,6 +15,7 @@ import { createAttemptLog } from '../queues/attempt-log';
 import { forgetBreaker, reportBreaker, workerName } from '../queues/breaker-registry';
 import type { RedisClient } from '../queues/connection';
 import { createDeadLetterWriter } from '../queues/dead-letter-queue';
+import { createEventOutbox } from '../queues/event-outbox';
 import { createEventPublisher } from '../queues/event-publisher';
 import { createLedger } from '../queues/onboarding-ledger';
 import { QUEUE_NAMES } from '../queues/queue-names';
@@ -74,7 +75,10 @@ export function createWorker({
     },
   });
   const attempts = createAttemptLog(onboardingQueue);
-  const plainLedger = createLedger(connection, prefix);
+  // Outcome events are written to an outbox by the ledger's settle script and moved to
+  // `onboarding-events` in batches, off the per-job path (see src/queues/event-outbox.ts).
+  const outbox = createEventOutbox(connection, prefix, { telemetry, logger });
+  const plainLedger = createLedger(connection, prefix, { outbox });
   const ledger = tracing?.enabled ? traceLedger(plainLedger, tracing.tracer) : plainLedger;
   const untracedProcessor = createOnboardingProcessor({
     // Every createprofile carries a profile_uuid, so Ropo's activation callback can be matched back.
@@ -136,6 +140,7 @@ export function createWorker({
       );
   });
   reportBreaker(connection, prefix, name, 'closed').catch(() => undefined);
+  outbox.start();
 
   let closing: Promise<void> | undefined;
   return {
@@ -156,6 +161,11 @@ export function createWorker({
           await worker.close(true);
         }
         await forgetBreaker(connection, prefix, name).catch(() => undefined);
+        await outbox
+          .close()
+          .catch((error: unknown) =>
+            logger.warn('outbox not flushed on close; its entries move with the next sweep', { error }),
+          );
         await Promise.all([events.close(), deadLetters.close(), onboardingQueue.close()]);
       })();
       return closing;
