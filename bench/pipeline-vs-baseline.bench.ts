@@ -14,6 +14,7 @@ import { num, table, verdict, type ScenarioReport } from './support/report-forma
 import { enqueueScenario } from './support/scenario-enqueue';
 import { longRunScenario } from './support/scenario-long-run';
 import { outageScenario } from './support/scenario-outage';
+import { raceScenario } from './support/scenario-race';
 import { rateLimitScenario } from './support/scenario-rate-limit';
 import { scaleOutScenario } from './support/scenario-scale-out';
 import { latencyScenario, zeroLatencyScenario } from './support/scenario-throughput';
@@ -24,6 +25,7 @@ const NOTES = path.join(__dirname, 'pipeline-vs-baseline.notes.md');
 
 const SCENARIOS: Record<string, (env: BenchEnv, plan: BenchPlan) => Promise<ScenarioReport>> = {
   'zero-latency': zeroLatencyScenario,
+  race: raceScenario,
   'latency-50': (env, plan) => latencyScenario(env, plan, 50),
   'latency-100': (env, plan) => latencyScenario(env, plan, 100),
   'rate-limit': rateLimitScenario,
