@@ -18,6 +18,7 @@ import type { RopoBreaker } from './circuit-breaker';
 import { decide, type Decision } from './decide';
 import { createDeadLettering, dataOf } from './dead-lettering';
 import { NO_OBSERVER, type HoldReason, type PipelineObserver } from './pipeline-observer';
+import type { ProfileUuidStamp } from './profile-uuid-stamp';
 import type { QueueControl } from './queue-control';
 
 /** Everything the processor talks to; passed in so tests can use real ones on their own prefix. */
@@ -29,6 +30,11 @@ export interface ProcessorDeps {
   ledger: OnboardingLedger;
   breaker: RopoBreaker;
   control: QueueControl;
+  /**
+   * Stamps each body with its profile_uuid before the claim, which records it in the same trip; none
+   * means `ropo` stamps (or not) by itself.
+   */
+  profileUuids?: ProfileUuidStamp;
   /** Spaces calls to Ropo One under the global rate; none means unspaced. */
   spacing?: CallSpacing;
   logger: Logger;
@@ -153,11 +159,16 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
     const { businessId } = validation;
     const log = { jobId, businessId, attempt };
 
-    let claim = await ledger.claim(businessId, jobId);
+    const stamped = await deps.profileUuids?.stamp(validation.payload, businessId);
+    const body = stamped?.body ?? validation.payload;
+    let claim = await ledger.claim(businessId, jobId, { record: stamped?.record });
     if (claim.kind === 'busy') {
       const holderState = await control.jobState(claim.holder);
       if (!['active', 'waiting', 'delayed', 'prioritized', 'waiting-children'].includes(holderState)) {
-        claim = await ledger.claim(businessId, jobId, { takeOverFrom: claim.holder });
+        claim = await ledger.claim(businessId, jobId, {
+          takeOverFrom: claim.holder,
+          record: stamped?.record,
+        });
       }
       if (claim.kind === 'busy') {
         logger.info('another job holds this business id; waiting', { ...log, holder: claim.holder });
@@ -173,7 +184,7 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
     try {
       const spacing = deps.spacing;
       const answer = await deps.breaker.execute(() =>
-        deps.ropo.createProfile(validation.payload, spacing && { beforeAttempt: () => spacing.acquire() }),
+        deps.ropo.createProfile(body, spacing && { beforeAttempt: () => spacing.acquire() }),
       );
       const at = new Date().toISOString();
       const entry: SettledEntry =

@@ -27,6 +27,21 @@ const SETTLE = luaScript(__dirname, 'ledger-settle');
 
 const RELEASE = luaScript(__dirname, 'ledger-release');
 
+/** Writes a successful claim makes in the same script: the profile_uuid index (src/queues/profile-uuids.ts). */
+export interface ClaimRecord {
+  /** The uuid → business id key and the business id's set of uuids, from the index's own key function. */
+  keys: [string, string];
+  profileUuid: string;
+}
+
+/** Options of {@link OnboardingLedger.claim}. */
+export interface ClaimOptions {
+  /** Take the claim over from this job, which is gone (crashed, removed, ended without settling). */
+  takeOverFrom?: string;
+  /** Also record the profile_uuid the claimant will send, in the same round trip (only if claimed). */
+  record?: ClaimRecord;
+}
+
 /** Options for the ledger. */
 export interface LedgerOptions {
   /** An in-flight claim lapses after this long, so a claim by a vanished worker never blocks forever. */
@@ -48,7 +63,7 @@ export interface SettleWithEventResult {
  */
 export interface OnboardingLedger {
   /** Claims the business id for a job, or tells who holds it, or how it was settled. */
-  claim(businessId: string, jobId: string, options?: { takeOverFrom?: string }): Promise<ClaimResult>;
+  claim(businessId: string, jobId: string, options?: ClaimOptions): Promise<ClaimResult>;
   /** Records the outcome; returns the entry that stands (an earlier settled one wins). */
   settle(businessId: string, entry: SettledEntry): Promise<SettledEntry>;
   /**
@@ -82,7 +97,14 @@ export function createLedger(
   return {
     async claim(businessId, jobId, claimOptions = {}) {
       const claim = JSON.stringify({ state: 'inflight', jobId, since: new Date().toISOString() });
-      const raw = await CLAIM(redis, [key(businessId)], [jobId, claim, claimOptions.takeOverFrom ?? '', ttl]);
+      const record = claimOptions.record;
+      const raw = await CLAIM(
+        redis,
+        record ? [key(businessId), ...record.keys] : [key(businessId)],
+        record
+          ? [jobId, claim, claimOptions.takeOverFrom ?? '', ttl, record.profileUuid, businessId]
+          : [jobId, claim, claimOptions.takeOverFrom ?? '', ttl],
+      );
       const entry = parse(raw);
       if (!entry) return { kind: 'claimed' };
       if (entry.state === 'inflight') return { kind: 'busy', holder: entry.jobId };

@@ -13,6 +13,8 @@ export interface ProfileUuidIndex {
   /** PROFILE_UUID_NAMESPACE when configured, else the one kept in Redis (created once, first caller wins). */
   namespace(): Promise<string>;
   record(profileUuid: string, businessId: string): Promise<void>;
+  /** The keys {@link record} writes, for a script that records in the same trip (the ledger's claim). */
+  recordKeys(profileUuid: string, businessId: string): [string, string];
   businessIdOf(profileUuid: string): Promise<string | undefined>;
   /** Removes every UUID recorded for the business id (erasure). */
   removeFor(businessId: string): Promise<number>;
@@ -46,6 +48,9 @@ export function createProfileUuidIndex(
     },
     async record(profileUuid, businessId) {
       await RECORD(redis, [k.uuid(profileUuid), k.byBusinessId(businessId)], [profileUuid, businessId]);
+    },
+    recordKeys(profileUuid, businessId) {
+      return [k.uuid(profileUuid), k.byBusinessId(businessId)];
     },
     async businessIdOf(profileUuid) {
       return (await redis.get(k.uuid(profileUuid))) ?? undefined;

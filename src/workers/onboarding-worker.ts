@@ -6,7 +6,7 @@ import { createBackoffStrategy } from '../pipeline/backoff';
 import { createCallSpacing } from '../pipeline/call-spacing';
 import { createRopoBreaker } from '../pipeline/circuit-breaker';
 import { createOnboardingProcessor, type ProcessorDeps } from '../pipeline/onboarding-processor';
-import { stampProfileUuids } from '../pipeline/profile-uuid-stamp';
+import { createProfileUuidStamp } from '../pipeline/profile-uuid-stamp';
 import { createProfileUuidIndex } from '../queues/profile-uuids';
 import { createDeadLettering } from '../pipeline/dead-lettering';
 import { NO_OBSERVER, type PipelineObserver } from '../pipeline/pipeline-observer';
@@ -81,9 +81,10 @@ export function createWorker({
   const plainLedger = createLedger(connection, prefix, { outbox });
   const ledger = tracing?.enabled ? traceLedger(plainLedger, tracing.tracer) : plainLedger;
   const untracedProcessor = createOnboardingProcessor({
-    // Every createprofile carries a profile_uuid, so Ropo's activation callback can be matched back.
-    ropo: stampProfileUuids(
-      ropo,
+    ropo,
+    // Every createprofile carries a profile_uuid, so Ropo's activation callback can be matched back;
+    // the ledger's claim records it in the same round trip.
+    profileUuids: createProfileUuidStamp(
       createProfileUuidIndex(connection, prefix, config.activation?.profileUuidNamespace),
     ),
     events,
