@@ -58,6 +58,16 @@ export interface EventOutbox {
   close(): Promise<void>;
 }
 
+function parseEvent(raw: string | undefined): OnboardingEvent | undefined {
+  if (!raw) return undefined;
+  try {
+    const event = JSON.parse(raw) as Partial<OnboardingEvent> | null;
+    return event && typeof event.id === 'string' ? (event as OnboardingEvent) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Creates the outbox relay on a shared connection. */
 export function createEventOutbox(
   connection: RedisClient,
@@ -118,8 +128,13 @@ export function createEventOutbox(
       for (const [streamId, fields] of rows) {
         const at = fields.indexOf('event');
         const raw = at >= 0 ? fields[at + 1] : undefined;
-        if (raw) entries.push({ streamId, event: JSON.parse(raw) as OnboardingEvent });
-        else await connection.xdel(key, streamId);
+        const event = parseEvent(raw);
+        if (event) entries.push({ streamId, event });
+        else {
+          // Not an envelope (written by hand, truncated): drop it rather than let it block the rest.
+          options.logger?.warn('dropped an outbox entry that holds no event', { streamId });
+          await connection.xdel(key, streamId);
+        }
       }
       if (entries.length > 0) await move(entries);
       moved += entries.length;

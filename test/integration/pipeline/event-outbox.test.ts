@@ -100,6 +100,12 @@ describe('outcome events through the outbox', () => {
       expect(await relay.sweep(0)).toBe(1);
       expect(await relay.sweep(0)).toBe(0);
       expect((await eventsOnQueue()).map((e) => e.id)).toEqual([result.eventId]);
+
+      // An entry that holds no envelope is dropped, and does not hold back the ones behind it.
+      await connection.xadd(outboxKey(prefix), '*', 'event', '{not json');
+      await connection.xadd(outboxKey(prefix), '*', 'event', JSON.stringify(event));
+      expect(await relay.sweep(0)).toBe(1);
+      expect(await connection.xlen(outboxKey(prefix))).toBe(0);
     } finally {
       await relay.close();
       await producer.close();
