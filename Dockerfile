@@ -10,7 +10,8 @@ RUN npm run build
 
 # Runtime stage: production dependencies and compiled code only, as the unprivileged node user.
 FROM node:20-bookworm-slim AS runtime
-ENV NODE_ENV=production
+# ONBOARDING_DIST=1: bin/onboarding.js runs the compiled dist/ only, never the TypeScript through tsx.
+ENV NODE_ENV=production ONBOARDING_DIST=1
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force

@@ -7,13 +7,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { openBenchEnv } from './support/bench-env';
-import { FULL_PLAN, ISSUE_COUNTS, QUICK_PLAN, type BenchPlan } from './support/bench-plan';
+import { FULL_PLAN, ISSUE_COUNTS, QUICK_PLAN, withOverrides, type BenchPlan } from './support/bench-plan';
 import { compileChildEntries } from './support/child-entries';
 import { loadAverage, redisVersion } from './support/machine-info';
 import { num, table, verdict, type ScenarioReport } from './support/report-format';
 import { enqueueScenario } from './support/scenario-enqueue';
 import { longRunScenario } from './support/scenario-long-run';
 import { outageScenario } from './support/scenario-outage';
+import { raceScenario } from './support/scenario-race';
 import { rateLimitScenario } from './support/scenario-rate-limit';
 import { scaleOutScenario } from './support/scenario-scale-out';
 import { latencyScenario, zeroLatencyScenario } from './support/scenario-throughput';
@@ -24,6 +25,7 @@ const NOTES = path.join(__dirname, 'pipeline-vs-baseline.notes.md');
 
 const SCENARIOS: Record<string, (env: BenchEnv, plan: BenchPlan) => Promise<ScenarioReport>> = {
   'zero-latency': zeroLatencyScenario,
+  race: raceScenario,
   'latency-50': (env, plan) => latencyScenario(env, plan, 50),
   'latency-100': (env, plan) => latencyScenario(env, plan, 100),
   'rate-limit': rateLimitScenario,
@@ -114,7 +116,9 @@ async function measure(plan: BenchPlan, only: string[] | undefined): Promise<Ben
 }
 
 function planFromEnvironment(): BenchPlan {
-  return process.env.BENCH_QUICK === '1' || process.argv.includes('--quick') ? QUICK_PLAN : FULL_PLAN;
+  return withOverrides(
+    process.env.BENCH_QUICK === '1' || process.argv.includes('--quick') ? QUICK_PLAN : FULL_PLAN,
+  );
 }
 
 /** bench/run.ts's entry: every scenario, full counts unless BENCH_QUICK=1; BENCH_ONLY=a,b picks scenarios. */

@@ -1,15 +1,24 @@
 #!/usr/bin/env node
 // In a checkout the TypeScript sources run directly through tsx, so `npx onboarding` needs no build
-// step; the Docker image ships only the compiled dist/ and no src/.
+// step. A deployment runs the compiled dist/ only: ONBOARDING_DIST=1 (the Docker image sets it) never
+// loads tsx, whose loader costs a worker about 20-30 MB of RSS and CPU on every start; without src/
+// (the image ships none) dist/ is the only choice anyway.
 const fs = require('node:fs');
 const path = require('node:path');
 
-const source = path.join(__dirname, '..', 'src', 'cli', 'main.ts');
+const root = path.join(__dirname, '..');
+const source = path.join(root, 'src', 'cli', 'main.ts');
+const compiled = path.join(root, 'dist', 'src', 'cli', 'main.js');
+const fromDist = process.env.ONBOARDING_DIST === '1' || !fs.existsSync(source);
+if (fromDist && !fs.existsSync(compiled)) {
+  process.stderr.write(`onboarding: ${compiled} is missing: run \`npm run build\` first\n`);
+  process.exit(1);
+}
 let cli;
-if (fs.existsSync(source)) {
+if (fromDist) {
+  cli = require(compiled);
+} else {
   require('tsx/cjs');
   cli = require(source);
-} else {
-  cli = require(path.join(__dirname, '..', 'dist', 'src', 'cli', 'main.js'));
 }
 cli.main(process.argv);

@@ -44,6 +44,9 @@ export interface DrainResult {
   workerCpuPerJob: number;
   /** Redis CPU per job over the round, µs (includes the bench's own light polling). */
   redisCpuPerJob: number;
+  /** Redis commands per job over the round (`INFO commandstats` deltas), by command and in all. */
+  redisCommandsPerJob: Record<string, number>;
+  redisCommandsTotalPerJob: number;
   timings: JobTiming[];
 }
 
@@ -65,6 +68,28 @@ async function redisCpuMicros(env: BenchEnv): Promise<number> {
   const info = await env.redis.info('cpu');
   const read = (field: string): number => Number(new RegExp(`^${field}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
   return (read('used_cpu_user') + read('used_cpu_sys')) * 1e6;
+}
+
+/** Calls so far of every command (`INFO commandstats`): the scripts a round runs show as EVALSHA. */
+async function redisCommandCalls(env: BenchEnv): Promise<Map<string, number>> {
+  const info = await env.redis.info('commandstats');
+  const calls = new Map<string, number>();
+  for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
+    calls.set(match[1] as string, Number(match[2]));
+  }
+  return calls;
+}
+
+function commandsPerJob(before: Map<string, number>, after: Map<string, number>, jobs: number) {
+  const perJob: Record<string, number> = {};
+  let total = 0;
+  for (const [command, calls] of after) {
+    const delta = calls - (before.get(command) ?? 0);
+    if (delta <= 0 || command === 'info') continue;
+    perJob[command] = delta / jobs;
+    total += delta;
+  }
+  return { perJob, total: total / jobs };
 }
 
 /** Runs one round from a clean Redis and sandbox; stops every worker process it started, also on failure. */
@@ -89,12 +114,14 @@ export async function drainRound(env: BenchEnv, spec: DrainSpec): Promise<DrainR
       );
     }
     const redisCpuBefore = await redisCpuMicros(env);
+    const commandsBefore = await redisCommandCalls(env);
     const releasedAt = Date.now();
     await queue.resume();
     await spec.afterResume?.(queue);
     await waitForOutcomes(queue, spec.payloads.length, spec.timeoutMs);
     const workerStats = await Promise.all(workers.map((worker) => worker.stats()));
     const redisCpu = (await redisCpuMicros(env)) - redisCpuBefore;
+    const commands = commandsPerJob(commandsBefore, await redisCommandCalls(env), spec.payloads.length);
     const counts = await queue.getJobCounts('completed', 'failed');
     const timings = await readJobTimings(env.redis, env.prefix, QUEUE_NAMES.onboarding);
     const lastFinishedAt = Math.max(...timings.map((t) => t.finishedOn));
@@ -117,6 +144,8 @@ export async function drainRound(env: BenchEnv, spec: DrainSpec): Promise<DrainR
       workerStats,
       workerCpuPerJob: workerStats.reduce((sum, s) => sum + s.cpuMicros, 0) / spec.payloads.length,
       redisCpuPerJob: redisCpu / spec.payloads.length,
+      redisCommandsPerJob: commands.perJob,
+      redisCommandsTotalPerJob: commands.total,
       timings,
     };
   } finally {

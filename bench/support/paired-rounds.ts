@@ -33,9 +33,16 @@ export async function pairedRounds(
       await onRound?.(kind, result, round);
       const { timings: _timings, ...summary } = result;
       results[kind].push(summary);
+      if (process.env.BENCH_COMMANDS === '1') {
+        const perJob = Object.entries(summary.redisCommandsPerJob)
+          .sort(([, a], [, b]) => b - a)
+          .map(([command, calls]) => `${command} ${num(calls, 2)}`);
+        log(`    commands/job ${kind}: ${perJob.join(', ')}`);
+      }
       log(
         `  round ${round + 1} ${kind}: ${num(summary.jobsPerSecond)} jobs/s, p50 ${num(summary.latencyP50)} ms, ` +
-          `cpu ${num(summary.workerCpuPerJob)} µs/job, rss ${mb(summary.peakRss)}, failed ${summary.failed}`,
+          `cpu ${num(summary.workerCpuPerJob)} µs/job, redis ${num(summary.redisCpuPerJob)} µs/job, ` +
+          `${num(summary.redisCommandsTotalPerJob, 1)} cmds/job, rss ${mb(summary.peakRss)}, failed ${summary.failed}`,
       );
     }
   }

@@ -13,7 +13,7 @@ import { createWorker } from '../../src/workers/onboarding-worker';
  */
 export async function startPipelineWorker(environment: NodeJS.ProcessEnv): Promise<() => Promise<void>> {
   // As `onboarding worker` does: on only when OTEL_EXPORTER_OTLP_ENDPOINT is set (the tracing bench).
-  const tracing = startTracing('worker', environment);
+  const tracing = await startTracing('worker', environment);
   const config = loadConfig(environment);
   const logger = createLogger({ level: config.log.level, defaultMeta: { role: 'worker' } });
   const connection = createRedisConnection(config.redis.url, 'worker');

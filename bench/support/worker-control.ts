@@ -20,6 +20,8 @@ export interface WorkerStats {
   heapTimeline: number[];
   /** User + system CPU since the worker was ready, µs. */
   cpuMicros: number;
+  /** The system (kernel) part of it: socket reads and writes, epoll. */
+  cpuSystemMicros: number;
 }
 
 /** How to start one worker process. */

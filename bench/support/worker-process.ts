@@ -44,6 +44,7 @@ async function startBaseline(): Promise<() => Promise<void>> {
 }
 
 let cpuSince = (): number => 0;
+let systemSince = (): number => 0;
 
 async function main(): Promise<void> {
   let peakRss = process.memoryUsage.rss();
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
         timeline,
         heapTimeline,
         cpuMicros: cpuSince(),
+        cpuSystemMicros: systemSince(),
       };
       process.send?.(stats);
     }
@@ -90,6 +92,7 @@ async function main(): Promise<void> {
     const used = process.cpuUsage(cpuAtReady);
     return used.user + used.system;
   };
+  systemSince = () => process.cpuUsage(cpuAtReady).system;
   process.send?.({ type: 'ready' });
 }
 

@@ -18,6 +18,7 @@ import type { RopoBreaker } from './circuit-breaker';
 import { decide, type Decision } from './decide';
 import { createDeadLettering, dataOf } from './dead-lettering';
 import { NO_OBSERVER, type HoldReason, type PipelineObserver } from './pipeline-observer';
+import type { ProfileUuidStamp } from './profile-uuid-stamp';
 import type { QueueControl } from './queue-control';
 
 /** Everything the processor talks to; passed in so tests can use real ones on their own prefix. */
@@ -29,6 +30,11 @@ export interface ProcessorDeps {
   ledger: OnboardingLedger;
   breaker: RopoBreaker;
   control: QueueControl;
+  /**
+   * Stamps each body with its profile_uuid before the claim, which records it in the same trip; none
+   * means `ropo` stamps (or not) by itself.
+   */
+  profileUuids?: ProfileUuidStamp;
   /** Spaces calls to Ropo One under the global rate; none means unspaced. */
   spacing?: CallSpacing;
   logger: Logger;
@@ -75,14 +81,8 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
   const busyRetryMs = deps.timing?.busyRetryMs ?? 2_000;
   const authHoldMs = deps.timing?.authHoldMs ?? 60_000;
 
-  async function publish(type: EventType, job: Job<OnboardingJobData>, businessId: string, extra = {}) {
-    const event = buildEvent(type, { jobId: job.id as string, businessId, ...extra });
-    await deps.events.publish(event);
-    return event.id;
-  }
-
-  /** Publishes the event for a settled entry and returns the job's result; safe to repeat. */
-  async function complete(job: Job<OnboardingJobData>, businessId: string, entry: SettledEntry) {
+  /** The outcome event and the job's result for a settled entry (another job's entry: "exists"). */
+  function outcomeOf(job: Job<OnboardingJobData>, businessId: string, entry: SettledEntry) {
     const own = entry.jobId === job.id;
     // Another job settled this customer: for this job the customer simply exists already.
     const state = own ? entry.state : 'exists';
@@ -94,10 +94,30 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
           : own
             ? {}
             : { settledBy: entry.jobId };
-    const eventId = await publish(EVENT_FOR_STATE[state], job, businessId, details);
-    const result: OnboardingJobResult = { outcome: state, businessId, eventId, ...details };
+    const event = buildEvent(EVENT_FOR_STATE[state], { jobId: job.id as string, businessId, ...details });
+    const result: OnboardingJobResult = { outcome: state, businessId, eventId: event.id, ...details };
+    return { event, result };
+  }
+
+  /** Publishes the event for a settled entry and returns the job's result; safe to repeat. */
+  async function complete(job: Job<OnboardingJobData>, businessId: string, entry: SettledEntry) {
+    const { event, result } = outcomeOf(job, businessId, entry);
+    await deps.events.publish(event);
     observer.jobFinished(result.outcome);
     return result;
+  }
+
+  /**
+   * Records this job's outcome and its event together (one script: the event goes to the outbox, which
+   * a relay moves to `onboarding-events` off this path). An earlier outcome that stands is completed
+   * as before, publishing its own event.
+   */
+  async function settle(job: Job<OnboardingJobData>, businessId: string, entry: SettledEntry) {
+    const own = outcomeOf(job, businessId, entry);
+    const settled = await ledger.settleWithEvent(businessId, entry, own.event);
+    if (!settled.queued) return complete(job, businessId, settled.entry);
+    observer.jobFinished(own.result.outcome);
+    return own.result;
   }
 
   async function deadLetter(
@@ -139,11 +159,16 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
     const { businessId } = validation;
     const log = { jobId, businessId, attempt };
 
-    let claim = await ledger.claim(businessId, jobId);
+    const stamped = await deps.profileUuids?.stamp(validation.payload, businessId);
+    const body = stamped?.body ?? validation.payload;
+    let claim = await ledger.claim(businessId, jobId, { record: stamped?.record });
     if (claim.kind === 'busy') {
       const holderState = await control.jobState(claim.holder);
       if (!['active', 'waiting', 'delayed', 'prioritized', 'waiting-children'].includes(holderState)) {
-        claim = await ledger.claim(businessId, jobId, { takeOverFrom: claim.holder });
+        claim = await ledger.claim(businessId, jobId, {
+          takeOverFrom: claim.holder,
+          record: stamped?.record,
+        });
       }
       if (claim.kind === 'busy') {
         logger.info('another job holds this business id; waiting', { ...log, holder: claim.holder });
@@ -159,14 +184,14 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
     try {
       const spacing = deps.spacing;
       const answer = await deps.breaker.execute(() =>
-        deps.ropo.createProfile(validation.payload, spacing && { beforeAttempt: () => spacing.acquire() }),
+        deps.ropo.createProfile(body, spacing && { beforeAttempt: () => spacing.acquire() }),
       );
       const at = new Date().toISOString();
       const entry: SettledEntry =
         answer.outcome === 'created'
           ? { state: 'created', jobId, customerId: answer.customerId, at }
           : { state: 'pending', jobId, uuid: answer.uuid, wizardUrl: answer.wizardUrl, at };
-      const result = await complete(job, businessId, await ledger.settle(businessId, entry));
+      const result = await settle(job, businessId, entry);
       logger.info(`customer ${result.outcome}`, {
         ...log,
         durationMs: Date.now() - started,
@@ -188,12 +213,11 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
           return holdQueue(decision.reason, holdMs);
         }
         case 'settle-exists': {
-          const entry = await ledger.settle(businessId, {
+          const result = await settle(job, businessId, {
             state: 'exists',
             jobId,
             at: new Date().toISOString(),
           });
-          const result = await complete(job, businessId, entry);
           logger.info('customer already exists in Ropo One', { ...log, durationMs, outcome: result.outcome });
           return result;
         }

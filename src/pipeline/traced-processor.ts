@@ -76,5 +76,8 @@ export function traceLedger(ledger: OnboardingLedger, tracer: Tracer): Onboardin
       r.kind === 'settled' ? `settled:${r.entry.state}` : r.kind,
     ),
     settle: spanned('onboarding.ledger.settle', ledger.settle.bind(ledger), (r) => r.state),
+    settleWithEvent: spanned('onboarding.ledger.settle', ledger.settleWithEvent.bind(ledger), (r) =>
+      r.queued ? r.entry.state : `settled:${r.entry.state}`,
+    ),
   };
 }

@@ -6,6 +6,7 @@ import type { RedisClient } from './connection';
 import { createCredentialStore, credentialKeys } from './credential-store';
 import { wizardStalledKey } from './customer-funnel';
 import { deleteStreamEntries, findStreamEntries } from './event-stream-scrub';
+import { outboxKey } from './event-outbox';
 import { ALL_JOB_STATES } from './job-states';
 import { globEscape, scanKeys } from './key-scan';
 import { ledgerEntriesOf, removeLedgerEntries } from './onboarding-ledger';
@@ -18,6 +19,7 @@ export const ERASURE_KINDS = [
   'dead-letters',
   'attempt-logs',
   'onboarding-jobs',
+  'event-outbox-entries',
   'events',
   'sink-deliveries',
   'ledger',
@@ -201,6 +203,21 @@ const sinkDeliveries: Eraser = {
   },
 };
 
+/**
+ * Outcome events still in the outbox the relay moves to `onboarding-events`: removed before the
+ * events themselves, so a relay run in between cannot bring one back.
+ */
+const eventOutboxEntries: Eraser = {
+  kind: 'event-outbox-entries',
+  async find(context) {
+    const key = outboxKey(context.prefix);
+    const ids = await findStreamEntries(context.connection, key, (values) =>
+      values.some((value) => value.includes(context.businessId)),
+    );
+    return { count: ids.length, remove: () => deleteStreamEntries(context.connection, key, ids) };
+  },
+};
+
 /** The idempotency ledger's entries, one per Ropo One target that has one (through the ledger's own keys). */
 const ledger: Eraser = {
   kind: 'ledger',
@@ -300,6 +317,7 @@ export const ERASERS: readonly Eraser[] = [
   deadLetters,
   attemptLogs,
   onboardingJobs,
+  eventOutboxEntries,
   events,
   sinkDeliveries,
   ledger,

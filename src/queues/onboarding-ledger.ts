@@ -1,4 +1,6 @@
+import type { OnboardingEvent } from '../contracts/events';
 import type { RedisClient } from './connection';
+import type { EventOutbox } from './event-outbox';
 import { luaScript } from './redis-script';
 
 /** Where a business id stands; `inflight` is a claim by one job, the others are final. */
@@ -19,15 +21,40 @@ export type ClaimResult =
 // says that job is gone (it crashed and was removed, or it ended without settling).
 const CLAIM = luaScript(__dirname, 'ledger-claim');
 
-// Settles only if nobody else settled first, so the first outcome recorded is the one kept.
+// Settles only if nobody else settled first, so the first outcome recorded is the one kept; with an
+// outbox, the outcome event is appended in the same script.
 const SETTLE = luaScript(__dirname, 'ledger-settle');
 
 const RELEASE = luaScript(__dirname, 'ledger-release');
+
+/** Writes a successful claim makes in the same script: the profile_uuid index (src/queues/profile-uuids.ts). */
+export interface ClaimRecord {
+  /** The uuid → business id key and the business id's set of uuids, from the index's own key function. */
+  keys: [string, string];
+  profileUuid: string;
+}
+
+/** Options of {@link OnboardingLedger.claim}. */
+export interface ClaimOptions {
+  /** Take the claim over from this job, which is gone (crashed, removed, ended without settling). */
+  takeOverFrom?: string;
+  /** Also record the profile_uuid the claimant will send, in the same round trip (only if claimed). */
+  record?: ClaimRecord;
+}
 
 /** Options for the ledger. */
 export interface LedgerOptions {
   /** An in-flight claim lapses after this long, so a claim by a vanished worker never blocks forever. */
   inflightTtlMs?: number;
+  /** Where {@link OnboardingLedger.settleWithEvent} writes outcome events; without one it writes none. */
+  outbox?: Pick<EventOutbox, 'key' | 'written'>;
+}
+
+/** The answer to a settle with an event: the entry that stands, and whether the event went to the outbox. */
+export interface SettleWithEventResult {
+  entry: SettledEntry;
+  /** True when this call settled the id and its event is in the outbox; false when an earlier entry stands. */
+  queued: boolean;
 }
 
 /**
@@ -36,9 +63,19 @@ export interface LedgerOptions {
  */
 export interface OnboardingLedger {
   /** Claims the business id for a job, or tells who holds it, or how it was settled. */
-  claim(businessId: string, jobId: string, options?: { takeOverFrom?: string }): Promise<ClaimResult>;
+  claim(businessId: string, jobId: string, options?: ClaimOptions): Promise<ClaimResult>;
   /** Records the outcome; returns the entry that stands (an earlier settled one wins). */
   settle(businessId: string, entry: SettledEntry): Promise<SettledEntry>;
+  /**
+   * Settles and, in the same Redis script, puts the outcome event in the outbox (the relay moves it to
+   * `onboarding-events`): one round trip, and never one written without the other. An earlier settled
+   * entry wins and then no event is written (the caller publishes the one for the standing entry).
+   */
+  settleWithEvent(
+    businessId: string,
+    entry: SettledEntry,
+    event: OnboardingEvent,
+  ): Promise<SettleWithEventResult>;
   /** Drops a job's in-flight claim after a permanent failure, so a fixed replay can claim again. */
   release(businessId: string, jobId: string): Promise<void>;
   get(businessId: string): Promise<LedgerEntry | null>;
@@ -133,15 +170,37 @@ export function createLedger(
     async claim(businessId, jobId, claimOptions = {}) {
       await register();
       const claim = JSON.stringify({ state: 'inflight', jobId, since: new Date().toISOString() });
-      const raw = await CLAIM(redis, [key(businessId)], [jobId, claim, claimOptions.takeOverFrom ?? '', ttl]);
+      const record = claimOptions.record;
+      const raw = await CLAIM(
+        redis,
+        record ? [key(businessId), ...record.keys] : [key(businessId)],
+        record
+          ? [jobId, claim, claimOptions.takeOverFrom ?? '', ttl, record.profileUuid, businessId]
+          : [jobId, claim, claimOptions.takeOverFrom ?? '', ttl],
+      );
       const entry = parse(raw);
       if (!entry) return { kind: 'claimed' };
       if (entry.state === 'inflight') return { kind: 'busy', holder: entry.jobId };
       return { kind: 'settled', entry };
     },
     async settle(businessId, entry) {
-      const raw = await SETTLE(redis, [key(businessId)], [JSON.stringify(entry)]);
-      return (parse(raw) as SettledEntry | null) ?? entry;
+      const [standing] = (await SETTLE(redis, [key(businessId)], [JSON.stringify(entry)])) as [
+        string,
+        string,
+      ];
+      return (parse(standing || null) as SettledEntry | null) ?? entry;
+    },
+    async settleWithEvent(businessId, entry, event) {
+      const outbox = options.outbox;
+      if (!outbox) return { entry: await this.settle(businessId, entry), queued: false };
+      const [standing, streamId] = (await SETTLE(
+        redis,
+        [key(businessId), outbox.key],
+        [JSON.stringify(entry), JSON.stringify(event)],
+      )) as [string, string];
+      if (standing) return { entry: parse(standing) as SettledEntry, queued: false };
+      outbox.written({ streamId, event });
+      return { entry, queued: true };
     },
     async release(businessId, jobId) {
       await RELEASE(redis, [key(businessId)], [jobId]);

@@ -1,5 +1,9 @@
 import { newProfileUuidNamespace } from '../contracts/profile-uuid';
 import type { RedisClient } from './connection';
+import { luaScript } from './redis-script';
+
+// Both writes in one round trip: the record sits on the path of every createprofile call.
+const RECORD = luaScript(__dirname, 'profile-uuid-record');
 
 /**
  * Which business id each profile_uuid was sent for, so that Ropo's `external-id` can be matched
@@ -9,6 +13,8 @@ export interface ProfileUuidIndex {
   /** PROFILE_UUID_NAMESPACE when configured, else the one kept in Redis (created once, first caller wins). */
   namespace(): Promise<string>;
   record(profileUuid: string, businessId: string): Promise<void>;
+  /** The keys {@link record} writes, for a script that records in the same trip (the ledger's claim). */
+  recordKeys(profileUuid: string, businessId: string): [string, string];
   businessIdOf(profileUuid: string): Promise<string | undefined>;
   /** The UUIDs recorded for the business id. */
   findFor(businessId: string): Promise<string[]>;
@@ -43,8 +49,10 @@ export function createProfileUuidIndex(
       return cached;
     },
     async record(profileUuid, businessId) {
-      await redis.set(k.uuid(profileUuid), businessId);
-      await redis.sadd(k.byBusinessId(businessId), profileUuid);
+      await RECORD(redis, [k.uuid(profileUuid), k.byBusinessId(businessId)], [profileUuid, businessId]);
+    },
+    recordKeys(profileUuid, businessId) {
+      return [k.uuid(profileUuid), k.byBusinessId(businessId)];
     },
     async businessIdOf(profileUuid) {
       return (await redis.get(k.uuid(profileUuid))) ?? undefined;

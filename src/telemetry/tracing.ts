@@ -1,11 +1,9 @@
 import { trace, type Tracer } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
-import { BullMQOtel } from 'bullmq-otel';
 import type { Telemetry } from 'bullmq';
 import { RedactingSpanProcessor } from './span-redaction';
+
+// The SDK, exporter and instrumentations are imported only when tracing is switched on: together
+// they add about 30 MB to the RSS of every process that loads them, and tracing is off by default.
 
 /** The name every span of ours is created under. */
 export const TRACER_NAME = 'ropo-onboarding';
@@ -42,11 +40,16 @@ export function tracingRequested(env: NodeJS.ProcessEnv): boolean {
  * bullmq-otel, every span redacted like the logs. Otherwise it returns {@link TRACING_OFF}.
  * Call it before the role opens connections, so the first requests are traced too.
  */
-export function startTracing(role: string, env: NodeJS.ProcessEnv = process.env): Tracing {
+export async function startTracing(role: string, env: NodeJS.ProcessEnv = process.env): Promise<Tracing> {
   if (!tracingRequested(env)) return TRACING_OFF;
   // The SDK would otherwise also start OTLP metric and log exporters: ours are Prometheus and stdout.
   env.OTEL_METRICS_EXPORTER ??= 'none';
   env.OTEL_LOGS_EXPORTER ??= 'none';
+  const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
+  const { HttpInstrumentation } = await import('@opentelemetry/instrumentation-http');
+  const { NodeSDK } = await import('@opentelemetry/sdk-node');
+  const { BatchSpanProcessor } = await import('@opentelemetry/sdk-trace');
+  const { BullMQOtel } = await import('bullmq-otel');
   const sdk = new NodeSDK({
     serviceName: env.OTEL_SERVICE_NAME || `onboarding-${role}`,
     spanProcessors: [

@@ -6,7 +6,7 @@ import { createBackoffStrategy } from '../pipeline/backoff';
 import { createCallSpacing } from '../pipeline/call-spacing';
 import { createRopoBreaker } from '../pipeline/circuit-breaker';
 import { createOnboardingProcessor, type ProcessorDeps } from '../pipeline/onboarding-processor';
-import { stampProfileUuids } from '../pipeline/profile-uuid-stamp';
+import { createProfileUuidStamp } from '../pipeline/profile-uuid-stamp';
 import { createProfileUuidIndex } from '../queues/profile-uuids';
 import { createDeadLettering } from '../pipeline/dead-lettering';
 import { NO_OBSERVER, type PipelineObserver } from '../pipeline/pipeline-observer';
@@ -15,6 +15,7 @@ import { createAttemptLog } from '../queues/attempt-log';
 import { forgetBreaker, reportBreaker, workerName } from '../queues/breaker-registry';
 import type { RedisClient } from '../queues/connection';
 import { createDeadLetterWriter } from '../queues/dead-letter-queue';
+import { createEventOutbox } from '../queues/event-outbox';
 import { createEventPublisher } from '../queues/event-publisher';
 import { createLedger } from '../queues/onboarding-ledger';
 import { queueStreams } from '../queues/job-options';
@@ -91,12 +92,16 @@ export function createWorker({
     },
   });
   const attempts = createAttemptLog(onboardingQueue);
-  const plainLedger = createLedger(connection, prefix, config.ropo.target);
+  // Outcome events are written to an outbox by the ledger's settle script and moved to
+  // `onboarding-events` in batches, off the per-job path (see src/queues/event-outbox.ts).
+  const outbox = createEventOutbox(connection, prefix, { telemetry, logger });
+  const plainLedger = createLedger(connection, prefix, config.ropo.target, { outbox });
   const ledger = tracing?.enabled ? traceLedger(plainLedger, tracing.tracer) : plainLedger;
   const untracedProcessor = createOnboardingProcessor({
-    // Every createprofile carries a profile_uuid, so Ropo's activation callback can be matched back.
-    ropo: stampProfileUuids(
-      ropo,
+    ropo,
+    // Every createprofile carries a profile_uuid, so Ropo's activation callback can be matched back;
+    // the ledger's claim records it in the same round trip.
+    profileUuids: createProfileUuidStamp(
       createProfileUuidIndex(connection, prefix, config.activation?.profileUuidNamespace),
     ),
     events,
@@ -184,6 +189,7 @@ export function createWorker({
   const settled = (): void => void (running = Math.max(0, running - 1));
   worker.on('completed', settled);
   worker.on('failed', settled);
+  outbox.start();
 
   let closing: Promise<void> | undefined;
   return {
@@ -218,6 +224,11 @@ export function createWorker({
           await worker.close(true);
         }
         await forgetBreaker(connection, prefix, name).catch(() => undefined);
+        await outbox
+          .close()
+          .catch((error: unknown) =>
+            logger.warn('outbox not flushed on close; its entries move with the next sweep', { error }),
+          );
         await Promise.all([events.close(), deadLetters.close(), onboardingQueue.close()]);
       })();
       return closing;

@@ -18,6 +18,7 @@ import {
   type SandboxOptions,
 } from '../../src/sandbox';
 import { createWorker, type OnboardingWorker, type WorkerDeps } from '../../src/workers/onboarding-worker';
+import { waitForOutboxDrained } from './outbox';
 import { testPrefix, testRedisUrl } from './redis';
 import { captureLogger } from './sandbox';
 
@@ -115,6 +116,7 @@ export async function startTestPipeline(
       for (;;) {
         const state = await onboarding.getJobState(jobId);
         if (state === 'completed' || state === 'failed') {
+          await waitForOutboxDrained(connection, prefix, Math.max(1_000, deadline - Date.now()));
           return (await onboarding.getJob(jobId)) as Job<OnboardingJobData, OnboardingJobResult>;
         }
         if (Date.now() > deadline) throw new Error(`job ${jobId} still ${state} after ${timeoutMs} ms`);
@@ -152,8 +154,10 @@ export async function startTestPipeline(
         }
         if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 100));
       }
+      await waitForOutboxDrained(connection, prefix, Math.max(1_000, deadline - Date.now()));
     },
     async events() {
+      await waitForOutboxDrained(connection, prefix);
       const jobs = await events.getJobs(ALL_JOB_STATES);
       return jobs.map((job) => job.data as OnboardingEvent);
     },

@@ -81,3 +81,53 @@ describe('logger redaction', () => {
     expect(out.self).toBe('[circular]');
   });
 });
+
+describe('logger levels', () => {
+  function leveled(level: string) {
+    const stream = new PassThrough();
+    const chunks: string[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
+    const logger = createLogger({ stream, level, defaultMeta: { role: 'worker' } });
+    const lines = async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      return chunks
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    };
+    return { logger, lines };
+  }
+
+  it('a filtered level is dropped before its fields are even read', async () => {
+    const { logger, lines } = leveled('info');
+    let reads = 0;
+    const meta = {
+      get jobId() {
+        reads += 1;
+        return 'job-1';
+      },
+    };
+    logger.debug('filtered', meta);
+    logger.child({ component: 'ropo' }).debug('filtered too', meta);
+    logger.info('kept', meta);
+    const written = await lines();
+    expect(written.map((l) => l.message)).toEqual(['kept']);
+    expect(reads).toBe(1);
+  });
+
+  it('child loggers keep their fields, and a changed level applies at once', async () => {
+    const { logger, lines } = leveled('info');
+    const child = logger.child({ component: 'ropo' });
+    child.info('from the child');
+    logger.level = 'debug';
+    child.debug('now visible');
+    logger.level = 'warn';
+    child.info('hidden again');
+    const written = await lines();
+    expect(written.map((l) => [l.message, l.component, l.role, l.level])).toEqual([
+      ['from the child', 'ropo', 'worker', 'info'],
+      ['now visible', 'ropo', 'worker', 'debug'],
+    ]);
+  });
+});

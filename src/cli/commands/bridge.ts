@@ -31,7 +31,7 @@ async function runBridge(
   routeProcessOutput(logger);
   const lifecycle = createLifecycle(logger);
   // Added first, so it is stopped last: the spans of the messages stored on shutdown get out too.
-  const tracing = startTracing('bridge');
+  const tracing = await startTracing('bridge');
   lifecycle.add(tracing.shutdown);
   try {
     // A producer connection fails fast, so the bridge notices Redis is gone and holds its messages.

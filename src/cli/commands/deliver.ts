@@ -58,7 +58,7 @@ export function registerDeliverCommand(program: Command): void {
       const logger = createLogger({ level: config.log.level, defaultMeta: { role: 'deliver' } });
       const output = routeProcessOutput(logger);
       const lifecycle = createLifecycle(logger);
-      const tracing = startTracing('deliver');
+      const tracing = await startTracing('deliver');
       lifecycle.add(tracing.shutdown);
       try {
         const registry = config.metrics.port === undefined ? undefined : createMetricsRegistry();

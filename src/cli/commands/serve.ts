@@ -42,7 +42,7 @@ export function registerServeCommand(program: Command): void {
         // A primary killed outright leaves no one to accept connections for this process.
         process.on('disconnect', () => lifecycle.shutdown('primary gone'));
       }
-      const tracing = startTracing('http');
+      const tracing = await startTracing('http');
       lifecycle.add(tracing.shutdown);
       try {
         // Commands fail fast while Redis is away, so requests get a 503 instead of hanging.

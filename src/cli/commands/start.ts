@@ -28,7 +28,7 @@ export function registerStartCommand(program: Command): void {
       const logger = createLogger({ level: config.log.level, defaultMeta: { role: 'start' } });
       const output = routeProcessOutput(logger);
       const lifecycle = createLifecycle(logger);
-      const tracing = startTracing('start');
+      const tracing = await startTracing('start');
       lifecycle.add(tracing.shutdown);
       try {
         const redis = await resolveLocalRedis(config.redis, config.dataDir, logger);

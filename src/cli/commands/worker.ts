@@ -27,7 +27,7 @@ export function registerWorkerCommand(program: Command): void {
       // One second past the deadline for in-flight jobs: closing against a dead Redis may never end.
       const lifecycle = createLifecycle(logger, { hardDeadlineMs: config.worker.shutdownTimeoutMs + 1000 });
       // Added first, so it is stopped last: the spans of the jobs that finish on shutdown get out too.
-      const tracing = startTracing('worker');
+      const tracing = await startTracing('worker');
       lifecycle.add(tracing.shutdown);
       try {
         const registry = config.metrics.port === undefined ? undefined : createMetricsRegistry();

@@ -4,6 +4,7 @@ import type { OnboardingEvent } from '../../../src/contracts/events';
 import type { OnboardingJobResult } from '../../../src/contracts/onboarding-job';
 import { createRedisConnection, type RedisClient } from '../../../src/queues/connection';
 import { QUEUE_NAMES } from '../../../src/queues/queue-names';
+import { waitForOutboxDrained } from '../../support/outbox';
 
 /** Where every job of a run ended, as the acceptance criteria count it. */
 export interface OutcomeCount {
@@ -60,6 +61,8 @@ export function createQueueInspector(redisUrl: string, prefix: string): QueueIns
         const records = Object.values(await deadLetters.getJobCounts()).reduce((n, v) => n + v, 0);
         const finished = (c.completed ?? 0) + Math.max(c.failed ?? 0, records);
         if (open === 0 && (expectedFinished === undefined || finished >= expectedFinished)) {
+          // Finished jobs' events may still sit in the outbox (a killed worker's until the next sweep).
+          await waitForOutboxDrained(connection, prefix, Math.max(1_000, timeoutMs - (Date.now() - started)));
           return Date.now() - started;
         }
         if (Date.now() - started > timeoutMs) {
@@ -112,6 +115,7 @@ export function createQueueInspector(redisUrl: string, prefix: string): QueueIns
       return result;
     },
     async events() {
+      await waitForOutboxDrained(connection, prefix);
       const jobs = await events.getJobs([...OPEN_STATES, 'completed', 'failed'], 0, -1);
       return jobs.map((job) => job.data as OnboardingEvent);
     },

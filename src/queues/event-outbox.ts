@@ -1,0 +1,177 @@
+import type { Telemetry } from 'bullmq';
+import type { OnboardingEvent } from '../contracts/events';
+import type { RedisClient } from './connection';
+import { openQueue } from './open-queue';
+import { JOB_NAMES, QUEUE_NAMES } from './queue-names';
+
+/**
+ * The outbox stream of outcome events under a prefix. The ledger's settle script appends to it in the
+ * same script that records the outcome, so an outcome is never recorded without its event (nor the
+ * other way round); the relay below moves entries to `onboarding-events`. The prefix's hash tag keeps
+ * it in the ledger's Cluster slot.
+ */
+export function outboxKey(prefix: string): string {
+  return `${prefix}:onboarding-events-outbox`;
+}
+
+/** An entry the settle script wrote: its stream id and the envelope it holds. */
+export interface OutboxEntry {
+  streamId: string;
+  event: OnboardingEvent;
+}
+
+/** Where a minimal logger is enough (the relay only warns). */
+interface WarnLogger {
+  warn(message: string, meta?: Record<string, unknown>): unknown;
+}
+
+/** Options of {@link createEventOutbox}. */
+export interface EventOutboxOptions {
+  telemetry?: Telemetry;
+  logger?: WarnLogger;
+  /** An entry this old is taken to be left by a process that died before relaying it. */
+  orphanAfterMs?: number;
+  /** How often to look for such entries (and once at start, for any entry). */
+  sweepEveryMs?: number;
+  /** Most entries moved in one `addBulk`. */
+  batchSize?: number;
+}
+
+/**
+ * Moves outbox entries to `onboarding-events` in batches, off the per-job path. Crash-safe: an entry
+ * is deleted only after its event job exists, and the event job's id is the event id (deterministic),
+ * so moving an entry twice (a relay that died between the add and the delete, or two relays meeting
+ * on an orphan) keeps one job, as long as the first copy has not been removed from the queue yet.
+ */
+export interface EventOutbox {
+  /** The stream the settle script appends to. */
+  readonly key: string;
+  /** The settle script wrote this entry: it is moved with whatever else is waiting, at once. */
+  written(entry: OutboxEntry): void;
+  /** Moves what this process wrote and has not moved yet. */
+  flush(): Promise<void>;
+  /** Moves entries older than `olderThanMs` (any process's); returns how many. */
+  sweep(olderThanMs: number): Promise<number>;
+  /** Starts the periodic sweep for entries that dying processes left behind. */
+  start(): void;
+  /** Stops the sweep, moves what is pending and closes its queue (the connection stays the caller's). */
+  close(): Promise<void>;
+}
+
+function parseEvent(raw: string | undefined): OnboardingEvent | undefined {
+  if (!raw) return undefined;
+  try {
+    const event = JSON.parse(raw) as Partial<OnboardingEvent> | null;
+    return event && typeof event.id === 'string' ? (event as OnboardingEvent) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Creates the outbox relay on a shared connection. */
+export function createEventOutbox(
+  connection: RedisClient,
+  prefix: string,
+  options: EventOutboxOptions = {},
+): EventOutbox {
+  const key = outboxKey(prefix);
+  const queue = openQueue(QUEUE_NAMES.events, connection, prefix, options.telemetry);
+  const orphanAfterMs = options.orphanAfterMs ?? 5_000;
+  const sweepEveryMs = options.sweepEveryMs ?? 2_000;
+  const batchSize = options.batchSize ?? 500;
+  let pending: OutboxEntry[] = [];
+  let pumping: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let lastWarning = 0;
+
+  function warn(message: string, error: unknown): void {
+    if (Date.now() - lastWarning < 10_000) return;
+    lastWarning = Date.now();
+    options.logger?.warn(message, { error });
+  }
+
+  async function move(entries: OutboxEntry[]): Promise<void> {
+    // Add first, delete after: a crash in between leaves the entry for a sweep, whose add finds the job.
+    await queue.addBulk(
+      entries.map(({ event }) => ({ name: JOB_NAMES.event, data: event, opts: { jobId: event.id } })),
+    );
+    await connection.xdel(key, ...entries.map((entry) => entry.streamId));
+  }
+
+  // One batch in flight at a time; entries written meanwhile make the next batch.
+  async function pump(): Promise<void> {
+    while (pending.length > 0) {
+      const batch = pending.slice(0, batchSize);
+      pending = pending.slice(batch.length);
+      try {
+        await move(batch);
+      } catch (error) {
+        // Still in the stream: the periodic sweep moves them once Redis answers again.
+        warn('could not move outcome events from the outbox; the sweep will retry', error);
+      }
+    }
+  }
+
+  function kick(): Promise<void> {
+    pumping ??= pump().finally(() => {
+      pumping = undefined;
+    });
+    return pumping;
+  }
+
+  async function sweep(olderThanMs: number): Promise<number> {
+    let moved = 0;
+    const until = Math.max(0, Date.now() - olderThanMs);
+    for (;;) {
+      const rows = await connection.xrange(key, '-', String(until), 'COUNT', batchSize);
+      const entries: OutboxEntry[] = [];
+      for (const [streamId, fields] of rows) {
+        const at = fields.indexOf('event');
+        const raw = at >= 0 ? fields[at + 1] : undefined;
+        const event = parseEvent(raw);
+        if (event) entries.push({ streamId, event });
+        else {
+          // Not an envelope (written by hand, truncated): drop it rather than let it block the rest.
+          options.logger?.warn('dropped an outbox entry that holds no event', { streamId });
+          await connection.xdel(key, streamId);
+        }
+      }
+      if (entries.length > 0) await move(entries);
+      moved += entries.length;
+      if (rows.length < batchSize) return moved;
+    }
+  }
+
+  function schedule(olderThanMs: number, inMs: number): void {
+    timer = setTimeout(() => {
+      sweep(olderThanMs)
+        .catch((error: unknown) => warn('outbox sweep failed; it runs again', error))
+        .finally(() => {
+          if (timer) schedule(orphanAfterMs, sweepEveryMs);
+        });
+    }, inMs);
+    timer.unref();
+  }
+
+  return {
+    key,
+    written(entry) {
+      pending.push(entry);
+      void kick();
+    },
+    async flush() {
+      while (pending.length > 0 || pumping) await kick();
+    },
+    sweep,
+    start() {
+      // At start any entry is fair game: a process that died before relaying left it.
+      if (!timer) schedule(0, 0);
+    },
+    async close() {
+      clearTimeout(timer);
+      timer = undefined;
+      await this.flush();
+      await queue.close();
+    },
+  };
+}
