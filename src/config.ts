@@ -1,6 +1,4 @@
-import ms from 'ms';
 import { z } from 'zod';
-import { parseCredentialKeys, type CredentialKey } from './contracts/credential-cipher';
 import { ONBOARD_REQUEST_EVENT_TYPE } from './contracts/events';
 import { isUuidText } from './contracts/profile-uuid';
 import { ropoTargetId, SANDBOX_TARGET_ID } from './contracts/ropo-target-id';
@@ -14,76 +12,18 @@ export const ROPO_ENV_PRESETS = {
   production: 'https://ropo24.fi/rest',
 } as const;
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
-const list = z.string().transform((v) =>
-  v
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean),
-);
-
-const redisUrl = z.string().refine(
-  (value) =>
-    value
-      .split(',')
-      .map((s) => s.trim())
-      .every((node) => /^rediss?:\/\/[^\s]+$/.test(node)),
-  { message: 'expected redis://host:port or rediss://… (a comma-separated list of nodes for Cluster)' },
-);
-
-// The prefix must not contain ':' (BullMQ separates key parts with it); braces form a Cluster hash tag.
-const queuePrefix = z
-  .string()
-  .regex(
-    /^(\{[A-Za-z0-9_-]+\}|[A-Za-z0-9_-]+)$/,
-    'expected letters, digits, _ or -, optionally as one {hash-tag}',
-  );
-
-// A human duration ("3d", "90s", "500ms") read with `ms`; a bare number is milliseconds.
-const duration = z.string().transform((value, ctx) => {
-  const parsed = /^\d+$/.test(value.trim()) ? Number(value) : ms(value as ms.StringValue);
-  if (typeof parsed !== 'number' || !Number.isFinite(parsed) || parsed <= 0) {
-    ctx.addIssue({ code: 'custom', message: 'expected a positive duration such as 500ms, 90s, 2h or 3d' });
-    return z.NEVER;
-  }
-  return parsed;
-});
-
-// A retention: an age, optionally with a count ("30d" or "30d,100000"): whichever limit is reached first.
-const retention = z.string().transform((value, ctx) => {
-  const [agePart = '', countPart, ...rest] = value.split(',').map((part) => part.trim());
-  const age = /^\d+$/.test(agePart) ? Number(agePart) : ms(agePart as ms.StringValue);
-  const count = countPart === undefined ? undefined : Number(countPart);
-  const badCount = count !== undefined && (!Number.isInteger(count) || count < 1);
-  if (rest.length > 0 || typeof age !== 'number' || !Number.isFinite(age) || age <= 0 || badCount) {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'expected an age, optionally with a count: e.g. 30d or 30d,100000',
-    });
-    return z.NEVER;
-  }
-  return { ageMs: age, count };
-});
-
-const httpUrl = z
-  .string()
-  .url({ message: 'expected an absolute http(s) URL including /rest, e.g. https://host/rest' })
-  .refine((v) => /^https?:\/\//.test(v), { message: 'expected http:// or https://' })
-  .transform((v) => v.replace(/\/+$/, ''));
-
-const credentialKeys = z.string().transform((value, ctx) => {
-  try {
-    return parseCredentialKeys(value);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: (error as Error).message });
-    return z.NEVER;
-  }
-});
+import type { Config } from './config-types';
+import {
+  bool,
+  credentialKeys,
+  duration,
+  httpUrl,
+  int,
+  list,
+  queuePrefix,
+  redisUrl,
+  retention,
+} from './config-values';
 
 /** Every environment variable the service reads, parsed once. Names are fixed: operators' scripts depend on them. */
 export const configSchema = z
@@ -234,134 +174,7 @@ export const configSchema = z
     }
   });
 
-type Env = z.output<typeof configSchema>;
-
-/** HTTP_REQUEST_TIMEOUT_MS, HTTP_HEADERS_TIMEOUT_MS, HTTP_KEEP_ALIVE_TIMEOUT_MS, HTTP_MAX_CONNECTIONS. */
-export interface HttpServerLimits {
-  requestTimeoutMs: number;
-  headersTimeoutMs: number;
-  keepAliveTimeoutMs: number;
-  maxConnections: number;
-}
-
-/** The service's settings, grouped by concern; read once at start-up and passed in. */
-export interface Config {
-  env: Env['NODE_ENV'];
-  /** `connectTimeoutMs` bounds how long a CLI command waits for Redis before it fails. */
-  redis: { url: string; explicit: boolean; prefix: string; connectTimeoutMs: number };
-  /**
-   * `baseUrl` is ROPO_BASE_URL or the ROPO_ENV preset; `sandbox` is ROPO_SANDBOX=true. Neither set:
-   * no target was chosen, which only `start` accepts (see src/cli/ropo-target.ts). `target` namespaces
-   * everything keyed by customer: a hash of base URL + cid, or `sandbox` for the built-in simulator.
-   */
-  ropo: {
-    baseUrl?: string;
-    sandbox: boolean;
-    cid?: string;
-    apicode?: string;
-    timeoutMs: number;
-    target: string;
-  };
-  sandbox: { port: number };
-  worker: {
-    concurrency: number;
-    rateLimit: { max: number; durationMs: number };
-    shutdownTimeoutMs: number;
-    lockDurationMs: number;
-    stalledIntervalMs: number;
-    maxStalledCount: number;
-  };
-  breaker: { threshold: number; halfOpenAfterMs: number };
-  retry: { attempts: number; backoffBaseMs: number; backoffMaxMs: number };
-  /** `processes`: how many processes `serve` runs on the one port (Node's cluster); 1 = just this one. */
-  http: {
-    port: number;
-    host: string;
-    processes: number;
-    /** Bounds on what one client may hold: see src/http/http-server.ts. */
-    limits: HttpServerLimits;
-    /** INTAKE_TOKENS: may enqueue and read onboarding status. */
-    intakeTokens: string[];
-    /** OPERATOR_TOKENS: dead letters, customers, erasure and every other operator route. */
-    operatorTokens: string[];
-    /** CREDENTIALS_TOKENS: may read an activated customer's Ropo One credentials, nothing else. */
-    credentialsTokens: string[];
-  };
-  board: { username?: string; password?: string; readOnly: boolean };
-  /**
-   * Ropo One's APIkey callback. `apiKeys`: ACTIVATION_API_KEYS, the keys Ropo may send (several for
-   * rotation). `credentialKeys`: CREDENTIALS_KEYS, the first seals new apicodes, all open; none →
-   * the endpoint answers 503. `profileUuidNamespace`: PROFILE_UUID_NAMESPACE, else one kept in Redis.
-   */
-  activation: {
-    apiKeys: string[];
-    credentialKeys: CredentialKey[];
-    profileUuidNamespace?: string;
-    wizardStalledAfterMs: number;
-  };
-  /** BOARD_SHOW_PAYLOADS; unset: payloads (personal data) are shown only by `start`'s open sandbox board. */
-  boardView: { showPayloads?: boolean };
-  /**
-   * Limits of the HTTP intake. `maxBacklog` 0 turns backpressure off; `redisTimeoutMs` bounds how
-   * long an enqueue may wait for Redis before the request is answered 503.
-   */
-  intake: {
-    maxBodyBytes: number;
-    maxBatchBytes: number;
-    /** INTAKE_MAX_BATCH_LINES: records one NDJSON batch may hold (413 above, before any is read). */
-    maxBatchLines: number;
-    maxBacklog: number;
-    redisTimeoutMs: number;
-    /** WEBHOOK_SECRETS: `whsec_…`, any may match; empty leaves /v1/webhooks/signups unmounted. */
-    webhookSecrets: string[];
-    /** INTAKE_MAPPER: a module whose default (or `map`) export turns an upstream event into a record. */
-    mapper?: string;
-    /** INTAKE_EVENT_TYPES: the CloudEvents `type`s `POST /v1/events` accepts; others are 422 EVENT_TYPE_UNKNOWN. */
-    eventTypes: string[];
-  };
-  /** A standalone `worker` serves /metrics and /healthz on `port` when it is set. */
-  metrics: { port?: number };
-  /** `bridge amqp`: the broker (AMQP_URL, no default: a bridge is switched on explicitly), queue and prefetch window. */
-  amqp: { url?: string; queue: string; prefetch: number };
-  /** `bridge nats`: JetStream servers (no default), stream, durable consumer, subject filter, pull window. */
-  nats: { servers?: string[]; stream: string; consumer: string; subject: string; prefetch: number };
-  log: { level: string };
-  dataDir: string;
-  /**
-   * Outcome delivery: `sinksFile` (EVENT_SINKS) names the JSON list of sinks, unset = no delivery.
-   * A sink failing without one success for `disableAfterMs` disables itself; delivered events are
-   * kept for `retentionMs` only.
-   */
-  delivery: {
-    sinksFile?: string;
-    disableAfterMs: number;
-    concurrency: number;
-    timeoutMs: number;
-    backoffBaseMs: number;
-    backoffMaxMs: number;
-    retentionMs: number;
-  };
-  /**
-   * How long personal data stays (docs/privacy.md). `events`: EVENTS_RETENTION for
-   * `onboarding-events`, consumed or not; `completed`: COMPLETED_RETENTION for completed onboarding
-   * jobs (already stripped to a stub); `deadLetterMs`: DEAD_LETTER_RETENTION_DAYS; the worker
-   * enforces all three every `sweepEveryMs` (RETENTION_SWEEP_EVERY).
-   */
-  retention: {
-    events: Retention;
-    completed: Retention;
-    deadLetterMs: number;
-    sweepEveryMs: number;
-  };
-  /** `hmacKey`: ERASURE_HMAC_KEY, keys the hash of business ids in the erasure audit; unset → one generated in Redis. */
-  erasure: { hmacKey?: string };
-}
-
-/** An age limit and an optional count limit. */
-export interface Retention {
-  ageMs: number;
-  count?: number;
-}
+export type { Config, HttpServerLimits, Retention } from './config-types';
 
 /** Parses the environment; throws {@link ConfigError} naming every bad variable. Never echoes a value. */
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
