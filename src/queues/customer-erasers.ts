@@ -3,61 +3,22 @@ import type { DeadLetterRecord } from '../contracts/dead-letter-record';
 import type { OnboardingEvent } from '../contracts/events';
 import { readBusinessId, readJobData, type OnboardingJobResult } from '../contracts/onboarding-job';
 import type { RedisClient } from './connection';
-import { createCredentialStore, credentialKeys } from './credential-store';
-import { wizardStalledKey } from './customer-funnel';
+import {
+  credentialReads,
+  credentials,
+  eventOutboxEntries,
+  ledger,
+  profileUuids,
+  wizardStalledMarker,
+} from './customer-key-erasers';
+import type { Eraser, ErasureContext } from './eraser';
 import { deleteStreamEntries, findStreamEntries } from './event-stream-scrub';
-import { outboxKey } from './event-outbox';
 import { ALL_JOB_STATES } from './job-states';
 import { globEscape, scanKeys } from './key-scan';
-import { ledgerEntriesOf, removeLedgerEntries } from './onboarding-ledger';
-import { createProfileUuidIndex } from './profile-uuids';
 import { queueStreams } from './job-options';
 import { QUEUE_NAMES, SINK_QUEUE_NAME_PREFIX } from './queue-names';
 
-/** The kinds of data an erasure removes, in the order it removes them. */
-export const ERASURE_KINDS = [
-  'dead-letters',
-  'attempt-logs',
-  'onboarding-jobs',
-  'event-outbox-entries',
-  'events',
-  'sink-deliveries',
-  'ledger',
-  'credentials',
-  'credential-reads',
-  'profile-uuids',
-  'wizard-stalled-marker',
-  'event-stream-entries',
-] as const;
-
-/** One kind of personal data an erasure looks for. */
-export type ErasureKind = (typeof ERASURE_KINDS)[number];
-
-/** What one eraser found: how many, and how to remove them (returns how many went). */
-export interface Found {
-  count: number;
-  remove(): Promise<number>;
-}
-
-/** The queues and what earlier erasers learnt, shared along the run. */
-export interface ErasureContext {
-  connection: RedisClient;
-  prefix: string;
-  businessId: string;
-  queues: { onboarding: Queue; events: Queue; deadLetter: Queue; sinks: Queue[] };
-  /** Every job id found so far (all queues, and those a dead letter or the ledger names). */
-  jobIds: Set<string>;
-  /** Onboarding jobs of the customer, found by `onboarding-jobs`, read by `attempt-logs`. */
-  onboardingJobIds: Set<string>;
-  /** Jobs that could not be removed: they run right now and hold a lock. */
-  skippedActive: string[];
-}
-
-/** A find → count → delete lookup for one kind; dry runs call `find` only. */
-export interface Eraser {
-  kind: ErasureKind;
-  find(context: ErasureContext): Promise<Found>;
-}
+export { ERASURE_KINDS, type Eraser, type ErasureContext, type ErasureKind, type Found } from './eraser';
 
 const PAGE = 1000;
 
@@ -90,8 +51,6 @@ async function removeJobs(queue: Queue, ids: Iterable<string>, context: ErasureC
   }
   return removed;
 }
-
-const nothing: Found = { count: 0, remove: async () => 0 };
 
 const payloadOf = (data: unknown): string | null => readBusinessId(readJobData(data).payload);
 
@@ -200,80 +159,6 @@ const sinkDeliveries: Eraser = {
         return removed;
       },
     };
-  },
-};
-
-/**
- * Outcome events still in the outbox the relay moves to `onboarding-events`: removed before the
- * events themselves, so a relay run in between cannot bring one back.
- */
-const eventOutboxEntries: Eraser = {
-  kind: 'event-outbox-entries',
-  async find(context) {
-    const key = outboxKey(context.prefix);
-    const ids = await findStreamEntries(context.connection, key, (values) =>
-      values.some((value) => value.includes(context.businessId)),
-    );
-    return { count: ids.length, remove: () => deleteStreamEntries(context.connection, key, ids) };
-  },
-};
-
-/** The idempotency ledger's entries, one per Ropo One target that has one (through the ledger's own keys). */
-const ledger: Eraser = {
-  kind: 'ledger',
-  async find(context) {
-    const entries = await ledgerEntriesOf(context.connection, context.prefix, context.businessId);
-    if (entries.length === 0) return nothing;
-    for (const { entry } of entries) context.jobIds.add(entry.jobId);
-    return {
-      count: entries.length,
-      remove: async () =>
-        (await removeLedgerEntries(context.connection, context.prefix, context.businessId))
-          ? entries.length
-          : 0,
-    };
-  },
-};
-
-/** The activated customer's sealed Ropo One credentials. */
-const credentials: Eraser = {
-  kind: 'credentials',
-  async find(context) {
-    const store = createCredentialStore(context.connection, context.prefix, []);
-    if (!(await store.get(context.businessId))) return nothing;
-    return { count: 1, remove: async () => ((await store.remove(context.businessId)) ? 1 : 0) };
-  },
-};
-
-/** Entries of the credentials audit stream naming the customer (who read its credentials, when). */
-const credentialReads: Eraser = {
-  kind: 'credential-reads',
-  async find(context) {
-    const key = credentialKeys(context.prefix).audit;
-    const ids = await findStreamEntries(context.connection, key, (values) =>
-      values.includes(context.businessId),
-    );
-    return { count: ids.length, remove: () => deleteStreamEntries(context.connection, key, ids) };
-  },
-};
-
-/** The profile_uuids recorded to match Ropo's `external-id` back. */
-const profileUuids: Eraser = {
-  kind: 'profile-uuids',
-  async find(context) {
-    const index = createProfileUuidIndex(context.connection, context.prefix);
-    const count = (await index.findFor(context.businessId)).length;
-    return count === 0 ? nothing : { count, remove: () => index.removeFor(context.businessId) };
-  },
-};
-
-/** The marker that `wizard_stalled` was published. */
-const wizardStalledMarker: Eraser = {
-  kind: 'wizard-stalled-marker',
-  async find(context) {
-    const key = wizardStalledKey(context.prefix, context.businessId);
-    if (!(await context.connection.exists(key))) return nothing;
-    return { count: 1, remove: () => context.connection.del(key) };
   },
 };
 
