@@ -13,7 +13,7 @@ import {
 } from './api-schemas';
 import { ApiError } from './errors';
 import { allowMediaTypeIfBody } from './media-type';
-import { statusUrl } from './intake-router';
+import { statusUrl } from './status-url';
 import type { RedisGate } from './redis-availability';
 import { requestContext } from './request-context';
 

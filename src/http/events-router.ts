@@ -12,10 +12,11 @@ import type { EnqueueOptions, OnboardingProducer } from '../queues/onboarding-pr
 import type { EventBatchItem } from './api-schemas';
 import type { BacklogProbe } from './backpressure';
 import { ApiError, type ApiErrorCode } from './errors';
-import { statusUrl } from './intake-router';
+import { statusUrl } from './status-url';
 import { JSON_TYPES, requireMediaType } from './media-type';
 import { redisUnavailable, type RedisGate } from './redis-availability';
 import { requestContext } from './request-context';
+import { enqueueBatch } from './enqueue-batch';
 
 /** Dependencies of {@link eventsRouter}. */
 export interface EventsDeps {
@@ -186,19 +187,16 @@ export function eventsRouter(deps: EventsDeps): Router {
     if (valid.length > 0) {
       await refuseWhenFull();
       // One addBulk for the whole batch, as the NDJSON intake does.
-      const enqueued = await redis.run(() =>
-        producer.enqueueMany(
-          valid.map(({ decision }) => ({ payload: decision.payload, options: decision.options })),
-        ),
+      const stored = await enqueueBatch(
+        producer,
+        redis,
+        valid.map(({ index, decision }) => ({
+          at: index,
+          payload: decision.payload,
+          options: decision.options,
+        })),
       );
-      enqueued.forEach((result, i) => {
-        results.push({
-          index: (valid[i] as { index: number }).index,
-          status: result.created ? 'accepted' : 'duplicate',
-          jobId: result.jobId,
-          statusUrl: statusUrl(result.jobId),
-        });
-      });
+      for (const { at, ...result } of stored) results.push({ index: at, ...result });
     }
     results.sort((a, b) => a.index - b.index);
     const count = (status: EventBatchItem['status']) => results.filter((r) => r.status === status).length;

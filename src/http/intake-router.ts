@@ -9,6 +9,8 @@ import { ApiError } from './errors';
 import { JSON_TYPES, NDJSON_TYPES, requireMediaType } from './media-type';
 import { redisUnavailable, type RedisGate } from './redis-availability';
 import { requestContext } from './request-context';
+import { enqueueBatch } from './enqueue-batch';
+import { statusUrl } from './status-url';
 
 /** Dependencies of {@link intakeRouter}. */
 export interface IntakeDeps {
@@ -16,11 +18,6 @@ export interface IntakeDeps {
   redis: RedisGate;
   backlog: BacklogProbe;
   limits: { maxBodyBytes: number; maxBatchBytes: number; maxBatchLines: number };
-}
-
-/** Where a job's status is read. */
-export function statusUrl(jobId: string): string {
-  return `/v1/onboardings/${encodeURIComponent(jobId)}`;
 }
 
 interface IntakeRecord {
@@ -215,19 +212,12 @@ export function intakeRouter(deps: IntakeDeps): Router {
       if (valid.length > 0) {
         if (redis.down()) throw redisUnavailable();
         await refuseWhenFull(() => []);
-        const enqueued = await redis.run(() =>
-          producer.enqueueMany(
-            valid.map(({ record }) => ({ payload: record.payload, options: record.options })),
-          ),
+        const stored = await enqueueBatch(
+          producer,
+          redis,
+          valid.map(({ line, record }) => ({ at: line, payload: record.payload, options: record.options })),
         );
-        enqueued.forEach((result, i) => {
-          results.push({
-            line: (valid[i] as { line: number }).line,
-            status: result.created ? 'accepted' : 'duplicate',
-            jobId: result.jobId,
-            statusUrl: statusUrl(result.jobId),
-          });
-        });
+        for (const { at, ...result } of stored) results.push({ line: at, ...result });
       }
       results.sort((a, b) => a.line - b.line);
       const count = (status: string) => results.filter((r) => r.status === status).length;

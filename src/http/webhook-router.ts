@@ -4,7 +4,7 @@ import { readMessage, type IntakeMapper } from '../intake/read-message';
 import type { WebhookVerifier } from '../intake/webhook-verifier';
 import type { OnboardingProducer } from '../queues/onboarding-producer';
 import { ApiError } from './errors';
-import { statusUrl } from './intake-router';
+import { statusUrl } from './status-url';
 import { redisUnavailable, type RedisGate } from './redis-availability';
 import { requestContext } from './request-context';
 
