@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import path from 'node:path';
 import { startChaosRedis, tempDir } from './support/chaos-redis';
 import { createProcessGroup, type ManagedProcess } from './support/child-process';
@@ -90,5 +92,38 @@ describe('chaos (short): the log while Redis is gone', () => {
     });
     await deliver.waitForLine(/deliver ready/, 90_000);
     await expectJsonThroughOutage(deliver, redis);
+  }, 90_000);
+
+  it('the same for `bridge nats`: an idle bridge logs the outage, not each reconnect', async () => {
+    const redis = await startChaosRedis(group);
+    const nc = await connect({ servers: '127.0.0.1:4222' });
+    const jsm = await jetstreamManager(nc);
+    const suffix = `${process.pid}${Date.now().toString(36)}`;
+    const stream = `TEST_OUTAGE_${suffix}`;
+    await jsm.streams.add({ name: stream, subjects: [`test.outage.${suffix}`] });
+    try {
+      const bridge = group.spawn({
+        name: 'bridge-nats',
+        command: process.execPath,
+        args: [ONBOARDING_BIN, 'bridge', 'nats'],
+        cwd: REPO_ROOT,
+        env: {
+          NODE_ENV: 'test',
+          PATH: process.env.PATH,
+          REDIS_URL: redis.url,
+          QUEUE_PREFIX: `outage-bridge-${process.pid}`,
+          NATS_SERVERS: '127.0.0.1:4222',
+          NATS_STREAM: stream,
+          NATS_CONSUMER: 'bridge',
+          NATS_SUBJECT: `test.outage.${suffix}`,
+          LOG_LEVEL: 'info',
+        },
+      });
+      await bridge.waitForLine(/bridge ready/, 90_000);
+      await expectJsonThroughOutage(bridge, redis);
+    } finally {
+      await jsm.streams.delete(stream).catch(() => undefined);
+      await nc.close();
+    }
   }, 90_000);
 });

@@ -28,7 +28,7 @@ async function runBridge(
 ): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.log.level, defaultMeta: { role: `bridge-${name}` } });
-  routeProcessOutput(logger);
+  const output = routeProcessOutput(logger);
   const lifecycle = createLifecycle(logger);
   // Added first, so it is stopped last: the spans of the messages stored on shutdown get out too.
   const tracing = await startTracing('bridge');
@@ -36,7 +36,9 @@ async function runBridge(
   try {
     // A producer connection fails fast, so the bridge notices Redis is gone and holds its messages.
     const connection = createRedisConnection(config.redis.url, 'producer');
-    connection.on('error', () => undefined);
+    // Its connection errors go to the process's one outage log: a line when Redis goes, one a minute, one when back.
+    connection.on('error', (error: Error) => output.outage.error(error, 'connection'));
+    connection.on('ready', () => output.outage.available());
     lifecycle.add(async () => {
       await connection.quit().catch(() => connection.disconnect());
     });
