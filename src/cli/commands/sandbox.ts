@@ -149,18 +149,16 @@ export function registerSandboxCommand(program: Command): void {
         throw portInUse(error, options.port === undefined ? 'SANDBOX_PORT' : '--port', port, options.host);
       });
       lifecycle.add(() => sandbox.close());
-      process.stdout.write(
-        [
-          `Ropo One sandbox listening on ${sandbox.url}`,
-          `  base URL (ROPO_BASE_URL): ${sandbox.baseUrl}`,
-          `  credentials: ROPO_CID=${options.cid} (apicode as given with --apicode)`,
-          `  admin: ${sandbox.url}/__sandbox/faults | creations | stats | expire-tokens | reset | activations`,
-          `  accept terms: POST ${sandbox.url}/__sandbox/profiles/<business-id>/accept-terms` +
-            (options.activationUrl
-              ? ` (delivers to ${options.activationUrl})`
-              : ' (no --activation-url: nothing is delivered)'),
-          '',
-        ].join('\n'),
-      );
+      // One JSON line like every other role's: scripts read `url` and `baseUrl` from it.
+      logger.info(`Ropo One sandbox listening on ${sandbox.url}`, {
+        url: sandbox.url,
+        baseUrl: sandbox.baseUrl,
+        cid: options.cid,
+        admin: ['faults', 'creations', 'stats', 'expire-tokens', 'reset', 'activations'].map(
+          (path) => `${sandbox.url}/__sandbox/${path}`,
+        ),
+        acceptTerms: `POST ${sandbox.url}/__sandbox/profiles/<business-id>/accept-terms`,
+        activationUrl: options.activationUrl ?? null,
+      });
     });
 }

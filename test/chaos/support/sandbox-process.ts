@@ -35,7 +35,8 @@ export async function startSandboxProcess(group: ProcessGroup): Promise<SandboxP
     env: { LOG_LEVEL: 'warn' },
   });
   const line = await child.waitForLine(/listening on http:\/\/\S+/, 60_000);
-  const url = (/listening on (http:\/\/\S+)/.exec(line) as RegExpExecArray)[1] as string;
+  // The sandbox's ready line is one JSON object, like every role's.
+  const url = (JSON.parse(line) as { url: string }).url;
   return {
     url,
     baseUrl: `${url}/rest`,
