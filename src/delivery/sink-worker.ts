@@ -46,6 +46,7 @@ export const DELIVERY_SPAN_ATTRIBUTES = {
   sink: 'onboarding.sink',
   eventId: 'onboarding.event_id',
   eventType: 'onboarding.event_type',
+  businessId: 'onboarding.business_id',
   attempt: 'onboarding.attempt',
   result: 'onboarding.delivery.result',
   status: 'onboarding.delivery.status',
@@ -70,6 +71,7 @@ export function createSinkWorker(deps: SinkWorkerDeps): Worker<OnboardingEvent> 
       [DELIVERY_SPAN_ATTRIBUTES.sink]: sink.name,
       [DELIVERY_SPAN_ATTRIBUTES.eventId]: event.id,
       [DELIVERY_SPAN_ATTRIBUTES.eventType]: event.type,
+      [DELIVERY_SPAN_ATTRIBUTES.businessId]: event.subject ?? '',
       [DELIVERY_SPAN_ATTRIBUTES.attempt]: attempt,
     });
     try {

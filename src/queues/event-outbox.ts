@@ -18,6 +18,8 @@ export function outboxKey(prefix: string): string {
 export interface OutboxEntry {
   streamId: string;
   event: OnboardingEvent;
+  /** The trace context the event was written in (the job's), when tracing is on. */
+  telemetryMetadata?: string;
 }
 
 /** Where a minimal logger is enough (the relay only warns). */
@@ -93,7 +95,15 @@ export function createEventOutbox(
   async function move(entries: OutboxEntry[]): Promise<void> {
     // Add first, delete after: a crash in between leaves the entry for a sweep, whose add finds the job.
     await queue.addBulk(
-      entries.map(({ event }) => ({ name: JOB_NAMES.event, data: event, opts: { jobId: event.id } })),
+      entries.map(({ event, telemetryMetadata }) => ({
+        name: JOB_NAMES.event,
+        data: event,
+        // Each event continues its own job's trace, not the one whose write started this batch.
+        opts: {
+          jobId: event.id,
+          ...(telemetryMetadata ? { telemetry: { metadata: telemetryMetadata } } : {}),
+        },
+      })),
     );
     await connection.xdel(key, ...entries.map((entry) => entry.streamId));
   }
@@ -156,7 +166,15 @@ export function createEventOutbox(
   return {
     key,
     written(entry) {
-      pending.push(entry);
+      const telemetry = options.telemetry;
+      pending.push(
+        telemetry
+          ? {
+              ...entry,
+              telemetryMetadata: telemetry.contextManager.getMetadata(telemetry.contextManager.active()),
+            }
+          : entry,
+      );
       void kick();
     },
     async flush() {
