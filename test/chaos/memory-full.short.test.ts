@@ -9,5 +9,5 @@ describe('chaos (short): Redis at maxmemory with noeviction', () => {
   it('the producer refuses every enqueue with a clear error and drops nothing silently', async () => {
     const result = await runMemoryFullScenario(group, { attempts: 20, http: false });
     expectMemoryFullRefused(result);
-  }, 60_000);
+  }, 180_000);
 });

@@ -18,5 +18,5 @@ describe('chaos (short): Redis killed with -9 and restarted on its AOF', () => {
     });
     expect(result.acknowledged).toBeGreaterThan(10);
     expectRedisCrashSurvived(result);
-  }, 60_000);
+  }, 180_000);
 });

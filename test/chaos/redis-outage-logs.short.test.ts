@@ -66,7 +66,7 @@ describe('chaos (short): the log while Redis is gone', () => {
       SHUTDOWN_TIMEOUT_MS: '2000',
     });
     await expectJsonThroughOutage(await slot.start(), redis);
-  }, 60_000);
+  }, 180_000);
 
   it('the same for `deliver`: its workers count connection errors in the one outage log', async () => {
     const redis = await startChaosRedis(group);
@@ -92,7 +92,7 @@ describe('chaos (short): the log while Redis is gone', () => {
     });
     await deliver.waitForLine(/deliver ready/, 90_000);
     await expectJsonThroughOutage(deliver, redis);
-  }, 90_000);
+  }, 180_000);
 
   it('the same for `bridge nats`: an idle bridge logs the outage, not each reconnect', async () => {
     const redis = await startChaosRedis(group);
@@ -125,5 +125,5 @@ describe('chaos (short): the log while Redis is gone', () => {
       await jsm.streams.delete(stream).catch(() => undefined);
       await nc.close();
     }
-  }, 90_000);
+  }, 180_000);
 });

@@ -15,5 +15,5 @@ describe('chaos (short): rolling restart with SIGTERM', () => {
       drainTimeoutMs: 30_000,
     });
     expectRollingRestartClean(result, 10_000);
-  }, 60_000);
+  }, 180_000);
 });

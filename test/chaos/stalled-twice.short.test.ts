@@ -13,5 +13,5 @@ describe('chaos (short): a job whose worker is killed twice while holding it', (
     expect(result.outcomes.deadLettered + result.outcomes.created + result.outcomes.pending).toBe(1);
     expect([...result.eventsOffByOne]).toEqual([]);
     expect(result.createdTwice).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 });
