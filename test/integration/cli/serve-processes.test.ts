@@ -91,7 +91,7 @@ describe('serve with HTTP_PROCESSES=2', () => {
     primary = started;
     const redis = testRedisClient();
     try {
-      await waitFor(() => printed.stdout.includes('http processes ready'), 30_000, 100);
+      await waitFor(() => printed.stdout.includes('http processes ready'), 90_000, 100);
       const [first, second] = childrenOf(started.pid as number);
       expect([first, second].every((pid) => pid !== undefined && alive(pid))).toBe(true);
       expect(childrenOf(started.pid as number)).toHaveLength(2);
@@ -144,7 +144,7 @@ describe('serve with HTTP_PROCESSES=2', () => {
       if (keys.length > 0) await redis.del(...keys);
       redis.disconnect();
     }
-  }, 90_000);
+  }, 180_000);
 
   it('exits 1 without leaving processes behind when the port is taken', async () => {
     const blocker = net.createServer();
@@ -169,5 +169,5 @@ describe('serve with HTTP_PROCESSES=2', () => {
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }
-  }, 60_000);
+  }, 120_000);
 });
