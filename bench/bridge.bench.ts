@@ -3,7 +3,7 @@
  * plain `Queue.addBulk` of the same records in the same run. Target: at least 0.5 × addBulk.
  * Run with `npm run bench -- bridge`; `BRIDGE_BENCH_MESSAGES` sets the records per round (5,000),
  * `BRIDGE_BENCH_PREFETCH` the prefetch (100, the default of both bridges), and
- * `BRIDGE_BENCH_VARIANTS` which bridge variants run besides addBulk (all).
+ * `BRIDGE_BENCH_VARIANTS` which bridge variants run besides addBulk (all), `BRIDGE_BENCH_ROUNDS` the rounds (3).
  */
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
@@ -29,7 +29,7 @@ import { fmtSpread, num } from './support/report-format';
 import { spread } from './support/stats';
 
 const MESSAGES = Number(process.env.BRIDGE_BENCH_MESSAGES ?? 5_000);
-const ROUNDS = 3;
+const ROUNDS = Number(process.env.BRIDGE_BENCH_ROUNDS ?? 3);
 const PREFETCH = Number(process.env.BRIDGE_BENCH_PREFETCH ?? 100); // AMQP_PREFETCH and NATS_PREFETCH defaults
 const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const NATS_SERVERS = process.env.NATS_SERVERS ?? '127.0.0.1:4222';
