@@ -1,6 +1,7 @@
 import { connect, type ConsumeMessage } from 'amqplib';
 import type { Logger } from '../logger';
 import { headerText } from '../telemetry/message-context';
+import { createAckRuns } from './amqp-ack-runs';
 import { BridgeStoppedError, type BridgeCore } from './bridge-core';
 
 /** Options of {@link startAmqpBridge}. */
@@ -40,6 +41,8 @@ export async function startAmqpBridge(options: AmqpBridgeOptions): Promise<AmqpB
   // the broker sends nothing more.
   await channel.prefetch(options.prefetch);
   const inFlight = new Set<Promise<void>>();
+  // One ack frame per run of stored messages rather than one per message (see amqp-ack-runs.ts).
+  const acks = createAckRuns(channel);
 
   const onMessage = (message: ConsumeMessage | null) => {
     if (message === null) {
@@ -55,19 +58,22 @@ export async function startAmqpBridge(options: AmqpBridgeOptions): Promise<AmqpB
       traceparent: headerText(headers.traceparent),
       tracestate: headerText(headers.tracestate),
     };
+    acks.received(message);
     const work = core
       .handle(message.content, id, trace)
-      .then(() => {
-        channel.ack(message);
-      })
+      .then(() => acks.stored(message))
       .catch((error: unknown) => {
         // Not stored: leave it unacked; closing the channel hands it back to the broker.
         if (!(error instanceof BridgeStoppedError)) {
           logger.error('AMQP message not stored', {
             error: error instanceof Error ? error.message : String(error),
           });
-          if (!stopping) channel.nack(message, false, true);
+          if (!stopping) {
+            channel.nack(message, false, true);
+            acks.dropped(message);
+          }
         }
+        // Otherwise it stays open, so no run acks past it: the channel's close hands it back.
       })
       .finally(() => inFlight.delete(work));
     inFlight.add(work);
@@ -83,6 +89,7 @@ export async function startAmqpBridge(options: AmqpBridgeOptions): Promise<AmqpB
       core.stop();
       stopping = true;
       await Promise.allSettled([...inFlight]);
+      acks.flushAll();
       await channel.close().catch(() => undefined);
       await model.close().catch(() => undefined);
     },

@@ -50,6 +50,28 @@ export async function startNatsBridge(options: NatsBridgeOptions): Promise<NatsB
   const messages: ConsumerMessages = await consumer.consume({ max_messages: options.prefetch });
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
+  // nats.js flushes its buffer a microtask after the first write, and a batch's messages settle
+  // over several microtasks, so acks sent as each settles leave in a few writes: gathered for the
+  // rest of the macrotask, a batch's acks leave in one.
+  let toAck: JsMsg[] = [];
+  let ackScheduled = false;
+  const ackGathered = () => {
+    ackScheduled = false;
+    const gathered = toAck;
+    toAck = [];
+    try {
+      for (const message of gathered) message.ack();
+    } catch (error) {
+      // The connection is gone: JetStream redelivers after ack_wait and the stable ids collapse it.
+      logger.error('NATS acks not sent', { error: error instanceof Error ? error.message : String(error) });
+    }
+  };
+  const ackSoon = (message: JsMsg) => {
+    toAck.push(message);
+    if (ackScheduled) return;
+    ackScheduled = true;
+    setImmediate(ackGathered);
+  };
   const handle = (message: JsMsg) => {
     const id = message.headers?.get('Nats-Msg-Id') || undefined;
     const trace = {
@@ -58,7 +80,7 @@ export async function startNatsBridge(options: NatsBridgeOptions): Promise<NatsB
     };
     const work = core
       .handle(Buffer.from(message.data), id, trace)
-      .then(() => message.ack())
+      .then(() => ackSoon(message))
       .catch((error: unknown) => {
         // Stopped before it was stored: handed back, not left to ack_wait. The delay outlasts close():
         // redelivered at once, JetStream may hand it to this connection's pull request, still open on
@@ -96,6 +118,7 @@ export async function startNatsBridge(options: NatsBridgeOptions): Promise<NatsB
       messages.stop();
       core.stop();
       await Promise.allSettled([...inFlight, loop]);
+      ackGathered();
       // Acks are buffered writes: close() alone can drop the last ones, leaving stored messages unacked.
       await nc.flush().catch(() => undefined);
       await nc.close();
