@@ -6,7 +6,8 @@ type Register = (program: Command) => void;
 // `serve` (express, bull-board) or `bridge` (amqplib, NATS) would otherwise cost every worker start
 // their load time and tens of MB of RSS for code it never runs.
 // The order is the order `onboarding --help` lists them in.
-const COMMANDS: ReadonlyArray<readonly [name: string, register: string]> = [
+// The third element names every command a module registers when that is more than its own name.
+const COMMANDS: ReadonlyArray<readonly [module: string, register: string, names?: readonly string[]]> = [
   ['start', 'registerStartCommand'],
   ['worker', 'registerWorkerCommand'],
   ['serve', 'registerServeCommand'],
@@ -20,7 +21,7 @@ const COMMANDS: ReadonlyArray<readonly [name: string, register: string]> = [
   ['erase', 'registerEraseCommand'],
   ['customer', 'registerCustomerCommand'],
   ['credentials', 'registerCredentialsCommand'],
-  ['deliver', 'registerDeliverCommand'],
+  ['deliver', 'registerDeliverCommand', ['deliver', 'sinks']],
 ];
 
 function load(name: string, register: string): Register {
@@ -38,8 +39,10 @@ export function buildProgram(only?: string): Command {
   const program = new Command('onboarding')
     .description('Onboard business customers into Ropo One from a BullMQ queue')
     .showHelpAfterError();
-  const chosen = COMMANDS.filter(([name]) => name === only);
-  for (const [name, register] of chosen.length > 0 ? chosen : COMMANDS) load(name, register)(program);
+  const chosen = COMMANDS.filter(
+    ([module, , names]) => only !== undefined && (names ?? [module]).includes(only),
+  );
+  for (const [module, register] of chosen.length > 0 ? chosen : COMMANDS) load(module, register)(program);
   return program;
 }
 
