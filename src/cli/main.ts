@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError } from '../errors/config-error';
 import { redactString } from '../logger';
-import { buildProgram } from './program';
+import { buildProgram, subcommandOf } from './program';
 
 /** The package version, found by walking up from this file (src/cli in a checkout, dist/src/cli in the image). */
 export function packageVersion(): string {
@@ -54,7 +54,7 @@ export function main(argv: string[]): void {
     });
   }
   let running = '';
-  buildProgram()
+  buildProgram(subcommandOf(argv))
     .version(packageVersion(), '-V, --version', 'print the version')
     .hook('preAction', (_program, action) => void (running = commandPath(action)))
     .parseAsync(argv)

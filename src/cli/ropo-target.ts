@@ -4,7 +4,8 @@ import { portInUse } from '../errors/port-in-use-error';
 import type { Logger } from '../logger';
 import type { RedisClient } from '../queues/connection';
 import { createRopoClient, type RopoClient, type RopoClientOptions } from '../ropo/ropo-client';
-import { SANDBOX_APICODE, SANDBOX_CID, startSandbox, type Sandbox } from '../sandbox/sandbox-server';
+import type * as SandboxServer from '../sandbox/sandbox-server';
+import type { Sandbox } from '../sandbox/sandbox-server';
 
 /** The Ropo One the worker talks to: the real one, or the built-in sandbox started in-process. */
 export interface RopoTarget {
@@ -84,6 +85,10 @@ export async function openRopoTarget(
     });
     return { client, close: () => client.close() };
   }
+  // Required only when chosen: a worker against a real Ropo One never loads the sandbox or express.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy, synchronous load
+  const sandboxServer = require('../sandbox/sandbox-server') as typeof SandboxServer;
+  const { startSandbox, SANDBOX_CID, SANDBOX_APICODE } = sandboxServer;
   const sandbox = await startSandbox({ port: config.sandbox.port, host: '127.0.0.1' }).catch(
     (error: unknown) => {
       throw portInUse(error, 'SANDBOX_PORT', config.sandbox.port, '127.0.0.1');
