@@ -10,6 +10,7 @@ import { JOB_NAMES, QUEUE_NAMES } from '../../../src/queues/queue-names';
 import { businessIds, minimalPayload } from '../../support/payloads';
 import { testPrefix, testRedisUrl } from '../../support/redis';
 import { captureLogger } from '../../support/sandbox';
+import { waitForOutboxDrained } from '../../support/outbox';
 import { waitFor } from '../../support/wait-for';
 import { jsonInit, startHttpHarness } from './support/http-harness';
 import { parsePrometheus, sampleValue } from './support/prometheus-text';
@@ -81,6 +82,8 @@ describe('/metrics as `start` wires it: the worker and the HTTP server in one re
         const removed = (await onboarding.getJobState(invalidId)) === 'unknown';
         return states.every((state) => state === 'completed') && recorded && removed;
       });
+      // Outcome events reach onboarding-events through the outbox relay, moments after the job completes.
+      await waitForOutboxDrained(http.connection, prefix);
 
       const after = await scrape();
       expect(
