@@ -12,7 +12,7 @@ import type { EnqueueOptions, OnboardingProducer } from '../queues/onboarding-pr
 import type { EventBatchItem } from './api-schemas';
 import type { BacklogProbe } from './backpressure';
 import { ApiError, type ApiErrorCode } from './errors';
-import { statusUrl } from './status-url';
+import { answerEnqueued } from './status-url';
 import { JSON_TYPES, requireMediaType } from './media-type';
 import { redisUnavailable, type RedisGate } from './redis-availability';
 import { requestContext } from './request-context';
@@ -149,13 +149,7 @@ export function eventsRouter(deps: EventsDeps): Router {
       const result = await withEventTrace(decision.event, () =>
         redis.run(() => producer.enqueue(decision.payload, decision.options)),
       );
-      const url = statusUrl(result.jobId);
-      requestContext(res).logger.info(result.created ? 'cloud event accepted' : 'duplicate cloud event', {
-        jobId: result.jobId,
-      });
-      if (result.created) res.status(202).location(url);
-      else res.status(200);
-      res.json({ jobId: result.jobId, duplicate: !result.created, statusUrl: url });
+      answerEnqueued(res, result, 'cloud event');
     },
   );
 

@@ -10,7 +10,7 @@ import { JSON_TYPES, NDJSON_TYPES, requireMediaType } from './media-type';
 import { redisUnavailable, type RedisGate } from './redis-availability';
 import { requestContext } from './request-context';
 import { enqueueBatch } from './enqueue-batch';
-import { statusUrl } from './status-url';
+import { answerEnqueued } from './status-url';
 
 /** Dependencies of {@link intakeRouter}. */
 export interface IntakeDeps {
@@ -132,13 +132,7 @@ export function intakeRouter(deps: IntakeDeps): Router {
         if (error instanceof PayloadInvalidError) throw payloadInvalid(error.errors);
         throw error;
       }
-      const url = statusUrl(result.jobId);
-      requestContext(res).logger.info(result.created ? 'onboarding accepted' : 'duplicate onboarding', {
-        jobId: result.jobId,
-      });
-      if (result.created) res.status(202).location(url);
-      else res.status(200);
-      res.json({ jobId: result.jobId, duplicate: !result.created, statusUrl: url });
+      answerEnqueued(res, result, 'onboarding');
     },
   );
 
