@@ -82,6 +82,9 @@ export function createEventOutbox(
   const sweepEveryMs = options.sweepEveryMs ?? 2_000;
   const batchSize = options.batchSize ?? 500;
   let pending: OutboxEntry[] = [];
+  // Entries this process wrote and has not moved yet: its own pump moves them, with their job's
+  // trace context; a sweep that took them first would move them without it.
+  const own = new Set<string>();
   let pumping: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let lastWarning = 0;
@@ -106,6 +109,7 @@ export function createEventOutbox(
       })),
     );
     await connection.xdel(key, ...entries.map((entry) => entry.streamId));
+    for (const entry of entries) own.delete(entry.streamId);
   }
 
   // One batch in flight at a time; entries written meanwhile make the next batch.
@@ -117,6 +121,7 @@ export function createEventOutbox(
         await move(batch);
       } catch (error) {
         // Still in the stream: the periodic sweep moves them once Redis answers again.
+        for (const entry of batch) own.delete(entry.streamId);
         warn('could not move outcome events from the outbox; the sweep will retry', error);
       }
     }
@@ -132,10 +137,15 @@ export function createEventOutbox(
   async function sweep(olderThanMs: number): Promise<number> {
     let moved = 0;
     const until = Math.max(0, Date.now() - olderThanMs);
+    // Each page starts after the last row read: rows skipped as this process's own stay in the stream.
+    let from = '-';
     for (;;) {
-      const rows = await connection.xrange(key, '-', String(until), 'COUNT', batchSize);
+      const rows = await connection.xrange(key, from, String(until), 'COUNT', batchSize);
+      const last = rows[rows.length - 1];
+      if (last) from = `(${last[0]}`;
       const entries: OutboxEntry[] = [];
       for (const [streamId, fields] of rows) {
+        if (own.has(streamId)) continue;
         const at = fields.indexOf('event');
         const raw = at >= 0 ? fields[at + 1] : undefined;
         const event = parseEvent(raw);
@@ -166,6 +176,7 @@ export function createEventOutbox(
   return {
     key,
     written(entry) {
+      own.add(entry.streamId);
       const telemetry = options.telemetry;
       pending.push(
         telemetry
