@@ -130,6 +130,8 @@ export function createEventOutbox(
   function kick(): Promise<void> {
     pumping ??= pump().finally(() => {
       pumping = undefined;
+      // Written after the pump's last look at `pending` but before it finished: pump again.
+      if (pending.length > 0) void kick();
     });
     return pumping;
   }
@@ -145,7 +147,9 @@ export function createEventOutbox(
       if (last) from = `(${last[0]}`;
       const entries: OutboxEntry[] = [];
       for (const [streamId, fields] of rows) {
-        if (own.has(streamId)) continue;
+        // This process's own pump moves it (with its trace context); past orphanAfterMs, the sweep
+        // takes it anyway, so nothing can wait on a pump that will not come.
+        if (own.has(streamId) && Date.now() - Number(streamId.split('-')[0]) < orphanAfterMs) continue;
         const at = fields.indexOf('event');
         const raw = at >= 0 ? fields[at + 1] : undefined;
         const event = parseEvent(raw);
