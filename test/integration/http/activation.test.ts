@@ -12,6 +12,7 @@ import { freePort } from '../../support/free-port';
 import { businessIds, completePayload, minimalPayload } from '../../support/payloads';
 import { startTestPipeline, type TestPipeline } from '../../support/pipeline-harness';
 import { testRedisClient } from '../../support/redis';
+import { everyRedisKey } from '../../support/redis-values';
 import { jsonInit, startHttpHarness, type HttpHarness } from './support/http-harness';
 
 const ACTIVATION_KEY = 'ropo-callback-key-0123456789';
@@ -25,27 +26,9 @@ type ErrorBody = {
 
 const apicode = (): string => `APIC-${randomBytes(12).toString('hex')}`;
 
-/** Every value of every key in Redis, whatever its type, streams included. */
+/** Every value of every key in Redis (names included), whatever its type, streams included. */
 async function everyRedisValue(redis: Redis): Promise<string[]> {
-  const values: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'COUNT', 1000);
-    cursor = next;
-    for (const key of keys) {
-      values.push(key);
-      const type = await redis.type(key);
-      if (type === 'string') values.push((await redis.get(key)) ?? '');
-      else if (type === 'hash') values.push(...Object.entries(await redis.hgetall(key)).flat());
-      else if (type === 'list') values.push(...(await redis.lrange(key, 0, -1)));
-      else if (type === 'set') values.push(...(await redis.smembers(key)));
-      else if (type === 'zset') values.push(...(await redis.zrange(key, 0, -1)));
-      else if (type === 'stream')
-        values.push(...(await redis.xrange(key, '-', '+')).flatMap(([id, f]) => [id, ...f]));
-      else if (type !== 'none') throw new Error(`unread Redis type ${type} at ${key}`);
-    }
-  } while (cursor !== '0');
-  return values;
+  return (await everyRedisKey(redis)).flatMap((key) => key.values);
 }
 
 // The worker and the HTTP server must agree on the Ropo One target: the ledger is namespaced by it.
