@@ -1,17 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { connect as natsConnect, headers as natsHeaders } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect as amqpConnect } from 'amqplib';
 import { SANDBOX_APICODE, SANDBOX_CID, startSandbox, type Sandbox } from '../../../src/sandbox';
+import { startRole, stopRole } from '../../support/cli-role';
 import { freePort } from '../../support/free-port';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../../support/otlp-receiver';
 import { businessIds, minimalPayload } from '../../support/payloads';
 import { testPrefix, testRedisUrl } from '../../support/redis';
 import { waitFor } from '../../support/wait-for';
 
-const BIN = path.join(__dirname, '..', '..', '..', 'bin', 'onboarding.js');
 const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 const NATS_SERVERS = '127.0.0.1:4222';
 const UPSTREAM_SPAN = '00f067aa0ba902b7';
@@ -22,26 +21,6 @@ const CLOUDEVENT_TRACE = 'b'.repeat(31) + '3';
 const HTTP_CLOUDEVENT_TRACE = 'b'.repeat(31) + '4';
 const TOKEN = 'bridge-trace-intake-token';
 const traceparent = (traceId: string) => `00-${traceId}-${UPSTREAM_SPAN}-01`;
-
-function startRole(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; output: string[] } {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  return { child, output };
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 describe('tracing through the broker bridges', () => {
   let receiver: OtlpReceiver;
@@ -57,7 +36,7 @@ describe('tracing through the broker bridges', () => {
     sandbox = await startSandbox({ port: 0 });
   });
   afterAll(async () => {
-    await Promise.all(children.map(stop));
+    await Promise.all(children.map(stopRole));
     const amqp = await amqpConnect(AMQP_URL);
     const channel = await amqp.createChannel();
     await channel.deleteQueue(amqpQueue).catch(() => undefined);

@@ -1,16 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { SANDBOX_APICODE, SANDBOX_CID, startSandbox, type Sandbox } from '../../../src/sandbox';
+import { startRole, stopRole } from '../../support/cli-role';
 import { freePort } from '../../support/free-port';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../../support/otlp-receiver';
 import { businessIds, completePayload } from '../../support/payloads';
 import { testPrefix, testRedisUrl } from '../../support/redis';
 import { waitFor } from '../../support/wait-for';
 
-const BIN = path.join(__dirname, '..', '..', '..', 'bin', 'onboarding.js');
 const TOKEN = 'tracing-intake-token';
 const OPERATOR = 'tracing-operator-token';
 const UPSTREAM_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -29,29 +29,6 @@ function personalValues(payload: Record<string, unknown>): string[] {
   };
   walk(payload);
   return values;
-}
-
-function startRole(
-  role: 'serve' | 'worker' | 'deliver',
-  env: NodeJS.ProcessEnv,
-): { child: ChildProcess; output: string[] } {
-  const child = spawn(process.execPath, [BIN, role], {
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  return { child, output };
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /** The chain of spans from `span` up to its root, as far as they were received. */
@@ -76,7 +53,7 @@ describe('tracing across the HTTP and worker processes', () => {
     sandbox = await startSandbox({ port: 0 });
   });
   afterAll(async () => {
-    await Promise.all(children.map(stop));
+    await Promise.all(children.map(stopRole));
     await sandbox.close();
     await receiver.close();
   });
@@ -97,11 +74,11 @@ describe('tracing across the HTTP and worker processes', () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
       OTEL_BSP_SCHEDULE_DELAY: '100',
     };
-    const http = startRole('serve', env);
-    const worker = startRole('worker', env);
+    const http = startRole(['serve'], env);
+    const worker = startRole(['worker'], env);
     children.push(http.child, worker.child);
     if (options.sinksFile) {
-      const deliver = startRole('deliver', { ...env, EVENT_SINKS: options.sinksFile });
+      const deliver = startRole(['deliver'], { ...env, EVENT_SINKS: options.sinksFile });
       children.push(deliver.child);
       await waitFor(() => deliver.output.join('').includes('deliver ready'), 30_000);
     }
