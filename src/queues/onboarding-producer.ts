@@ -13,6 +13,7 @@ import { luaScript } from './redis-script';
 // 0. Searched in Redis, so an enqueue reads back one integer per job instead of its whole payload.
 // The keys share the queue's prefix, so in a cluster they share a slot, as addBulk already needs.
 const HOLD_DELIVERIES = luaScript(__dirname, 'hold-deliveries');
+const DEAD_LETTERED = luaScript(__dirname, 'dead-lettered');
 
 const deliveryMarker = (deliveryId: string): string => `"deliveryId":"${deliveryId}"`;
 
@@ -109,10 +110,12 @@ export function createOnboardingProducer(options: OnboardingProducerOptions): On
   const deadLetterKey = (jobId: string): string =>
     `${queue.opts.prefix}:${QUEUE_NAMES.deadLetter}:${deadLetterJobId(jobId)}`;
   const deadLettered = async (jobs: { opts: { jobId: string } }[]): Promise<boolean[]> => {
-    const pipeline = connection.pipeline();
-    for (const job of jobs) pipeline.exists(deadLetterKey(job.opts.jobId));
-    const answers = (await pipeline.exec()) ?? [];
-    return jobs.map((_job, i) => answers[i]?.[1] === 1);
+    const found = (await DEAD_LETTERED(
+      connection,
+      jobs.map((job) => deadLetterKey(job.opts.jobId)),
+      [],
+    )) as number[];
+    return jobs.map((_job, i) => found[i] === 1);
   };
 
   return {
