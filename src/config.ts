@@ -94,7 +94,7 @@ export const configSchema = z
       .regex(/^amqps?:\/\//, 'expected amqp://user:pass@host:port or amqps://…')
       .optional(),
     AMQP_QUEUE: z.string().min(1).max(255).default('onboarding-signups'),
-    AMQP_PREFETCH: int(1, 65_535).default(100),
+    AMQP_PREFETCH: int(1, 65_535).default(400),
     NATS_SERVERS: list.optional(),
     NATS_STREAM: z.string().min(1).default('SIGNUPS'),
     NATS_CONSUMER: z
@@ -102,7 +102,7 @@ export const configSchema = z
       .regex(/^[A-Za-z0-9_-]{1,100}$/, 'expected letters, digits, _ or -')
       .default('onboarding-bridge'),
     NATS_SUBJECT: z.string().min(1).default('signups.>'),
-    NATS_PREFETCH: int(1, 65_535).default(100),
+    NATS_PREFETCH: int(1, 65_535).default(400),
     LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
     SHUTDOWN_TIMEOUT_MS: int(0, 3_600_000).default(30_000),
     REDIS_CONNECT_TIMEOUT_MS: int(100, 600_000).default(5000),
