@@ -19,6 +19,7 @@ const sha = (bytes: Buffer | string) => createHash('sha256').update(bytes).diges
 export function createBridgeCore(deps: BridgeCoreDeps): BridgeCore {
   const { bridge, producer, deadLetters, logger } = deps;
   const maxRaw = deps.maxRawBytes ?? 64 * 1024;
+  const eventTypes = deps.eventTypes ? new Set(deps.eventTypes) : undefined;
   const retryMin = deps.retryMinMs ?? 200;
   const retryMax = deps.retryMaxMs ?? 5000;
   let stopped = false;
@@ -200,8 +201,14 @@ export function createBridgeCore(deps: BridgeCoreDeps): BridgeCore {
       return 'malformed';
     }
     const decoded = decodedBody.value;
-    const read = readMessage(decoded, { source: bridge, eventId: transportId }, deps.mapper);
-    const message = read.ok ? read.message : undefined;
+    const read = readMessage(decoded, { source: bridge, eventId: transportId, eventTypes }, deps.mapper);
+    // A refused type is kept like any bad record; read once more without the filter, its record
+    // holds the event's own payload and id, so erasure and replay find it as they find the others.
+    const unfiltered =
+      !read.ok && read.code
+        ? readMessage(decoded, { source: bridge, eventId: transportId }, deps.mapper)
+        : read;
+    const message = unfiltered.ok ? unfiltered.message : undefined;
     const eventId = message?.eventId ?? fallbackId;
     try {
       if (!read.ok) throw new PayloadInvalidError(read.errors);
@@ -214,6 +221,7 @@ export function createBridgeCore(deps: BridgeCoreDeps): BridgeCore {
       if (!(error instanceof PayloadInvalidError)) throw error;
       const payload = message?.payload ?? decoded;
       const jobId = onboardingJobId(payload, eventId);
+      const code = !read.ok && read.code ? read.code : DEAD_LETTER_CODES.payloadInvalid;
       onJob(jobId);
       await deadLetter({
         jobId,
@@ -222,10 +230,10 @@ export function createBridgeCore(deps: BridgeCoreDeps): BridgeCore {
         eventId,
         source: message?.source ?? bridge,
         receivedAt: new Date().toISOString(),
-        reason: { code: DEAD_LETTER_CODES.payloadInvalid, message: error.message, errors: error.errors },
+        reason: { code, message: error.message, errors: error.errors },
       });
       count.invalid.inc();
-      logger.warn('invalid message dead-lettered', { bridge, jobId, errors: error.errors.length });
+      logger.warn('invalid message dead-lettered', { bridge, jobId, code, errors: error.errors.length });
       return 'invalid';
     }
   }

@@ -29,6 +29,8 @@ export interface BridgeCoreDeps {
   logger: Logger;
   registry: Registry;
   mapper?: IntakeMapper;
+  /** INTAKE_EVENT_TYPES: a CloudEvent of another `type` becomes a dead letter EVENT_TYPE_UNKNOWN. Unset: any type. */
+  eventTypes?: readonly string[];
   /** Waiting jobs above which no more messages are stored (0: no limit); the bridge waits instead. */
   maxBacklog: number;
   backlog: () => Promise<number>;

@@ -15,6 +15,8 @@ export const DEAD_LETTER_CODES = {
   internal: 'INTERNAL_ERROR',
   /** A broker message whose bytes are not JSON at all; the record holds the raw body, size-capped. */
   eventMalformed: 'EVENT_MALFORMED',
+  /** A broker message that is a CloudEvent of a `type` not in INTAKE_EVENT_TYPES. */
+  eventTypeUnknown: 'EVENT_TYPE_UNKNOWN',
 } as const satisfies Record<string, FailureCode>;
 
 /** Why a job ended in the dead-letter queue. */

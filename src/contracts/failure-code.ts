@@ -26,6 +26,7 @@ export const failureCodeSchema = z.enum([
   'JOB_STALLED',
   'INTERNAL_ERROR',
   'EVENT_MALFORMED',
+  'EVENT_TYPE_UNKNOWN',
 ]);
 
 /** One of {@link failureCodeSchema}'s codes. */

@@ -9,7 +9,10 @@ export interface IntakeMessage {
 }
 
 /** What {@link readMessage} decided: a record to enqueue, or why the message's shape is wrong. */
-export type ReadResult = { ok: true; message: IntakeMessage } | { ok: false; errors: FieldError[] };
+export type ReadResult =
+  | { ok: true; message: IntakeMessage }
+  /** `code` is set when the record is refused as a whole: a CloudEvent whose `type` is not accepted. */
+  | { ok: false; errors: FieldError[]; code?: 'EVENT_TYPE_UNKNOWN' };
 
 /** Turns an upstream system's own event shape into one of the forms {@link readMessage} reads. */
 export type IntakeMapper = (event: unknown) => unknown;
@@ -20,6 +23,11 @@ export interface ReadDefaults {
   source: string;
   /** The transport's own id (webhook-id, AMQP messageId, Nats-Msg-Id); wins over ids in the body. */
   eventId?: string;
+  /**
+   * INTAKE_EVENT_TYPES: a CloudEvent of any other `type` is refused (`EVENT_TYPE_UNKNOWN`), so an
+   * upstream that publishes other events on the same queue never has them onboarded. Unset: any type.
+   */
+  eventTypes?: ReadonlySet<string>;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -72,7 +80,21 @@ export function readMessage(decoded: unknown, defaults: ReadDefaults, mapper?: I
     };
   }
   if (!isCloudEvent(body)) return readEnvelopeOrPayload(body, defaults);
-  const { id, source, data } = body;
+  const { id, source, data, type } = body;
+  if (defaults.eventTypes && !(typeof type === 'string' && defaults.eventTypes.has(type))) {
+    return {
+      ok: false,
+      code: 'EVENT_TYPE_UNKNOWN',
+      errors: [
+        {
+          path: 'type',
+          code: 'VALUE_INVALID',
+          // The type names what the sender meant; it is an attribute, never the payload.
+          message: `the event type ${typeof type === 'string' ? JSON.stringify(type.slice(0, 200)) : `(${typeof type})`} is not one of INTAKE_EVENT_TYPES`,
+        },
+      ],
+    };
+  }
   if (typeof id !== 'string' || id === '' || typeof source !== 'string' || source === '') {
     return {
       ok: false,

@@ -61,6 +61,7 @@ async function runBridge(
       logger,
       registry,
       mapper: loadIntakeMapper(config.intake.mapper),
+      eventTypes: config.intake.eventTypes,
       maxBacklog: config.intake.maxBacklog,
       backlog: () => onboarding.getJobCountByTypes('waiting', 'delayed', 'prioritized'),
       tracing: tracing.enabled

@@ -6,7 +6,7 @@ const payload = { customer_info: { business_id: '1234567-1' }, contact_person: {
 const cases: {
   name: string;
   body: unknown;
-  defaults?: { source: string; eventId?: string };
+  defaults?: { source: string; eventId?: string; eventTypes?: ReadonlySet<string> };
   expected: ReadResult;
 }[] = [
   {
@@ -66,6 +66,46 @@ const cases: {
       ok: false,
       errors: [expect.objectContaining({ path: 'data.extra', code: 'UNKNOWN_KEY' })] as never,
     },
+  },
+  {
+    name: 'a CloudEvent of an accepted type',
+    body: { specversion: '1.0', id: 'x1', source: 'crm', type: 'signup', data: payload },
+    defaults: { source: 'amqp', eventTypes: new Set(['signup']) },
+    expected: { ok: true, message: { payload, eventId: 'crm|x1', source: 'crm' } },
+  },
+  {
+    name: 'a CloudEvent of a type not accepted is refused as a whole, naming the type',
+    body: { specversion: '1.0', id: 'x1', source: 'crm', type: 'customer.deleted', data: payload },
+    defaults: { source: 'amqp', eventTypes: new Set(['signup']) },
+    expected: {
+      ok: false,
+      code: 'EVENT_TYPE_UNKNOWN',
+      errors: [
+        {
+          path: 'type',
+          code: 'VALUE_INVALID',
+          message: 'the event type "customer.deleted" is not one of INTAKE_EVENT_TYPES',
+        },
+      ],
+    },
+  },
+  {
+    name: 'a CloudEvent without a type is refused when types are listed',
+    body: { specversion: '1.0', id: 'x1', source: 'crm', data: payload },
+    defaults: { source: 'amqp', eventTypes: new Set(['signup']) },
+    expected: {
+      ok: false,
+      code: 'EVENT_TYPE_UNKNOWN',
+      errors: [
+        expect.objectContaining({ path: 'type', message: expect.stringContaining('(undefined)') }),
+      ] as never,
+    },
+  },
+  {
+    name: 'a bare payload is not a CloudEvent, so the type list does not apply',
+    body: payload,
+    defaults: { source: 'amqp', eventTypes: new Set(['signup']) },
+    expected: { ok: true, message: { payload, eventId: undefined, source: 'amqp' } },
   },
 ];
 
