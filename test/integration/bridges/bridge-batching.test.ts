@@ -1,47 +1,19 @@
-import { Writable } from 'node:stream';
-import { Queue } from 'bullmq';
-import { createBridgeCore } from '../../../src/bridges/bridge-core';
-import type { DeadLetterRecord } from '../../../src/contracts/dead-letter-record';
-import { createLogger } from '../../../src/logger';
-import { createMetricsRegistry } from '../../../src/pipeline/prometheus-observer';
-import { createRedisConnection } from '../../../src/queues/connection';
-import { createDeadLetterWriter } from '../../../src/queues/dead-letter-queue';
-import { createOnboardingProducer, type OnboardingProducer } from '../../../src/queues/onboarding-producer';
-import { QUEUE_NAMES } from '../../../src/queues/queue-names';
 import { businessIds, minimalPayload } from '../../support/payloads';
-import { testPrefix, testRedisUrl } from '../../support/redis';
+import { openBridgeCoreFixture } from '../../support/bridge-core-fixture';
 
 describe('bridge core batching', () => {
-  const prefix = testPrefix('batching');
-  const connection = createRedisConnection(testRedisUrl(), 'producer');
-  const real = createOnboardingProducer({ connection, prefix });
   const batches: number[] = [];
   // The real producer, counting how many records each call stores.
-  const producer: OnboardingProducer = {
+  const fixture = openBridgeCoreFixture('batching', { bridge: 'nats' }, (real) => ({
     ...real,
     enqueueMany(items) {
       batches.push(items.length);
       return real.enqueueMany(items);
     },
-  };
-  const deadLetters = createDeadLetterWriter(connection, prefix);
-  const onboarding = new Queue(QUEUE_NAMES.onboarding, { connection, prefix });
-  const deadLetterQueue = new Queue<DeadLetterRecord>(QUEUE_NAMES.deadLetter, { connection, prefix });
-  const core = createBridgeCore({
-    bridge: 'nats',
-    producer,
-    deadLetters,
-    logger: createLogger({ stream: new Writable({ write: (_c, _e, callback) => callback() }) }),
-    registry: createMetricsRegistry(),
-    maxBacklog: 0,
-    backlog: async () => 0,
-  });
+  }));
+  const { core, onboarding, deadLetterQueue } = fixture;
 
-  afterAll(async () => {
-    core.stop();
-    await Promise.all([real.close(), deadLetters.close(), onboarding.close(), deadLetterQueue.close()]);
-    await connection.quit();
-  });
+  afterAll(() => fixture.close());
 
   it('stores messages delivered together in one call; an invalid one and a repeat are sorted out, alone', async () => {
     const ids = businessIds(6, 3_300_000);

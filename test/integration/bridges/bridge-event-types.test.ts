@@ -1,49 +1,12 @@
-import { Writable } from 'node:stream';
-import { Queue } from 'bullmq';
-import { createBridgeCore } from '../../../src/bridges/bridge-core';
-import type { DeadLetterRecord } from '../../../src/contracts/dead-letter-record';
-import { createLogger } from '../../../src/logger';
-import { createMetricsRegistry } from '../../../src/pipeline/prometheus-observer';
-import { createRedisConnection } from '../../../src/queues/connection';
-import { createDeadLetterWriter } from '../../../src/queues/dead-letter-queue';
-import { createOnboardingProducer } from '../../../src/queues/onboarding-producer';
-import { QUEUE_NAMES } from '../../../src/queues/queue-names';
 import { businessIds, minimalPayload } from '../../support/payloads';
-import { testPrefix, testRedisUrl } from '../../support/redis';
+import { openBridgeCoreFixture } from '../../support/bridge-core-fixture';
 
 // An upstream may publish other events on the queue a bridge reads: only INTAKE_EVENT_TYPES onboard.
 describe('bridge core and INTAKE_EVENT_TYPES', () => {
-  const prefix = testPrefix('event-types');
-  const connection = createRedisConnection(testRedisUrl(), 'producer');
-  const producer = createOnboardingProducer({ connection, prefix });
-  const deadLetters = createDeadLetterWriter(connection, prefix);
-  const onboarding = new Queue(QUEUE_NAMES.onboarding, { connection, prefix });
-  const deadLetterQueue = new Queue<DeadLetterRecord>(QUEUE_NAMES.deadLetter, { connection, prefix });
-  const logLines: string[] = [];
-  const registry = createMetricsRegistry();
-  const core = createBridgeCore({
-    bridge: 'amqp',
-    producer,
-    deadLetters,
-    logger: createLogger({
-      stream: new Writable({
-        write: (chunk, _e, callback) => {
-          logLines.push(String(chunk));
-          callback();
-        },
-      }),
-    }),
-    registry,
-    eventTypes: ['onboarding.customer.requested'],
-    maxBacklog: 0,
-    backlog: async () => 0,
-  });
+  const fixture = openBridgeCoreFixture('event-types', { eventTypes: ['onboarding.customer.requested'] });
+  const { core, onboarding, deadLetterQueue, logLines } = fixture;
 
-  afterAll(async () => {
-    core.stop();
-    await Promise.all([producer.close(), deadLetters.close(), onboarding.close(), deadLetterQueue.close()]);
-    await connection.quit();
-  });
+  afterAll(() => fixture.close());
 
   it('onboards a listed type and dead-letters another as EVENT_TYPE_UNKNOWN, keeping its payload and id', async () => {
     const [listed, other] = businessIds(2, 3_400_000) as [string, string];

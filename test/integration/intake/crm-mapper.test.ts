@@ -1,21 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { Queue } from 'bullmq';
-import { createBridgeCore } from '../../../src/bridges/bridge-core';
-import type { DeadLetterRecord } from '../../../src/contracts/dead-letter-record';
 import { onboardingJobId } from '../../../src/contracts/onboarding-job';
 import { ConfigError } from '../../../src/errors/config-error';
 import { loadIntakeMapper } from '../../../src/intake/load-mapper';
 import { cloudEventId } from '../../../src/intake/read-message';
-import { createLogger } from '../../../src/logger';
-import { createMetricsRegistry } from '../../../src/pipeline/prometheus-observer';
-import { createRedisConnection } from '../../../src/queues/connection';
-import { createDeadLetterWriter } from '../../../src/queues/dead-letter-queue';
-import { createOnboardingProducer } from '../../../src/queues/onboarding-producer';
 import { QUEUE_NAMES } from '../../../src/queues/queue-names';
-import { testPrefix, testRedisUrl } from '../../support/redis';
+import { openBridgeCoreFixture } from '../../support/bridge-core-fixture';
 import { startHttpHarness } from '../http/support/http-harness';
 
 // The example is what an integration team copies, so the test loads it exactly as INTAKE_MAPPER does.
@@ -25,37 +17,10 @@ const SAMPLE = JSON.parse(
 ) as { eventId: string; account: Record<string, unknown> & { primaryContact: Record<string, unknown> } };
 
 describe('examples/crm-mapper (INTAKE_MAPPER)', () => {
-  const prefix = testPrefix('crm');
-  const connection = createRedisConnection(testRedisUrl(), 'producer');
-  const producer = createOnboardingProducer({ connection, prefix });
-  const deadLetters = createDeadLetterWriter(connection, prefix);
-  const onboarding = new Queue(QUEUE_NAMES.onboarding, { connection, prefix });
-  const deadLetterQueue = new Queue<DeadLetterRecord>(QUEUE_NAMES.deadLetter, { connection, prefix });
-  const logLines: string[] = [];
-  const logger = createLogger({
-    stream: new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        logLines.push(chunk.toString('utf8'));
-        callback();
-      },
-    }),
-  });
-  const core = createBridgeCore({
-    bridge: 'amqp',
-    producer,
-    deadLetters,
-    logger,
-    registry: createMetricsRegistry(),
-    mapper: loadIntakeMapper(MAPPER),
-    maxBacklog: 0,
-    backlog: async () => 0,
-  });
+  const fixture = openBridgeCoreFixture('crm', { mapper: loadIntakeMapper(MAPPER) });
+  const { core, onboarding, deadLetterQueue, logLines } = fixture;
 
-  afterAll(async () => {
-    core.stop();
-    await Promise.all([producer.close(), deadLetters.close(), onboarding.close(), deadLetterQueue.close()]);
-    await connection.quit();
-  });
+  afterAll(() => fixture.close());
 
   it("turns the CRM's account.signed_up into a job keyed by the CRM's event id; a re-send is a duplicate", async () => {
     const body = Buffer.from(JSON.stringify(SAMPLE));
