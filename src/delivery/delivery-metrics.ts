@@ -14,15 +14,6 @@ const LATENCY_BUCKETS = [
   0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600, 21_600, 86_400, 259_200,
 ];
 
-/** The delivery metrics and their help text. */
-const DELIVERY_METRICS = {
-  onboarding_sink_deliveries_total:
-    'Delivery attempts by sink and result (delivered, failed = will retry, given_up = failed for SINK_DISABLE_AFTER)',
-  onboarding_sink_delivery_latency_seconds:
-    "Seconds from the outcome (the event's time) to the sink's acknowledgement, by sink",
-  onboarding_sink_enabled: 'Whether a sink is enabled (1) or disabled (0), as this process last saw it',
-};
-
 /** Delivery metrics in `registry`: attempts by sink and result, latency by sink, sink state. */
 export function createDeliveryMetrics(registry: Registry): DeliveryObserver {
   const { counter, gauge, histogram } = metricsIn(registry, DELIVERY_METRICS);
@@ -35,6 +26,15 @@ export function createDeliveryMetrics(registry: Registry): DeliveryObserver {
     sinkEnabled: (sink, on) => enabled.set({ sink }, on ? 1 : 0),
   };
 }
+
+/** The delivery metrics and their help text. */
+const DELIVERY_METRICS = {
+  onboarding_sink_deliveries_total:
+    'Delivery attempts by sink and result (delivered, failed = will retry, given_up = failed for SINK_DISABLE_AFTER)',
+  onboarding_sink_delivery_latency_seconds:
+    "Seconds from the outcome (the event's time) to the sink's acknowledgement, by sink",
+  onboarding_sink_enabled: 'Whether a sink is enabled (1) or disabled (0), as this process last saw it',
+};
 
 /** An observer that records nothing. */
 export const NO_DELIVERY_METRICS: DeliveryObserver = {

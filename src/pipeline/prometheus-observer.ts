@@ -39,22 +39,6 @@ const BREAKER_STATES: BreakerState[] = ['closed', 'open', 'half-open'];
 /** Seconds buckets for calls to Ropo One: its normal answers take tens to hundreds of ms, the timeout is 15 s. */
 const ROPO_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30];
 
-/** The worker's metrics and their help text. */
-const PIPELINE_METRICS = {
-  onboarding_jobs_finished_total:
-    'Onboarding jobs that reached an outcome, by outcome and dead-letter reason code',
-  onboarding_attempts_failed_total:
-    'Failed attempts (each one is retried, or dead-lettered if it was the last), by error code',
-  onboarding_queue_holds_total:
-    'Times the worker held the whole queue instead of spending an attempt, by reason',
-  onboarding_queue_held_seconds_total: 'Seconds of queue holds requested, by reason',
-  onboarding_ropo_call_duration_seconds:
-    "Duration of calls to Ropo One's createprofile, by HTTP status ('error' when no answer came)",
-  onboarding_breaker_state:
-    "1 for this process's current circuit-breaker state toward Ropo One, 0 for the others",
-  onboarding_breaker_transitions_total: 'Circuit-breaker state changes, by the state entered',
-};
-
 /**
  * The worker's {@link PipelineObserver} as Prometheus metrics in `registry`: outcomes by reason,
  * failed attempts (retries) by error code, queue holds, Ropo One call latency by status, and this
@@ -95,3 +79,19 @@ export function createPrometheusObserver(registry: Registry): PipelineObserver {
     },
   };
 }
+
+/** The worker's metrics and their help text. */
+const PIPELINE_METRICS = {
+  onboarding_jobs_finished_total:
+    'Onboarding jobs that reached an outcome, by outcome and dead-letter reason code',
+  onboarding_attempts_failed_total:
+    'Failed attempts (each one is retried, or dead-lettered if it was the last), by error code',
+  onboarding_queue_holds_total:
+    'Times the worker held the whole queue instead of spending an attempt, by reason',
+  onboarding_queue_held_seconds_total: 'Seconds of queue holds requested, by reason',
+  onboarding_ropo_call_duration_seconds:
+    "Duration of calls to Ropo One's createprofile, by HTTP status ('error' when no answer came)",
+  onboarding_breaker_state:
+    "1 for this process's current circuit-breaker state toward Ropo One, 0 for the others",
+  onboarding_breaker_transitions_total: 'Circuit-breaker state changes, by the state entered',
+};
