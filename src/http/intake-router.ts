@@ -10,6 +10,7 @@ import { JSON_TYPES, NDJSON_TYPES, requireMediaType } from './media-type';
 import { redisUnavailable, type RedisGate } from './redis-availability';
 import { requestContext } from './request-context';
 import { enqueueBatch } from './enqueue-batch';
+import { countRecords } from './ndjson-lines';
 import { COMMON_ERRORS, error, json, payloadOrEnvelope } from './openapi-parts';
 import { defineRoutes, mountRoutes } from './route-table';
 import { answerEnqueued } from './status-url';
@@ -76,27 +77,6 @@ const MAX_ERRORS_PER_BATCH = 1_000;
 const LINES_PER_CHUNK = 250;
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/** True when text[start, end) holds something besides whitespace. */
-function hasContent(text: string, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
-    if (c !== 32 && c !== 9 && c !== 13) return true;
-  }
-  return false;
-}
-
-/** Counts the non-blank lines, stopping once past `max`: a cheap scan before any parsing. */
-function countRecords(text: string, max: number): number {
-  let count = 0;
-  for (let start = 0; start <= text.length && count <= max;) {
-    const newline = text.indexOf('\n', start);
-    const end = newline === -1 ? text.length : newline;
-    if (hasContent(text, start, end)) count++;
-    start = end + 1;
-  }
-  return count;
-}
 
 /** The routes of {@link intakeRouter}. */
 export const intakeRoutes = defineRoutes({
