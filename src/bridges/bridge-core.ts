@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { SpanKind } from '@opentelemetry/api';
 import { Counter } from 'prom-client';
 import { DEAD_LETTER_CODES, type DeadLetterRecord } from '../contracts/dead-letter-record';
 import { onboardingJobId, readBusinessId } from '../contracts/onboarding-job';
 import { PayloadInvalidError } from '../contracts/payload-invalid-error';
 import { validatePayload } from '../contracts/validate-payload';
 import { readMessage } from '../intake/read-message';
-import { reasonCodeOf, SPAN_ATTRIBUTES } from '../pipeline/traced-processor';
+import { runInSpan, SPAN_ATTRIBUTES } from '../pipeline/traced-processor';
 import { messageTraceContext } from '../telemetry/message-context';
 import type { EnqueueOptions, EnqueueResult } from '../queues/onboarding-producer';
 
@@ -260,20 +260,14 @@ export function createBridgeCore(deps: BridgeCoreDeps): BridgeCore {
           },
         },
         parent,
-        async (span) => {
-          try {
-            const outcome = await store(body, decoded, transportId, (jobId) =>
-              span.setAttribute(SPAN_ATTRIBUTES.jobId, jobId),
-            );
-            span.setAttribute('onboarding.bridge.outcome', outcome);
-            return outcome;
-          } catch (error) {
-            span.setStatus({ code: SpanStatusCode.ERROR, message: reasonCodeOf(error) });
-            throw error;
-          } finally {
-            span.end();
-          }
-        },
+        (span) =>
+          runInSpan(
+            span,
+            'onboarding.bridge.outcome',
+            (outcome) => outcome,
+            () =>
+              store(body, decoded, transportId, (jobId) => span.setAttribute(SPAN_ATTRIBUTES.jobId, jobId)),
+          ),
       );
     },
     stop() {

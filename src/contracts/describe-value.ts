@@ -1,3 +1,5 @@
+import type { FieldErrorCode, RuleFailure } from './field-error';
+
 // Error messages must help someone fix the data without ever repeating it: these helpers
 // describe the *shape* of a value (type, length, character classes) and never its content.
 
@@ -11,6 +13,27 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return `an array of ${plural(value.length, 'item')}`;
   if (typeof value === 'object') return 'an object';
   return `a value of type ${typeof value}`;
+}
+
+/**
+ * A check of a code-like string: `accepts` decides; a refusal says what was `expected` and the
+ * value's shape, plus `hint` when the value already has the `length` an accepted one has (so the
+ * length is right and the content is not).
+ */
+export function codeRule(rule: {
+  code: FieldErrorCode;
+  accepts: (value: string) => boolean;
+  expected: string;
+  length: number;
+  hint: string;
+}): (value: string) => RuleFailure {
+  return (value) =>
+    rule.accepts(value)
+      ? undefined
+      : {
+          code: rule.code,
+          message: `expected ${rule.expected}, found ${describeString(value)}${value.length === rule.length ? ` ${rule.hint}` : ''}`,
+        };
 }
 
 /** "a string of 12 characters" (or "an empty string"). */

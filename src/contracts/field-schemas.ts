@@ -19,12 +19,20 @@ export function pushFailure(payload: z.core.ParsePayload, code: FieldErrorCode, 
   payload.issues.push({ code: 'custom', message, input: payload.value, params: { code }, continue: true });
 }
 
+/** Adds the issue of a failed rule (nothing when it passed), at `path` if given, with our stable code in `params.code`. */
+export function addFailure<T>(ctx: z.RefinementCtx<T>, failure: RuleFailure, path?: PropertyKey[]): void {
+  if (!failure) return;
+  ctx.addIssue({
+    code: 'custom',
+    ...(path ? { path } : {}),
+    message: failure.message,
+    params: { code: failure.code },
+  });
+}
+
 /** Wraps a rule as a zod refinement whose issue carries our stable code in `params.code`. */
 export function refineWith<T>(rule: Rule<T>) {
-  return (value: T, ctx: z.RefinementCtx<T>): void => {
-    const failure = rule(value);
-    if (failure) ctx.addIssue({ code: 'custom', message: failure.message, params: { code: failure.code } });
-  };
+  return (value: T, ctx: z.RefinementCtx<T>): void => addFailure(ctx, rule(value));
 }
 
 /** A string trimmed, optionally normalised, then required to be 1..max characters and to pass `rule`. */

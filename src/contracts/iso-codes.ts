@@ -1,6 +1,6 @@
 import { getAlpha2Codes, getAlpha3Codes } from 'i18n-iso-countries';
-import type { RuleFailure } from './field-error';
-import { describeString } from './describe-value';
+import type { FieldErrorCode, RuleFailure } from './field-error';
+import { codeRule, describeString } from './describe-value';
 import { LANGUAGE_CODES, LANGUAGES } from './payload-assumptions';
 
 const ALPHA2: ReadonlySet<string> = new Set(Object.keys(getAlpha2Codes()));
@@ -11,23 +11,21 @@ export function normaliseCountryCode(value: string): string {
   return value.toUpperCase();
 }
 
+/** Checks an ISO 3166-1 alpha-2 or alpha-3 country code: one of `codes`, all of that `length`. */
+const countryCodeRule = (code: FieldErrorCode, codes: ReadonlySet<string>, length: 2 | 3, examples: string) =>
+  codeRule({
+    code,
+    accepts: (value) => codes.has(value),
+    expected: `an ISO 3166-1 alpha-${length} country code such as ${examples}`,
+    length,
+    hint: 'that is not an assigned code',
+  });
+
 /** Checks an ISO 3166-1 alpha-2 country code (after upper-casing). */
-export function checkCountry(value: string): RuleFailure {
-  if (ALPHA2.has(value)) return undefined;
-  return {
-    code: 'COUNTRY_INVALID',
-    message: `expected an ISO 3166-1 alpha-2 country code such as FI or SE, found ${describeString(value)}${value.length === 2 ? ' that is not an assigned code' : ''}`,
-  };
-}
+export const checkCountry = countryCodeRule('COUNTRY_INVALID', ALPHA2, 2, 'FI or SE');
 
 /** Checks an ISO 3166-1 alpha-3 code used as a nationality (after upper-casing). */
-export function checkNationality(value: string): RuleFailure {
-  if (ALPHA3.has(value)) return undefined;
-  return {
-    code: 'NATIONALITY_INVALID',
-    message: `expected an ISO 3166-1 alpha-3 country code such as FIN or SWE, found ${describeString(value)}${value.length === 3 ? ' that is not an assigned code' : ''}`,
-  };
-}
+export const checkNationality = countryCodeRule('NATIONALITY_INVALID', ALPHA3, 3, 'FIN or SWE');
 
 /** Maps an accepted language code to the three-letter one Ropo uses ("FI", "fi" → "fin"); others unchanged. */
 export function normaliseLanguage(value: string): string {

@@ -10,7 +10,7 @@ import {
   normaliseLanguage,
 } from './iso-codes';
 import { missingForCompleteProfile } from './complete-profile';
-import { code, integer, pushFailure, ruledText, text } from './field-schemas';
+import { addFailure, code, integer, pushFailure, ruledText, text } from './field-schemas';
 import {
   DEFAULT_COUNTRY,
   LANGUAGE_CODES,
@@ -78,15 +78,7 @@ function checkAddressPostalCode(address: unknown, ctx: z.RefinementCtx<unknown>)
   if (!isRecord(address) || typeof address.postal_code !== 'string' || address.postal_code === '') return;
   const inCountry = countryOf(address);
   if (inCountry === undefined) return; // the country's own error comes first
-  const failure = checkPostalCode(address.postal_code, inCountry);
-  if (failure) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['postal_code'],
-      message: failure.message,
-      params: { code: failure.code },
-    });
-  }
+  addFailure(ctx, checkPostalCode(address.postal_code, inCountry), ['postal_code']);
 }
 
 const customerInfoSchema = z
@@ -120,15 +112,7 @@ const customerInfoSchema = z
       if (!isRecord(info) || typeof info.vat_number !== 'string' || typeof info.business_id !== 'string')
         return;
       if (countryOf(info) !== 'FI' || checkVatFormat(info.vat_number) !== undefined) return;
-      const failure = checkFinnishVatMatches(info.vat_number, info.business_id);
-      if (failure) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['vat_number'],
-          message: failure.message,
-          params: { code: failure.code },
-        });
-      }
+      addFailure(ctx, checkFinnishVatMatches(info.vat_number, info.business_id), ['vat_number']);
     },
     { when: always },
   );
@@ -239,15 +223,12 @@ export const createProfileSchema = z
     (body, ctx) => {
       if (!isRecord(body) || body.allowIncompleteData !== false) return;
       for (const path of missingForCompleteProfile(body)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: path.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part)),
-          message:
-            path === 'users'
-              ? 'required because allowIncompleteData is false: expected at least one user (the first admin), found none'
-              : 'required because allowIncompleteData is false, found nothing',
-          params: { code: 'REQUIRED' },
-        });
+        const message =
+          path === 'users'
+            ? 'required because allowIncompleteData is false: expected at least one user (the first admin), found none'
+            : 'required because allowIncompleteData is false, found nothing';
+        const at = path.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+        addFailure(ctx, { code: 'REQUIRED', message }, at);
       }
     },
     { when: always },

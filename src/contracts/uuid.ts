@@ -1,5 +1,4 @@
-import type { RuleFailure } from './field-error';
-import { describeString } from './describe-value';
+import { codeRule } from './describe-value';
 
 // RFC 9562 layout with a version digit 1-8 and the RFC variant, as zod's `z.uuid()` checks.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -10,10 +9,10 @@ export function normaliseUuid(value: string): string {
 }
 
 /** Checks a (lower-cased) RFC 9562 UUID. */
-export function checkUuid(value: string): RuleFailure {
-  if (UUID.test(value)) return undefined;
-  return {
-    code: 'UUID_INVALID',
-    message: `expected a UUID such as a3029a45-2608-4c9c-a8ce-93fcbcb733a7, found ${describeString(value)}${value.length === 36 ? ' with the wrong characters or version' : ''}`,
-  };
-}
+export const checkUuid = codeRule({
+  code: 'UUID_INVALID',
+  accepts: (value) => UUID.test(value),
+  expected: 'a UUID such as a3029a45-2608-4c9c-a8ce-93fcbcb733a7',
+  length: 36,
+  hint: 'with the wrong characters or version',
+});

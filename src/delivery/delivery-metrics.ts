@@ -1,5 +1,5 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { metricOnce } from '../pipeline/prometheus-observer';
+import type { Registry } from 'prom-client';
+import { metricsIn } from '../pipeline/prometheus-observer';
 
 /** What the delivery side reports; a no-op when no registry is given. */
 export interface DeliveryObserver {
@@ -16,47 +16,25 @@ const LATENCY_BUCKETS = [
 
 /** Delivery metrics in `registry`: attempts by sink and result, latency by sink, sink state. */
 export function createDeliveryMetrics(registry: Registry): DeliveryObserver {
-  const registers = [registry];
-  const attempts = metricOnce(
-    registry,
-    'onboarding_sink_deliveries_total',
-    () =>
-      new Counter({
-        name: 'onboarding_sink_deliveries_total',
-        help: 'Delivery attempts by sink and result (delivered, failed = will retry, given_up = failed for SINK_DISABLE_AFTER)',
-        labelNames: ['sink', 'result'],
-        registers,
-      }),
-  );
-  const latency = metricOnce(
-    registry,
-    'onboarding_sink_delivery_latency_seconds',
-    () =>
-      new Histogram({
-        name: 'onboarding_sink_delivery_latency_seconds',
-        help: "Seconds from the outcome (the event's time) to the sink's acknowledgement, by sink",
-        labelNames: ['sink'],
-        buckets: LATENCY_BUCKETS,
-        registers,
-      }),
-  );
-  const enabled = metricOnce(
-    registry,
-    'onboarding_sink_enabled',
-    () =>
-      new Gauge({
-        name: 'onboarding_sink_enabled',
-        help: 'Whether a sink is enabled (1) or disabled (0), as this process last saw it',
-        labelNames: ['sink'],
-        registers,
-      }),
-  );
+  const { counter, gauge, histogram } = metricsIn(registry, DELIVERY_METRICS);
+  const attempts = counter('onboarding_sink_deliveries_total', ['sink', 'result']);
+  const latency = histogram('onboarding_sink_delivery_latency_seconds', ['sink'], LATENCY_BUCKETS);
+  const enabled = gauge('onboarding_sink_enabled', ['sink']);
   return {
     attempt: (sink, result) => attempts.inc({ sink, result }),
     latency: (sink, seconds) => latency.observe({ sink }, seconds),
     sinkEnabled: (sink, on) => enabled.set({ sink }, on ? 1 : 0),
   };
 }
+
+/** The delivery metrics and their help text. */
+const DELIVERY_METRICS = {
+  onboarding_sink_deliveries_total:
+    'Delivery attempts by sink and result (delivered, failed = will retry, given_up = failed for SINK_DISABLE_AFTER)',
+  onboarding_sink_delivery_latency_seconds:
+    "Seconds from the outcome (the event's time) to the sink's acknowledgement, by sink",
+  onboarding_sink_enabled: 'Whether a sink is enabled (1) or disabled (0), as this process last saw it',
+};
 
 /** An observer that records nothing. */
 export const NO_DELIVERY_METRICS: DeliveryObserver = {

@@ -4,7 +4,7 @@ import type { OnboardingEvent } from '../contracts/events';
 import type { Logger } from '../logger';
 import { createBackoffStrategy } from '../pipeline/backoff';
 import type { RedisClient } from '../queues/connection';
-import { recordAttempt } from './delivery-attempt';
+import { recordAttempt, type DeliveryAttempt } from './delivery-attempt';
 import type { DeliveryObserver } from './delivery-metrics';
 import type { SinkConfig } from './sink-config';
 import type { SinkControl } from './sink-control';
@@ -74,17 +74,30 @@ export function createSinkWorker(deps: SinkWorkerDeps): Worker<OnboardingEvent> 
       [DELIVERY_SPAN_ATTRIBUTES.businessId]: event.subject ?? '',
       [DELIVERY_SPAN_ATTRIBUTES.attempt]: attempt,
     });
-    try {
-      const receipt = await transport.send(event);
-      span?.setAttribute(DELIVERY_SPAN_ATTRIBUTES.result, 'delivered');
-      if (receipt.status !== undefined) span?.setAttribute(DELIVERY_SPAN_ATTRIBUTES.status, receipt.status);
+    /** Puts the attempt's result on its span and in the job's log; returns how long it took. */
+    const settle = async ({
+      result,
+      status,
+      answer,
+    }: Pick<DeliveryAttempt, 'result' | 'status' | 'answer'>): Promise<number> => {
+      span?.setAttribute(DELIVERY_SPAN_ATTRIBUTES.result, result);
+      if (status !== undefined) span?.setAttribute(DELIVERY_SPAN_ATTRIBUTES.status, status);
       const durationMs = Date.now() - started;
       await recordAttempt(job, {
         at: new Date(started).toISOString(),
         attempt,
+        result,
+        status,
+        durationMs,
+        answer,
+      });
+      return durationMs;
+    };
+    try {
+      const receipt = await transport.send(event);
+      const durationMs = await settle({
         result: 'delivered',
         status: receipt.status,
-        durationMs,
         answer: receipt.answer,
       });
       await store.markHealthy(sink.name);
@@ -94,19 +107,9 @@ export function createSinkWorker(deps: SinkWorkerDeps): Worker<OnboardingEvent> 
       log.info('event delivered', { eventId: event.id, eventType: event.type, attempt, durationMs });
       return { deliveredAt: new Date().toISOString(), attempt };
     } catch (error) {
-      const durationMs = Date.now() - started;
       const failure =
         error instanceof SinkDeliveryError ? error : new SinkDeliveryError(describeError(error));
-      span?.setAttribute(DELIVERY_SPAN_ATTRIBUTES.result, 'failed');
-      if (failure.status !== undefined) span?.setAttribute(DELIVERY_SPAN_ATTRIBUTES.status, failure.status);
-      await recordAttempt(job, {
-        at: new Date(started).toISOString(),
-        attempt,
-        result: 'failed',
-        status: failure.status,
-        durationMs,
-        answer: failure.message,
-      });
+      const durationMs = await settle({ result: 'failed', status: failure.status, answer: failure.message });
       const now = Date.now();
       const failingSinceMs = await store.markFailing(sink.name, now);
       const verdict = decideFailure({

@@ -57,14 +57,38 @@ export const acceptedSchema = z
   })
   .meta({ title: 'Accepted' });
 
+// What one record of a batch (an NDJSON line, a CloudEvent) answers besides its position and status.
+const batchItemFields = {
+  jobId: z.string().optional(),
+  statusUrl: z.string().optional(),
+  errors: z.array(fieldErrorSchema).optional(),
+};
+
+/** A batch answer (NDJSON or CloudEvents): whether any record was refused, the counts, one result per record. */
+function batchAnswerSchema<T extends z.ZodType, E extends z.ZodRawShape>(
+  title: string,
+  refused: string,
+  results: T,
+  extra: E,
+) {
+  return z
+    .object({
+      errors: z.boolean().meta({ description: refused }),
+      accepted: z.number().int(),
+      duplicates: z.number().int(),
+      rejected: z.number().int(),
+      ...extra,
+      results: z.array(results),
+    })
+    .meta({ title });
+}
+
 /** One line's result in a batch. */
 export const batchLineSchema = z
   .object({
     line: z.number().int().min(1),
     status: z.enum(['accepted', 'duplicate', 'invalid', 'malformed']),
-    jobId: z.string().optional(),
-    statusUrl: z.string().optional(),
-    errors: z.array(fieldErrorSchema).optional(),
+    ...batchItemFields,
     errorCount: z.number().int().optional().meta({
       description: 'how many errors the line has, when fewer are listed (20 a line, 1,000 a batch)',
     }),
@@ -72,21 +96,6 @@ export const batchLineSchema = z
   .meta({ title: 'BatchLineResult' });
 /** One line's result in a batch answer. */
 export type BatchLine = z.output<typeof batchLineSchema>;
-
-/** The batch answer: counts and one result per non-empty line. */
-export const batchResultSchema = z
-  .object({
-    errors: z.boolean().meta({ description: 'true when at least one line was invalid or malformed' }),
-    accepted: z.number().int(),
-    duplicates: z.number().int(),
-    rejected: z.number().int(),
-    errorsTruncated: z
-      .boolean()
-      .optional()
-      .meta({ description: 'true when some lines list fewer errors than they have (see errorCount)' }),
-    results: z.array(batchLineSchema),
-  })
-  .meta({ title: 'BatchResult' });
 
 /** One event's result in a CloudEvents batch (`POST /v1/events`, `application/cloudevents-batch+json`). */
 export const eventBatchItemSchema = z
@@ -97,24 +106,32 @@ export const eventBatchItemSchema = z
       .enum(['CLOUDEVENT_INVALID', 'EVENT_TYPE_UNKNOWN', 'PAYLOAD_INVALID'])
       .optional()
       .meta({ description: 'Why a rejected event was refused (the codes of the single-event answers)' }),
-    jobId: z.string().optional(),
-    statusUrl: z.string().optional(),
-    errors: z.array(fieldErrorSchema).optional(),
+    ...batchItemFields,
   })
   .meta({ title: 'EventBatchItemResult' });
 /** One event's result in a CloudEvents batch answer. */
 export type EventBatchItem = z.output<typeof eventBatchItemSchema>;
 
+/** The batch answer: counts and one result per non-empty line. */
+export const batchResultSchema = batchAnswerSchema(
+  'BatchResult',
+  'true when at least one line was invalid or malformed',
+  batchLineSchema,
+  {
+    errorsTruncated: z
+      .boolean()
+      .optional()
+      .meta({ description: 'true when some lines list fewer errors than they have (see errorCount)' }),
+  },
+);
+
 /** The CloudEvents batch answer: counts and one result per event, in order. */
-export const eventBatchResultSchema = z
-  .object({
-    errors: z.boolean().meta({ description: 'true when at least one event was rejected' }),
-    accepted: z.number().int(),
-    duplicates: z.number().int(),
-    rejected: z.number().int(),
-    results: z.array(eventBatchItemSchema),
-  })
-  .meta({ title: 'EventBatchResult' });
+export const eventBatchResultSchema = batchAnswerSchema(
+  'EventBatchResult',
+  'true when at least one event was rejected',
+  eventBatchItemSchema,
+  {},
+);
 
 /** How a job ended, without personal data. */
 export const outcomeSchema = z

@@ -183,6 +183,8 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
     // Any valid token first, so that an unauthenticated caller cannot tell routes apart (401, not 404).
     requireScope(...TOKEN_SCOPES),
   );
+  // Each route checks the scope its route table names; these prefix gates answer 403 (not 404) to a
+  // token of another scope on any other path under them too.
   app.use('/v1/onboardings', requireScope('intake'));
   app.use('/v1/events', requireScope('intake'));
   app.use('/v1/dead-letters', requireScope('operator'));

@@ -9,7 +9,7 @@ import {
 } from '../intake/cloud-event-reader';
 import { cloudEventId, readMessage, type IntakeMapper } from '../intake/read-message';
 import type { EnqueueOptions, OnboardingProducer } from '../queues/onboarding-producer';
-import type { EventBatchItem } from './api-schemas';
+import { acceptedSchema, eventBatchResultSchema, type EventBatchItem } from './api-schemas';
 import type { BacklogProbe } from './backpressure';
 import { ApiError, type ApiErrorCode } from './errors';
 import { answerEnqueued } from './status-url';
@@ -17,6 +17,8 @@ import { JSON_TYPES, requireMediaType } from './media-type';
 import { redisUnavailable, type RedisGate } from './redis-availability';
 import { requestContext } from './request-context';
 import { enqueueBatch } from './enqueue-batch';
+import { cloudEvent, COMMON_ERRORS, error, json, payloadOrEnvelope, ref } from './openapi-parts';
+import { defineRoutes, mountRoutes } from './route-table';
 
 /** Dependencies of {@link eventsRouter}. */
 export interface EventsDeps {
@@ -62,6 +64,46 @@ function asApiError(decision: Extract<Decision, { ok: false }>): ApiError {
   );
 }
 
+/** The route of {@link eventsRouter}. */
+export const eventsRoutes = defineRoutes({
+  events: {
+    method: 'post',
+    path: '/v1/events',
+    scope: 'intake',
+    operation: {
+      summary:
+        'CloudEvents 1.0 over HTTP: structured, binary (ce-* headers) or batch; source + id give the job id',
+      requestBody: {
+        required: true,
+        content: {
+          [CLOUDEVENTS_JSON]: { schema: cloudEvent },
+          [CLOUDEVENTS_BATCH_JSON]: { schema: { type: 'array', items: cloudEvent } },
+          'application/json': {
+            schema: payloadOrEnvelope,
+            description: 'Binary mode: the attributes in ce-specversion, ce-id, ce-source, ce-type headers',
+          },
+        },
+      },
+      responses: {
+        '202': { description: 'Stored as a new job (one event)', content: json(acceptedSchema) },
+        '200': {
+          description:
+            'One event already stored (`duplicate: true`), or a batch: one result per event, in order',
+          content: json({ oneOf: [ref(acceptedSchema), ref(eventBatchResultSchema)] }),
+        },
+        '400': error('CLOUDEVENT_INVALID (`errors` names the attribute), MALFORMED_JSON or BAD_REQUEST'),
+        ...COMMON_ERRORS,
+        '413': error(
+          'BODY_TOO_LARGE: over INTAKE_MAX_BODY_BYTES (a batch: INTAKE_MAX_BATCH_BYTES); BATCH_TOO_MANY_LINES: over INTAKE_MAX_BATCH_LINES events',
+        ),
+        '415': error('UNSUPPORTED_MEDIA_TYPE'),
+        '422': error('EVENT_TYPE_UNKNOWN: type not in INTAKE_EVENT_TYPES; PAYLOAD_INVALID: field errors'),
+        '429': error('BACKLOG_FULL'),
+      },
+    },
+  },
+});
+
 /**
  * `POST /v1/events`: CloudEvents 1.0 over HTTP in structured, binary and batch mode. The event id is
  * the CloudEvent's `source` + `id` (the rule of every way in), so a redelivered event makes no
@@ -71,8 +113,6 @@ export function eventsRouter(deps: EventsDeps): Router {
   const { producer, redis, backlog, limits } = deps;
   const types = new Set(deps.eventTypes);
   const withEventTrace = deps.withEventTrace ?? (<T>(_event: CloudEventJson, run: () => Promise<T>) => run());
-  const router = Router();
-
   function decide(read: CloudEventRead): Decision {
     if (!read.ok) {
       return {
@@ -115,43 +155,44 @@ export function eventsRouter(deps: EventsDeps): Router {
     });
   }
 
-  router.post(
-    '/v1/events',
-    requireMediaType(
-      JSON_TYPES,
-      `${CLOUDEVENTS_JSON}, ${CLOUDEVENTS_BATCH_JSON} or application/json with ce-* headers`,
-    ),
-    // A batch may be larger than one event; body-parser skips the second parser once one has read the body.
-    express.json({ limit: limits.maxBatchBytes, strict: false, type: CLOUDEVENTS_BATCH_JSON }),
-    express.json({ limit: limits.maxBodyBytes, strict: false, type: JSON_TYPES }),
-    async (req: Request, res) => {
-      if (req.body === undefined || req.get('content-length') === '0') {
-        throw new ApiError(400, 'MALFORMED_JSON', 'the request body is empty');
-      }
-      if (req.is(CLOUDEVENTS_BATCH_JSON)) {
-        res.status(200).json(await storeBatch(req.body, res));
-        return;
-      }
-      let read: CloudEventRead;
-      if (req.is(CLOUDEVENTS_JSON)) read = readStructuredEvent(req.body);
-      else if (req.get('ce-specversion') !== undefined || req.get('ce-id') !== undefined)
-        read = readBinaryEvent(req.headers, req.body);
-      else {
-        throw new ApiError(
-          400,
-          'CLOUDEVENT_INVALID',
-          `no CloudEvent: send ${CLOUDEVENTS_JSON} (structured), ${CLOUDEVENTS_BATCH_JSON} (batch), or ce-* headers with a JSON body (binary)`,
+  const router = mountRoutes(Router(), eventsRoutes, {
+    events: [
+      requireMediaType(
+        JSON_TYPES,
+        `${CLOUDEVENTS_JSON}, ${CLOUDEVENTS_BATCH_JSON} or application/json with ce-* headers`,
+      ),
+      // A batch may be larger than one event; body-parser skips the second parser once one has read the body.
+      express.json({ limit: limits.maxBatchBytes, strict: false, type: CLOUDEVENTS_BATCH_JSON }),
+      express.json({ limit: limits.maxBodyBytes, strict: false, type: JSON_TYPES }),
+      async (req: Request, res) => {
+        if (req.body === undefined || req.get('content-length') === '0') {
+          throw new ApiError(400, 'MALFORMED_JSON', 'the request body is empty');
+        }
+        if (req.is(CLOUDEVENTS_BATCH_JSON)) {
+          res.status(200).json(await storeBatch(req.body, res));
+          return;
+        }
+        let read: CloudEventRead;
+        if (req.is(CLOUDEVENTS_JSON)) read = readStructuredEvent(req.body);
+        else if (req.get('ce-specversion') !== undefined || req.get('ce-id') !== undefined)
+          read = readBinaryEvent(req.headers, req.body);
+        else {
+          throw new ApiError(
+            400,
+            'CLOUDEVENT_INVALID',
+            `no CloudEvent: send ${CLOUDEVENTS_JSON} (structured), ${CLOUDEVENTS_BATCH_JSON} (batch), or ce-* headers with a JSON body (binary)`,
+          );
+        }
+        const decision = decide(read);
+        if (!decision.ok) throw asApiError(decision);
+        await refuseWhenFull();
+        const result = await withEventTrace(decision.event, () =>
+          redis.run(() => producer.enqueue(decision.payload, decision.options)),
         );
-      }
-      const decision = decide(read);
-      if (!decision.ok) throw asApiError(decision);
-      await refuseWhenFull();
-      const result = await withEventTrace(decision.event, () =>
-        redis.run(() => producer.enqueue(decision.payload, decision.options)),
-      );
-      answerEnqueued(res, result, 'cloud event');
-    },
-  );
+        answerEnqueued(res, result, 'cloud event');
+      },
+    ],
+  });
 
   async function storeBatch(body: unknown, res: express.Response) {
     if (!Array.isArray(body)) {

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Queue } from 'bullmq';
 import { readBreakers, type BreakerReport } from '../queues/breaker-registry';
 import type { RedisGate } from './redis-availability';
+import { defineRoutes, mountRoutes } from './route-table';
 
 /** What `/readyz` found. */
 export interface Readiness {
@@ -116,17 +117,46 @@ export function createReadinessCheck(deps: ReadinessDeps): () => Promise<Readine
   };
 }
 
+/** The routes of {@link healthRouter}. */
+export const healthRoutes = defineRoutes({
+  healthz: {
+    method: 'get',
+    path: '/healthz',
+    scope: 'public',
+    operation: {
+      summary: 'The process is alive and serving HTTP',
+      responses: { '200': { description: '{status: "ok", uptimeSeconds}' } },
+    },
+  },
+  readyz: {
+    method: 'get',
+    path: '/readyz',
+    scope: 'public',
+    operation: {
+      summary: 'Ready to take work: Redis answers, the queue is not paused, workers are up',
+      responses: {
+        '200': { description: 'Ready, with the checks' },
+        '503': { description: 'Not ready: `status` and `reason` say why' },
+      },
+    },
+  },
+});
+
 /** `/healthz` (the process is alive and serving HTTP) and, given a check, `/readyz` (503 when not ready). */
 export function healthRouter(readiness?: () => Promise<Readiness>): Router {
-  const router = Router();
-  router.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
+  return mountRoutes(Router(), healthRoutes, {
+    healthz: [
+      (_req, res) => {
+        res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
+      },
+    ],
+    readyz: readiness
+      ? [
+          async (_req, res) => {
+            const result = await readiness();
+            res.status(result.ready ? 200 : 503).json(result);
+          },
+        ]
+      : null,
   });
-  if (readiness) {
-    router.get('/readyz', async (_req, res) => {
-      const result = await readiness();
-      res.status(result.ready ? 200 : 503).json(result);
-    });
-  }
-  return router;
 }

@@ -9,9 +9,11 @@ import {
   type OnboardingJobData,
   type OnboardingJobResult,
 } from '../contracts/onboarding-job';
-import type { onboardingStatusSchema, outcomeSchema } from './api-schemas';
+import { onboardingStatusSchema, type outcomeSchema } from './api-schemas';
 import { ApiError } from './errors';
+import { COMMON_ERRORS, error, idParameter, json } from './openapi-parts';
 import type { RedisGate } from './redis-availability';
+import { defineRoutes, mountRoutes } from './route-table';
 
 /** Dependencies of {@link onboardingStatusRouter}. */
 export interface OnboardingStatusDeps {
@@ -83,21 +85,41 @@ function describeRecord(jobId: string, record: DeadLetterRecord): z.output<typeo
   };
 }
 
+/** The route of {@link onboardingStatusRouter}. */
+export const onboardingStatusRoutes = defineRoutes({
+  status: {
+    method: 'get',
+    path: '/v1/onboardings/:id',
+    scope: 'intake',
+    operation: {
+      summary: 'State, attempts and outcome of a job (never its payload)',
+      parameters: [idParameter('The job id returned by the intake')],
+      responses: {
+        '200': { description: 'The job', content: json(onboardingStatusSchema) },
+        '404': error('NOT_FOUND'),
+        ...COMMON_ERRORS,
+      },
+    },
+  },
+});
+
 /** `GET /v1/onboardings/:id`: state, attempts and outcome of a job, never its payload. */
 export function onboardingStatusRouter(deps: OnboardingStatusDeps): Router {
-  const router = Router();
-  router.get('/v1/onboardings/:id', async (req, res) => {
-    // Not a shape the service issues: no such job, and no Redis lookup of a queue key as one.
-    if (!isOnboardingJobId(req.params.id))
-      throw new ApiError(404, 'NOT_FOUND', 'no onboarding job with this id');
-    const status = await deps.redis.run(async () => {
-      const job = await deps.onboarding.getJob(req.params.id);
-      if (job) return describe(job, deps.deadLetters);
-      const record = await deps.deadLetters.getJob(deadLetterJobId(req.params.id));
-      return record?.data ? describeRecord(req.params.id, record.data) : undefined;
-    });
-    if (!status) throw new ApiError(404, 'NOT_FOUND', 'no onboarding job with this id');
-    res.json(status);
+  return mountRoutes(Router(), onboardingStatusRoutes, {
+    status: [
+      async (req, res) => {
+        // Not a shape the service issues: no such job, and no Redis lookup of a queue key as one.
+        if (!isOnboardingJobId(req.params.id))
+          throw new ApiError(404, 'NOT_FOUND', 'no onboarding job with this id');
+        const status = await deps.redis.run(async () => {
+          const job = await deps.onboarding.getJob(req.params.id);
+          if (job) return describe(job, deps.deadLetters);
+          const record = await deps.deadLetters.getJob(deadLetterJobId(req.params.id));
+          return record?.data ? describeRecord(req.params.id, record.data) : undefined;
+        });
+        if (!status) throw new ApiError(404, 'NOT_FOUND', 'no onboarding job with this id');
+        res.json(status);
+      },
+    ],
   });
-  return router;
 }

@@ -24,34 +24,48 @@ import {
 /** A JSON object of the document. */
 export type JsonObject = Record<string, unknown>;
 
-/** A reference to a component schema. */
-export const ref = (name: string): JsonObject => ({ $ref: `#/components/schemas/${name}` });
+/** The schema the envelope is documented with: its `payload` is the payload schema (the router validates it with that too). */
+const documentedEnvelopeSchema = intakeEnvelopeSchema.extend({ payload: createProfileSchema });
 
-/** The component schemas, from the zod schemas the routers validate with. */
+/** The component schemas by name, from the zod schemas the routers validate with. */
+const COMPONENTS: readonly [string, z.ZodType][] = [
+  ['OnboardingPayload', createProfileSchema],
+  ['IntakeEnvelope', documentedEnvelopeSchema],
+  ['FieldError', fieldErrorSchema],
+  ['Error', errorBodySchema],
+  ['Accepted', acceptedSchema],
+  ['BatchLineResult', batchLineSchema],
+  ['BatchResult', batchResultSchema],
+  ['EventBatchItemResult', eventBatchItemSchema],
+  ['EventBatchResult', eventBatchResultSchema],
+  ['Outcome', outcomeSchema],
+  ['OnboardingStatus', onboardingStatusSchema],
+  ['DeadLetterSummary', deadLetterSummarySchema],
+  ['DeadLetterPage', deadLetterPageSchema],
+  ['DeadLetterRecord', deadLetterRecordSchema],
+  ['ReplayOutcome', replayOutcomeSchema],
+  ['BulkReplayRequest', bulkReplayBodySchema],
+  ['BulkReplayResult', bulkReplayResultSchema],
+  ['ActivationBody', activationBodySchema],
+];
+const componentNames = new Map<z.ZodType, string>(COMPONENTS.map(([name, schema]) => [schema, name]));
+
+/** A reference to the component schema of this zod schema (which must be one of the components). */
+export function ref(schema: z.ZodType): JsonObject {
+  const name = componentNames.get(schema);
+  if (name === undefined) throw new Error('this zod schema is not one of the OpenAPI component schemas');
+  return { $ref: `#/components/schemas/${name}` };
+}
+
+/** A payload, or an envelope around one: what every way in reads. */
+export const payloadOrEnvelope: JsonObject = {
+  oneOf: [ref(createProfileSchema), ref(documentedEnvelopeSchema)],
+};
+
+/** The component schemas. */
 export function componentSchemas(): Record<string, JsonObject> {
   const registry = z.registry<{ id: string }>();
-  const components: [string, z.ZodType][] = [
-    ['OnboardingPayload', createProfileSchema],
-    // The envelope's `payload` is documented as the payload schema; the router validates it with that schema too.
-    ['IntakeEnvelope', intakeEnvelopeSchema.extend({ payload: createProfileSchema })],
-    ['FieldError', fieldErrorSchema],
-    ['Error', errorBodySchema],
-    ['Accepted', acceptedSchema],
-    ['BatchLineResult', batchLineSchema],
-    ['BatchResult', batchResultSchema],
-    ['EventBatchItemResult', eventBatchItemSchema],
-    ['EventBatchResult', eventBatchResultSchema],
-    ['Outcome', outcomeSchema],
-    ['OnboardingStatus', onboardingStatusSchema],
-    ['DeadLetterSummary', deadLetterSummarySchema],
-    ['DeadLetterPage', deadLetterPageSchema],
-    ['DeadLetterRecord', deadLetterRecordSchema],
-    ['ReplayOutcome', replayOutcomeSchema],
-    ['BulkReplayRequest', bulkReplayBodySchema],
-    ['BulkReplayResult', bulkReplayResultSchema],
-    ['ActivationBody', activationBodySchema],
-  ];
-  for (const [id, schema] of components) registry.add(schema, { id });
+  for (const [id, schema] of COMPONENTS) registry.add(schema, { id });
   const { schemas } = z.toJSONSchema(registry, {
     io: 'input',
     unrepresentable: 'any',
@@ -79,11 +93,13 @@ export function queryParameters(schema: z.ZodObject): JsonObject[] {
   }));
 }
 
-/** A JSON body of this schema. */
-export const json = (schema: JsonObject): JsonObject => ({ 'application/json': { schema } });
+/** A JSON body of this schema: a component's zod schema (documented by reference) or a JSON schema. */
+export const json = (schema: z.ZodType | JsonObject): JsonObject => ({
+  'application/json': { schema: schema instanceof z.ZodType ? ref(schema) : schema },
+});
 
 /** An error answer (the common error body) with this description. */
-export const error = (description: string): JsonObject => ({ description, content: json(ref('Error')) });
+export const error = (description: string): JsonObject => ({ description, content: json(errorBodySchema) });
 
 /** The errors every authenticated route can answer. */
 export const COMMON_ERRORS = {
@@ -92,7 +108,6 @@ export const COMMON_ERRORS = {
   '507': error('REDIS_FULL: Redis is out of memory; nothing was stored until an operator acts'),
 };
 
-/** The CloudEvent `POST /v1/events` reads. */
 // What `POST /v1/events` reads: a CloudEvents 1.0 event whose `data` is a payload or an envelope
 // (or, with INTAKE_MAPPER, the upstream system's own shape). The SDK validates the other attributes.
 export const cloudEvent: JsonObject = {
@@ -108,7 +123,7 @@ export const cloudEvent: JsonObject = {
     },
     traceparent: { type: 'string', description: 'W3C trace context (distributed-tracing extension)' },
     tracestate: { type: 'string' },
-    data: { oneOf: [ref('OnboardingPayload'), ref('IntakeEnvelope')] },
+    data: payloadOrEnvelope,
   },
   additionalProperties: true,
 };

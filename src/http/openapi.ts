@@ -1,9 +1,41 @@
 import { Router } from 'express';
+import { activationRoutes } from './activation-router';
+import { customerRoutes } from './customer-router';
+import { deadLetterRoutes } from './dead-letter-router';
+import { eventsRoutes } from './events-router';
+import { healthRoutes } from './health';
+import { intakeRoutes } from './intake-router';
+import { metricsRoutes } from './metrics-router';
+import { onboardingStatusRoutes } from './onboarding-status-router';
 import { componentSchemas, type JsonObject } from './openapi-parts';
-import { intakePaths } from './openapi-intake-paths';
-import { operatorPaths } from './openapi-operator-paths';
+import { defineRoutes, mountRoutes, openApiPaths, type RouteTable } from './route-table';
+import { webhookRoutes } from './webhook-router';
 
-/** The OpenAPI 3.1 document of the intake and dead-letter API, generated from the zod schemas the routers use. */
+/** The route of {@link openApiRouter}. */
+export const openApiRoutes = defineRoutes({
+  document: {
+    method: 'get',
+    path: '/openapi.json',
+    scope: 'public',
+    operation: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
+  },
+});
+
+/** The route tables of every router the API mounts (Bull Board documents its own). */
+const ROUTE_TABLES: readonly RouteTable[] = [
+  healthRoutes,
+  metricsRoutes,
+  openApiRoutes,
+  intakeRoutes,
+  eventsRoutes,
+  onboardingStatusRoutes,
+  webhookRoutes,
+  deadLetterRoutes,
+  activationRoutes,
+  customerRoutes,
+];
+
+/** The OpenAPI 3.1 document of the API, generated from the routers' route tables and the zod schemas they use. */
 export function buildOpenApiDocument(): JsonObject {
   return {
     openapi: '3.1.0',
@@ -35,16 +67,18 @@ export function buildOpenApiDocument(): JsonObject {
       schemas: componentSchemas(),
     },
     security: [{ bearer: [] }],
-    paths: { ...intakePaths(), ...operatorPaths() },
+    paths: openApiPaths(ROUTE_TABLES),
   };
 }
 
 /** `GET /openapi.json`; built once, when the router is made. */
 export function openApiRouter(): Router {
   const document = buildOpenApiDocument();
-  const router = Router();
-  router.get('/openapi.json', (_req, res) => {
-    res.json(document);
+  return mountRoutes(Router(), openApiRoutes, {
+    document: [
+      (_req, res) => {
+        res.json(document);
+      },
+    ],
   });
-  return router;
 }

@@ -1,4 +1,4 @@
-import { SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
+import { SpanStatusCode, trace, type AttributeValue, type Span, type Tracer } from '@opentelemetry/api';
 import type { OnboardingLedger } from '../queues/onboarding-ledger';
 import { readBusinessId } from '../contracts/onboarding-job';
 import { dataOf } from './dead-lettering';
@@ -26,6 +26,28 @@ export function reasonCodeOf(error: unknown): string {
   const prefix = /^([A-Z][A-Z0-9_]+):/.exec(message);
   if (prefix) return prefix[1] as string;
   return error instanceof Error ? error.name : 'UNKNOWN';
+}
+
+/**
+ * Runs `run` in `span`, then ends the span: `describe(result)` goes on it as `attribute`; a throw
+ * marks it failed with the error's stable code ({@link reasonCodeOf}), never its message.
+ */
+export async function runInSpan<R>(
+  span: Span,
+  attribute: string,
+  describe: (result: R) => AttributeValue,
+  run: () => Promise<R>,
+): Promise<R> {
+  try {
+    const result = await run();
+    span.setAttribute(attribute, describe(result));
+    return result;
+  } catch (error) {
+    span.setStatus({ code: SpanStatusCode.ERROR, message: reasonCodeOf(error) });
+    throw error;
+  } finally {
+    span.end();
+  }
 }
 
 /**
@@ -58,18 +80,9 @@ export function traceLedger(ledger: OnboardingLedger, tracer: Tracer): Onboardin
   const spanned =
     <A extends unknown[], R>(name: string, run: (...args: A) => Promise<R>, state: (r: R) => string) =>
     (...args: A): Promise<R> =>
-      tracer.startActiveSpan(name, async (span) => {
-        try {
-          const result = await run(...args);
-          span.setAttribute('onboarding.ledger.result', state(result));
-          return result;
-        } catch (error) {
-          span.setStatus({ code: SpanStatusCode.ERROR, message: reasonCodeOf(error) });
-          throw error;
-        } finally {
-          span.end();
-        }
-      });
+      tracer.startActiveSpan(name, (span) =>
+        runInSpan(span, 'onboarding.ledger.result', state, () => run(...args)),
+      );
   return {
     ...ledger,
     claim: spanned('onboarding.ledger.claim', ledger.claim.bind(ledger), (r) =>

@@ -20,7 +20,7 @@ export function startWizardWatch(
   const everyMs = Math.min(3_600_000, Math.max(60_000, Math.floor(afterMs / 10)));
   let running: Promise<void> = Promise.resolve();
   const check = () => {
-    running = publishStalledWizards(connection, prefix, target, events, afterMs)
+    running = publishStalledWizards({ connection, prefix, target, afterMs }, events)
       .then((stalled) => {
         for (const s of stalled)
           logger.warn("customer stalled in Ropo's wizard", {

@@ -49,14 +49,18 @@ async function* ledgerEntries(
   }
 }
 
-/** Pending customers at the Ropo One `target` older than `afterMs` with no activation stored; reads only. */
-export async function findStalledWizards(
-  connection: RedisClient,
-  prefix: string,
-  target: string,
-  afterMs: number,
-  now = Date.now(),
-): Promise<StalledWizard[]> {
+/** Where to look for stalled wizards: the ledger of the Ropo One `target`, and how long a wizard may take. */
+export interface WizardScope {
+  connection: RedisClient;
+  prefix: string;
+  target: string;
+  /** WIZARD_STALLED_AFTER: a customer pending longer than this with no activation has stalled. */
+  afterMs: number;
+}
+
+/** Pending customers of the scope older than its `afterMs` with no activation stored; reads only. */
+export async function findStalledWizards(scope: WizardScope, now = Date.now()): Promise<StalledWizard[]> {
+  const { connection, prefix, target, afterMs } = scope;
   const stalled: StalledWizard[] = [];
   for await (const [businessId, entry] of ledgerEntries(connection, prefix, target)) {
     if (entry.state !== 'pending' || now - Date.parse(entry.at) < afterMs) continue;
@@ -72,15 +76,13 @@ export async function findStalledWizards(
  * the two repeats the same id rather than losing the event).
  */
 export async function publishStalledWizards(
-  connection: RedisClient,
-  prefix: string,
-  target: string,
+  scope: WizardScope,
   events: EventPublisher,
-  afterMs: number,
   now = Date.now(),
 ): Promise<StalledWizard[]> {
+  const { connection, prefix } = scope;
   const published: StalledWizard[] = [];
-  for (const stalled of await findStalledWizards(connection, prefix, target, afterMs, now)) {
+  for (const stalled of await findStalledWizards(scope, now)) {
     if (await connection.exists(stalledMarker(prefix, stalled.businessId))) continue;
     const data: WizardStalledEventData = { ...stalled };
     await events.publish(buildCustomerEvent(EVENT_TYPES.wizardStalled, data, [stalled.jobId]));

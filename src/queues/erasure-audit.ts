@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { RedisClient } from './connection';
+import { installationValue } from './installation-value';
 
 /** One erasure as the audit stream keeps it: a keyed hash of the business id, never the id. */
 export interface ErasureAuditEntry {
@@ -40,16 +41,18 @@ export function createBusinessIdHasher(
   prefix: string,
   configuredKey?: string,
 ): BusinessIdHasher {
-  const keys = erasureAuditKeys(prefix);
-  let key: string | undefined = configuredKey;
+  const key = installationValue(
+    redis,
+    erasureAuditKeys(prefix).generatedKey,
+    () => randomBytes(32).toString('hex'),
+    'the erasure HMAC key',
+    configuredKey,
+  );
   return {
     async hash(businessId) {
-      if (!key) {
-        await redis.set(keys.generatedKey, randomBytes(32).toString('hex'), 'NX');
-        key = (await redis.get(keys.generatedKey)) ?? undefined;
-        if (!key) throw new Error('could not read the erasure HMAC key back from Redis');
-      }
-      return createHmac('sha256', key).update(businessId).digest('hex');
+      return createHmac('sha256', await key())
+        .update(businessId)
+        .digest('hex');
     },
   };
 }

@@ -1,5 +1,6 @@
 import { newProfileUuidNamespace } from '../contracts/profile-uuid';
 import type { RedisClient } from './connection';
+import { installationValue } from './installation-value';
 import { luaScript } from './redis-script';
 
 // Both writes in one round trip: the record sits on the path of every createprofile call.
@@ -38,16 +39,16 @@ export function createProfileUuidIndex(
   configured?: string,
 ): ProfileUuidIndex {
   const k = profileUuidKeys(prefix);
-  let cached: string | undefined = configured;
+  // Every worker of the installation agrees on the first one written, and keeps it.
+  const namespace = installationValue(
+    redis,
+    k.namespace,
+    newProfileUuidNamespace,
+    'the profile_uuid namespace',
+    configured,
+  );
   return {
-    async namespace() {
-      if (cached) return cached;
-      // SET NX: every worker of the installation agrees on the first one written, and keeps it.
-      await redis.set(k.namespace, newProfileUuidNamespace(), 'NX');
-      cached = (await redis.get(k.namespace)) ?? undefined;
-      if (!cached) throw new Error('could not read the profile_uuid namespace back from Redis');
-      return cached;
-    },
+    namespace,
     async record(profileUuid, businessId) {
       await RECORD(redis, [k.uuid(profileUuid), k.byBusinessId(businessId)], [profileUuid, businessId]);
     },

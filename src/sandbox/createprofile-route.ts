@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { applyFaults } from './fault-gate';
+import { applyFaults, applyLateFaults } from './fault-gate';
 import { isCompleteProfile } from './profile-completeness';
 import { verifySandboxToken } from './sandbox-jwt';
-import { asRecord, bump, GARBAGE_BODY, nonEmptyString, parseJson, ropoError, send } from './sandbox-http';
+import { asRecord, bump, nonEmptyString, parseJson, ropoError, send } from './sandbox-http';
 import { CREATE_CUSTOMER_CONTRACT, type SandboxState } from './sandbox-state';
 
 /** Checks the Bearer token; answers 401 and returns false when it is missing or refused. */
@@ -79,16 +79,8 @@ export function createProfileRoute(state: SandboxState) {
       });
     state.activations.noteCreation(businessId, body);
 
-    if (decision.kind === 'commit-then-drop') {
-      count('drop');
-      req.socket.destroy();
-      return;
-    }
-    count(200);
-    if (decision.kind === 'garbage') {
-      res.writeHead(200, { 'Content-Type': 'text/html' });
-      res.end(GARBAGE_BODY);
-    } else if (complete) {
+    if (applyLateFaults(decision, 200, req, res, count) === 'answered') return;
+    if (complete) {
       send(res, 200, { customerId, message: 'Customer created successfully.', status: 'success' });
     } else {
       send(res, 200, {

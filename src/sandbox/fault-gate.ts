@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { pickFault, pickLatency, type FaultDecision, type FaultSet } from './sandbox-faults';
-import { ropoError, retryAfterHeader } from './sandbox-http';
+import { GARBAGE_BODY, ropoError, retryAfterHeader } from './sandbox-http';
 import type { SandboxState } from './sandbox-state';
 
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -66,4 +66,28 @@ export async function applyFaults(
     default:
       return decision;
   }
+}
+
+/**
+ * Honours the decision {@link applyFaults} left for after processing, once the work is committed:
+ * drops the connection (commit-then-drop) or answers `status` with a garbage body. Returns
+ * 'answered' when it did, else counts `status` and leaves the real answer to the caller.
+ */
+export function applyLateFaults(
+  decision: FaultDecision,
+  status: number,
+  req: Request,
+  res: Response,
+  count: (key: string | number) => void,
+): 'answered' | undefined {
+  if (decision.kind === 'commit-then-drop') {
+    count('drop');
+    req.socket.destroy();
+    return 'answered';
+  }
+  count(status);
+  if (decision.kind !== 'garbage') return undefined;
+  res.writeHead(status, { 'Content-Type': 'text/html' });
+  res.end(GARBAGE_BODY);
+  return 'answered';
 }

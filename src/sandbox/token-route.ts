@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
-import { applyFaults } from './fault-gate';
+import { applyFaults, applyLateFaults } from './fault-gate';
 import { issueSandboxToken } from './sandbox-jwt';
-import { asRecord, bump, GARBAGE_BODY, nonEmptyString, parseJson, send } from './sandbox-http';
+import { asRecord, bump, nonEmptyString, parseJson, send } from './sandbox-http';
 import type { SandboxState } from './sandbox-state';
 
 /** `POST /rest/token`: 201 `{token}` on the right cid and apicode, 400 `{errorId, errorText}` otherwise. */
@@ -35,17 +35,7 @@ export function tokenRoute(state: SandboxState) {
       Date.now(),
     );
     state.stats.tokensIssued += 1;
-    if (decision.kind === 'commit-then-drop') {
-      count('drop');
-      req.socket.destroy();
-      return;
-    }
-    count(201);
-    if (decision.kind === 'garbage') {
-      res.writeHead(201, { 'Content-Type': 'text/html' });
-      res.end(GARBAGE_BODY);
-      return;
-    }
+    if (applyLateFaults(decision, 201, req, res, count) === 'answered') return;
     send(res, 201, { token });
   };
 }

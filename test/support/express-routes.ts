@@ -1,4 +1,5 @@
 import type { Express } from 'express';
+import { openApiPath } from '../../src/http/route-table';
 
 /** One method and path an express app answers, in OpenAPI's `{param}` spelling. */
 export interface ExpressRoute {
@@ -11,8 +12,6 @@ interface Layer {
   handle?: { stack?: Layer[] };
   rawPath?: string;
 }
-
-const openApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
 
 function walk(stack: Layer[], mount: string, into: ExpressRoute[]): ExpressRoute[] {
   for (const layer of stack) {

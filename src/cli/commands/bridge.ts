@@ -2,20 +2,19 @@ import type { Command } from 'commander';
 import { startAmqpBridge } from '../../bridges/amqp-bridge';
 import { createBridgeCore, type BridgeCore } from '../../bridges/bridge-core';
 import { startNatsBridge } from '../../bridges/nats-bridge';
-import { loadConfig, type Config } from '../../config';
+import type { Config } from '../../config';
 import { ConfigError } from '../../errors/config-error';
 import { createMetricsRegistry } from '../../pipeline/prometheus-observer';
 import { loadIntakeMapper } from '../../intake/load-mapper';
-import { createLogger, type Logger } from '../../logger';
+import type { Logger } from '../../logger';
 import { createRedisConnection } from '../../queues/connection';
 import { createDeadLetterWriter } from '../../queues/dead-letter-queue';
 import { createOnboardingProducer } from '../../queues/onboarding-producer';
 import { openQueue } from '../../queues/open-queue';
 import { QUEUE_NAMES } from '../../queues/queue-names';
-import { startTracing } from '../../telemetry/tracing';
 import { serveMetricsPort } from '../metrics-port';
-import { createLifecycle, type ProcessLifecycle } from '../lifecycle';
-import { routeProcessOutput } from '../process-output';
+import type { ProcessLifecycle } from '../lifecycle';
+import { runRole } from '../role-process';
 
 type BridgeName = 'amqp' | 'nats';
 
@@ -26,60 +25,53 @@ async function runBridge(
     stop(): Promise<void>;
   }>,
 ): Promise<void> {
-  const config = loadConfig();
-  const logger = createLogger({ level: config.log.level, defaultMeta: { role: `bridge-${name}` } });
-  const output = routeProcessOutput(logger);
-  const lifecycle = createLifecycle(logger);
-  // Added first, so it is stopped last: the spans of the messages stored on shutdown get out too.
-  const tracing = await startTracing('bridge');
-  lifecycle.add(tracing.shutdown);
-  try {
-    // A producer connection fails fast, so the bridge notices Redis is gone and holds its messages.
-    const connection = createRedisConnection(config.redis.url, 'producer');
-    // Its connection errors go to the process's one outage log: a line when Redis goes, one a minute, one when back.
-    connection.on('error', (error: Error) => output.outage.error(error, 'connection'));
-    connection.on('ready', () => output.outage.available());
-    lifecycle.add(async () => {
-      await connection.quit().catch(() => connection.disconnect());
-    });
-    const producer = createOnboardingProducer({
-      connection,
-      prefix: config.redis.prefix,
-      attempts: config.retry.attempts,
-      telemetry: tracing.enabled ? tracing.bullmq : undefined,
-    });
-    const deadLetters = createDeadLetterWriter(connection, config.redis.prefix);
-    const onboarding = openQueue(QUEUE_NAMES.onboarding, connection, config.redis.prefix);
-    lifecycle.add(async () => {
-      await Promise.all([producer.close(), deadLetters.close(), onboarding.close()]);
-    });
-    const registry = createMetricsRegistry();
-    const core = createBridgeCore({
-      bridge: name,
-      producer,
-      deadLetters,
-      logger,
-      registry,
-      mapper: loadIntakeMapper(config.intake.mapper),
-      eventTypes: config.intake.eventTypes,
-      maxBacklog: config.intake.maxBacklog,
-      backlog: () => onboarding.getJobCountByTypes('waiting', 'delayed', 'prioritized'),
-      tracing: tracing.enabled
-        ? {
-            tracer: tracing.tracer,
-            destination: name === 'amqp' ? config.amqp.queue : config.nats.subject,
-            telemetry: tracing.bullmq,
-          }
-        : undefined,
-    });
-    const bridge = await start({ config, core, logger, lifecycle });
-    lifecycle.add(bridge.stop);
-    const metricsUrl = await serveMetricsPort(config, registry, logger, lifecycle);
-    logger.info('bridge ready', { bridge: name, metrics: metricsUrl });
-  } catch (error) {
-    await lifecycle.stopAll();
-    throw error;
-  }
+  await runRole(
+    { role: `bridge-${name}`, tracing: 'bridge' },
+    async ({ config, logger, output, lifecycle, tracing }) => {
+      // A producer connection fails fast, so the bridge notices Redis is gone and holds its messages.
+      const connection = createRedisConnection(config.redis.url, 'producer');
+      // Its connection errors go to the process's one outage log: a line when Redis goes, one a minute, one when back.
+      connection.on('error', (error: Error) => output.outage.error(error, 'connection'));
+      connection.on('ready', () => output.outage.available());
+      lifecycle.add(async () => {
+        await connection.quit().catch(() => connection.disconnect());
+      });
+      const producer = createOnboardingProducer({
+        connection,
+        prefix: config.redis.prefix,
+        attempts: config.retry.attempts,
+        telemetry: tracing.enabled ? tracing.bullmq : undefined,
+      });
+      const deadLetters = createDeadLetterWriter(connection, config.redis.prefix);
+      const onboarding = openQueue(QUEUE_NAMES.onboarding, connection, config.redis.prefix);
+      lifecycle.add(async () => {
+        await Promise.all([producer.close(), deadLetters.close(), onboarding.close()]);
+      });
+      const registry = createMetricsRegistry();
+      const core = createBridgeCore({
+        bridge: name,
+        producer,
+        deadLetters,
+        logger,
+        registry,
+        mapper: loadIntakeMapper(config.intake.mapper),
+        eventTypes: config.intake.eventTypes,
+        maxBacklog: config.intake.maxBacklog,
+        backlog: () => onboarding.getJobCountByTypes('waiting', 'delayed', 'prioritized'),
+        tracing: tracing.enabled
+          ? {
+              tracer: tracing.tracer,
+              destination: name === 'amqp' ? config.amqp.queue : config.nats.subject,
+              telemetry: tracing.bullmq,
+            }
+          : undefined,
+      });
+      const bridge = await start({ config, core, logger, lifecycle });
+      lifecycle.add(bridge.stop);
+      const metricsUrl = await serveMetricsPort(config, registry, logger, lifecycle);
+      logger.info('bridge ready', { bridge: name, metrics: metricsUrl });
+    },
+  );
 }
 
 /** `bridge amqp|nats`: moves broker messages into the onboarding queue, acking each only after it is stored. */

@@ -5,13 +5,13 @@ import { startDelivery } from '../../delivery/delivery-service';
 import { loadSinks } from '../../delivery/sink-config';
 import { createSinkControl } from '../../delivery/sink-control';
 import { createMetricsRegistry } from '../../pipeline/prometheus-observer';
-import { createLogger, type Logger } from '../../logger';
+import type { Logger } from '../../logger';
 import { createRedisConnection } from '../../queues/connection';
 import { serveMetricsPort } from '../metrics-port';
-import { createLifecycle, type Lifecycle } from '../lifecycle';
+import type { Lifecycle } from '../lifecycle';
 import { parseDuration } from '../../contracts/duration';
-import { startTracing, type Tracing } from '../../telemetry/tracing';
-import { routeProcessOutput } from '../process-output';
+import type { Tracing } from '../../telemetry/tracing';
+import { runRole } from '../role-process';
 import type { RedisOutageLog } from '../../queues/redis-outage-log';
 
 /** Starts delivery to the EVENT_SINKS sinks on `redisUrl`; registers its stops. Used by `deliver` and `start`. */
@@ -53,14 +53,8 @@ export function registerDeliverCommand(program: Command): void {
       'deliver outcome events to the sinks in EVENT_SINKS (webhooks, RabbitMQ, NATS); ' +
         'with METRICS_PORT set, serve /metrics and /healthz there',
     )
-    .action(async () => {
-      const config = loadConfig();
-      const logger = createLogger({ level: config.log.level, defaultMeta: { role: 'deliver' } });
-      const output = routeProcessOutput(logger);
-      const lifecycle = createLifecycle(logger);
-      const tracing = await startTracing('deliver');
-      lifecycle.add(tracing.shutdown);
-      try {
+    .action(() =>
+      runRole({ role: 'deliver' }, async ({ config, logger, output, lifecycle, tracing }) => {
         const registry = config.metrics.port === undefined ? undefined : createMetricsRegistry();
         await startDeliveryStack(config, config.redis.url, logger, lifecycle, {
           registry,
@@ -69,11 +63,8 @@ export function registerDeliverCommand(program: Command): void {
         });
         const metricsUrl = await serveMetricsPort(config, registry, logger, lifecycle);
         logger.info('deliver ready', { queuePrefix: config.redis.prefix, metrics: metricsUrl });
-      } catch (error) {
-        await lifecycle.stopAll();
-        throw error;
-      }
-    });
+      }),
+    );
 
   const sinks = program
     .command('sinks')

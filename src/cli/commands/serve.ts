@@ -2,13 +2,11 @@ import cluster from 'node:cluster';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config';
 import { clusterMetricsSource, serveClusterMetrics } from '../../http/cluster-metrics';
-import { createHttpApp } from '../../http/create-http-app';
-import { listen } from '../../http/http-server';
 import { createMetricsRegistry } from '../../pipeline/prometheus-observer';
 import { createLogger } from '../../logger';
 import { startTracing } from '../../telemetry/tracing';
-import { createRedisConnection } from '../../queues/connection';
 import { runHttpCluster, SHUTDOWN_MESSAGE } from '../http-cluster';
+import { startHttpStack } from '../http-stack';
 import { createLifecycle } from '../lifecycle';
 import { routeProcessOutput } from '../process-output';
 import { chooseRopoTarget } from '../ropo-target';
@@ -45,25 +43,16 @@ export function registerServeCommand(program: Command): void {
       const tracing = await startTracing('http');
       lifecycle.add(tracing.shutdown);
       try {
-        // Commands fail fast while Redis is away, so requests get a 503 instead of hanging.
-        const connection = createRedisConnection(config.redis.url, 'http');
-        lifecycle.add(async () => void (await connection.quit().catch(() => connection.disconnect())));
         const registry = createMetricsRegistry(slot ? { http_process: slot } : undefined);
         const metrics = cluster.isWorker ? clusterMetricsSource(registry) : undefined;
-        const http = createHttpApp({
+        const server = await startHttpStack(config, config.redis.url, lifecycle, {
           config,
           logger,
-          connection,
           registry,
           metrics,
           tracing,
           redisOutage: output.outage,
         });
-        lifecycle.add(http.close);
-        const server = await listen(http.app, config.http.port, config.http.host, {
-          limits: config.http.limits,
-        });
-        lifecycle.add(server.close);
         logger.info('http ready', { url: server.url, queuePrefix: config.redis.prefix });
       } catch (error) {
         await lifecycle.stopAll();

@@ -27,12 +27,12 @@ export function registerStatsCommand(program: Command): void {
         const stats = {
           ...queueStats,
           funnel: await readFunnel(connection, config.redis.prefix, config.ropo.target),
-          stalledWizards: await findStalledWizards(
+          stalledWizards: await findStalledWizards({
             connection,
-            config.redis.prefix,
-            config.ropo.target,
-            config.activation.wizardStalledAfterMs,
-          ),
+            prefix: config.redis.prefix,
+            target: config.ropo.target,
+            afterMs: config.activation.wizardStalledAfterMs,
+          }),
         };
         if (options.json) {
           process.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);

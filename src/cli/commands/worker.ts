@@ -1,12 +1,9 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config';
 import { createMetricsRegistry } from '../../pipeline/prometheus-observer';
-import { createLogger } from '../../logger';
-import { startTracing } from '../../telemetry/tracing';
 import { serveMetricsPort } from '../metrics-port';
-import { createLifecycle } from '../lifecycle';
-import { routeProcessOutput } from '../process-output';
 import { chooseRopoTarget } from '../ropo-target';
+import { runRole } from '../role-process';
 import { startWorkerStack } from '../worker-stack';
 
 /** `worker`: processes onboarding jobs from REDIS_URL; run as many as throughput needs. */
@@ -22,30 +19,25 @@ export function registerWorkerCommand(program: Command): void {
       const config = loadConfig();
       // Refuse before touching Redis: a worker must never guess which Ropo One it feeds.
       chooseRopoTarget({ ...config.ropo, env: config.env }, 'worker');
-      const logger = createLogger({ level: config.log.level, defaultMeta: { role: 'worker' } });
-      const output = routeProcessOutput(logger);
       // One second past the deadline for in-flight jobs: closing against a dead Redis may never end.
-      const lifecycle = createLifecycle(logger, { hardDeadlineMs: config.worker.shutdownTimeoutMs + 1000 });
-      // Added first, so it is stopped last: the spans of the jobs that finish on shutdown get out too.
-      const tracing = await startTracing('worker');
-      lifecycle.add(tracing.shutdown);
-      try {
-        const registry = config.metrics.port === undefined ? undefined : createMetricsRegistry();
-        const stack = await startWorkerStack(config, config.redis.url, logger, lifecycle, {
-          registry,
-          tracing,
-          redisOutage: output.outage,
-        });
-        lifecycle.trackInFlight(stack.inFlight);
-        const metricsUrl = await serveMetricsPort(config, registry, logger, lifecycle);
-        logger.info('worker ready', {
-          concurrency: config.worker.concurrency,
-          queuePrefix: config.redis.prefix,
-          metrics: metricsUrl,
-        });
-      } catch (error) {
-        await lifecycle.stopAll();
-        throw error;
-      }
+      const hardDeadlineMs = config.worker.shutdownTimeoutMs + 1000;
+      await runRole(
+        { role: 'worker', config, hardDeadlineMs },
+        async ({ logger, output, lifecycle, tracing }) => {
+          const registry = config.metrics.port === undefined ? undefined : createMetricsRegistry();
+          const stack = await startWorkerStack(config, config.redis.url, logger, lifecycle, {
+            registry,
+            tracing,
+            redisOutage: output.outage,
+          });
+          lifecycle.trackInFlight(stack.inFlight);
+          const metricsUrl = await serveMetricsPort(config, registry, logger, lifecycle);
+          logger.info('worker ready', {
+            concurrency: config.worker.concurrency,
+            queuePrefix: config.redis.prefix,
+            metrics: metricsUrl,
+          });
+        },
+      );
     });
 }

@@ -287,28 +287,16 @@ describe('customers stuck in the wizard', () => {
       const eightDaysLater = Date.now() + 8 * 86_400_000;
       const afterMs = pipeline.config.activation.wizardStalledAfterMs;
       expect(afterMs).toBe(7 * 86_400_000);
-      expect(
-        await findStalledWizards(pipeline.connection, pipeline.prefix, pipeline.config.ropo.target, afterMs),
-      ).toEqual([]);
-      const first = await publishStalledWizards(
-        pipeline.connection,
-        pipeline.prefix,
-        pipeline.config.ropo.target,
-        events,
+      const scope = {
+        connection: pipeline.connection,
+        prefix: pipeline.prefix,
+        target: pipeline.config.ropo.target,
         afterMs,
-        eightDaysLater,
-      );
+      };
+      expect(await findStalledWizards(scope)).toEqual([]);
+      const first = await publishStalledWizards(scope, events, eightDaysLater);
       expect(first.map((s) => s.businessId)).toEqual([stuck]);
-      expect(
-        await publishStalledWizards(
-          pipeline.connection,
-          pipeline.prefix,
-          pipeline.config.ropo.target,
-          events,
-          afterMs,
-          eightDaysLater + 1000,
-        ),
-      ).toEqual([]);
+      expect(await publishStalledWizards(scope, events, eightDaysLater + 1000)).toEqual([]);
       const stalledEvents = (await pipeline.events()).filter((e) => e.type === EVENT_TYPES.wizardStalled);
       expect(stalledEvents.map((e) => e.subject)).toEqual([stuck]);
       const timeline = (await (await http.request(`/v1/customers/${stuck}`)).json()) as {

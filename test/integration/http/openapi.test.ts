@@ -90,7 +90,7 @@ describe('GET /openapi.json', () => {
     }
   });
 
-  it('documents exactly the routes the app serves: a new route cannot go undocumented', async () => {
+  it('documents exactly the routes the app serves: both come from the route tables, so a new route cannot go undocumented', async () => {
     // Every optional router mounted (webhooks need secrets), so the walk sees all of them.
     const http = await startHttpHarness({
       env: { WEBHOOK_SECRETS: 'whsec_' + Buffer.from('a'.repeat(32)).toString('base64') },
