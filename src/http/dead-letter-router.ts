@@ -66,7 +66,7 @@ export const deadLetterRoutes = defineRoutes({
     scope: 'operator',
     operation: {
       summary: 'Delete the dead letters matching the filters (at least one, or all=true)',
-      parameters: queryParameters(deadLetterListQuerySchema.omit({ offset: true, limit: true })),
+      parameters: queryParameters(bulkDeleteQuerySchema),
       responses: {
         '200': {
           description: 'The removed record ids',
