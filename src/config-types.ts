@@ -85,7 +85,7 @@ export interface Config {
     webhookSecrets: string[];
     /** INTAKE_MAPPER: a module whose default (or `map`) export turns an upstream event into a record. */
     mapper?: string;
-    /** INTAKE_EVENT_TYPES: the CloudEvents `type`s `POST /v1/events` accepts; others are 422 EVENT_TYPE_UNKNOWN. */
+    /** INTAKE_EVENT_TYPES: the CloudEvents `type`s every way in accepts; others are 422 EVENT_TYPE_UNKNOWN (HTTP) or that dead letter (bridges). */
     eventTypes: string[];
   };
   /** A standalone `worker` serves /metrics and /healthz on `port` when it is set. */

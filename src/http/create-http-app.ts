@@ -156,6 +156,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
         verifier: createWebhookVerifier(config.intake.webhookSecrets),
         maxBodyBytes: config.intake.maxBodyBytes,
         mapper,
+        eventTypes: config.intake.eventTypes,
       }),
     );
   }
@@ -194,6 +195,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
       redis,
       backlog,
       limits: config.intake,
+      eventTypes: config.intake.eventTypes,
     }),
   );
   app.use(

@@ -21,6 +21,8 @@ export interface IntakeDeps {
   redis: RedisGate;
   backlog: BacklogProbe;
   limits: { maxBodyBytes: number; maxBatchBytes: number; maxBatchLines: number };
+  /** INTAKE_EVENT_TYPES: a body (or line) that is a CloudEvent of another `type` is refused. Unset: any. */
+  eventTypes?: readonly string[];
 }
 
 interface IntakeRecord {
@@ -33,9 +35,16 @@ function payloadInvalid(errors: FieldError[]): ApiError {
 }
 
 /** Reads a body in any form {@link readMessage} accepts, then applies the `Idempotency-Key` header. */
-function readRecord(body: unknown, defaultSource: string, idempotencyKey?: string): IntakeRecord {
+function readRecord(
+  body: unknown,
+  defaults: { source: string; eventTypes?: ReadonlySet<string> },
+  idempotencyKey?: string,
+): IntakeRecord {
   // The one envelope reader of every way in (src/intake), so HTTP, webhooks and brokers agree.
-  const read = readMessage(body, { source: defaultSource });
+  const read = readMessage(body, defaults);
+  if (!read.ok && read.code) {
+    throw new ApiError(422, read.code, read.errors[0]?.message ?? 'event type refused', read.errors);
+  }
   if (!read.ok) throw payloadInvalid(read.errors);
   const record: IntakeRecord = {
     payload: read.message.payload,
@@ -109,7 +118,9 @@ export const intakeRoutes = defineRoutes({
         ...COMMON_ERRORS,
         '413': error('BODY_TOO_LARGE: over INTAKE_MAX_BODY_BYTES'),
         '415': error('UNSUPPORTED_MEDIA_TYPE: not application/json'),
-        '422': error('PAYLOAD_INVALID: `errors` lists each field (path, code, message)'),
+        '422': error(
+          'PAYLOAD_INVALID: `errors` lists each field (path, code, message); EVENT_TYPE_UNKNOWN: a CloudEvent body whose type is not in INTAKE_EVENT_TYPES',
+        ),
         '429': error('BACKLOG_FULL: over INTAKE_MAX_BACKLOG waiting jobs; retry after Retry-After'),
       },
     },
@@ -141,6 +152,7 @@ export const intakeRoutes = defineRoutes({
 /** `POST /v1/onboardings` (one JSON record) and `POST /v1/onboardings/batch` (NDJSON, one record a line). */
 export function intakeRouter(deps: IntakeDeps): Router {
   const { producer, redis, backlog, limits } = deps;
+  const eventTypes = deps.eventTypes ? new Set(deps.eventTypes) : undefined;
 
   async function refuseWhenFull(payloads: () => unknown[]): Promise<void> {
     const over = await redis.run(() => backlog.overLimit());
@@ -159,7 +171,7 @@ export function intakeRouter(deps: IntakeDeps): Router {
         if (req.body === undefined || req.get('content-length') === '0') {
           throw new ApiError(400, 'MALFORMED_JSON', 'the request body is empty');
         }
-        const record = readRecord(req.body, 'http', req.get('idempotency-key'));
+        const record = readRecord(req.body, { source: 'http', eventTypes }, req.get('idempotency-key'));
         // Validation is the producer's first step; it is done here only when no enqueue will follow.
         if (redis.down()) {
           assertValid(record.payload);
@@ -230,7 +242,7 @@ export function intakeRouter(deps: IntakeDeps): Router {
             continue;
           }
           try {
-            const record = readRecord(body, 'http-batch');
+            const record = readRecord(body, { source: 'http-batch', eventTypes });
             const validation = validatePayload(record.payload);
             if (!validation.ok) rejectLine(line, 'invalid', validation.errors);
             else valid.push({ line, record });

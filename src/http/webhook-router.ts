@@ -18,6 +18,8 @@ export interface WebhookDeps {
   verifier: WebhookVerifier;
   maxBodyBytes: number;
   mapper?: IntakeMapper;
+  /** INTAKE_EVENT_TYPES: a webhook that is a CloudEvent of another `type` is refused (422). Unset: any. */
+  eventTypes?: readonly string[];
 }
 
 /** The route of {@link webhookRouter}; documented even where WEBHOOK_SECRETS is empty and it is not mounted. */
@@ -45,7 +47,9 @@ export const webhookRoutes = defineRoutes({
         '400': error('MALFORMED_JSON'),
         '401': error('A stable signature code: missing, stale or not matching'),
         '413': error('BODY_TOO_LARGE'),
-        '422': error('PAYLOAD_INVALID'),
+        '422': error(
+          'PAYLOAD_INVALID; EVENT_TYPE_UNKNOWN: a CloudEvent body whose type is not in INTAKE_EVENT_TYPES',
+        ),
         '503': error('REDIS_UNAVAILABLE'),
       },
     },
@@ -58,6 +62,7 @@ export const webhookRoutes = defineRoutes({
  */
 export function webhookRouter(deps: WebhookDeps): Router {
   const { producer, redis, verifier } = deps;
+  const eventTypes = deps.eventTypes ? new Set(deps.eventTypes) : undefined;
   return mountRoutes(Router(), webhookRoutes, {
     signups: [
       // The signature covers the exact bytes, so the body is verified raw and parsed afterwards.
@@ -76,7 +81,14 @@ export function webhookRouter(deps: WebhookDeps): Router {
         } catch {
           throw new ApiError(400, 'MALFORMED_JSON', 'the webhook body is not valid JSON');
         }
-        const read = readMessage(decoded, { source: 'webhook', eventId: verdict.id }, deps.mapper);
+        const read = readMessage(
+          decoded,
+          { source: 'webhook', eventId: verdict.id, eventTypes },
+          deps.mapper,
+        );
+        if (!read.ok && read.code) {
+          throw new ApiError(422, read.code, read.errors[0]?.message ?? 'event type refused', read.errors);
+        }
         if (!read.ok)
           throw new ApiError(422, 'PAYLOAD_INVALID', `${read.errors.length} field error(s)`, read.errors);
         if (redis.down()) throw redisUnavailable();

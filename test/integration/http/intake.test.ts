@@ -116,6 +116,46 @@ describe('HTTP intake: POST /v1/onboardings and /v1/onboardings/batch', () => {
     expect(answer.get('www-authenticate')).toMatch(/^Bearer/);
   });
 
+  it('refuses a CloudEvent body of a type not in INTAKE_EVENT_TYPES: 422 alone, an invalid line in a batch', async () => {
+    const event = (type: string, id: string, businessId: string) => ({
+      specversion: '1.0',
+      id,
+      source: 'crm',
+      type,
+      data: minimalPayload(businessId),
+    });
+    const alone = await call(
+      '/v1/onboardings',
+      jsonInit(event('customer.deleted', 'ce-a', ids[30] as string)),
+    );
+    expect(alone.status).toBe(422);
+    expect(alone.body).toMatchObject({
+      error: { code: 'EVENT_TYPE_UNKNOWN', errors: [expect.objectContaining({ path: 'type' })] },
+    });
+    const lines = [
+      event('onboarding.customer.requested', 'ce-b', ids[31] as string),
+      event('customer.deleted', 'ce-c', ids[32] as string),
+    ].map((e) => JSON.stringify(e));
+    const batch = await call('/v1/onboardings/batch', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-ndjson' },
+      body: `${lines.join('\n')}\n`,
+    });
+    expect(batch.body).toMatchObject({ accepted: 1, rejected: 1 });
+    expect((batch.body as { results: unknown[] }).results).toEqual([
+      expect.objectContaining({
+        line: 1,
+        status: 'accepted',
+        jobId: onboardingJobId(minimalPayload(ids[31] as string), 'crm|ce-b'),
+      }),
+      expect.objectContaining({
+        line: 2,
+        status: 'invalid',
+        errors: [expect.objectContaining({ path: 'type' })],
+      }),
+    ]);
+  });
+
   it('answers 401 on every /v1 route without credentials', async () => {
     const routes: [string, string][] = [
       ['POST', '/v1/onboardings'],

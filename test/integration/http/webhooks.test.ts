@@ -116,4 +116,26 @@ describe('POST /v1/webhooks/signups', () => {
     expect(answer.error.code).toBe('PAYLOAD_INVALID');
     expect(answer.error.errors.map((e) => e.path)).toContain('customer_info.business_id');
   });
+
+  it('takes a CloudEvent of a listed type, and refuses another type 422 EVENT_TYPE_UNKNOWN, storing nothing', async () => {
+    const event = (type: string, index: number) =>
+      JSON.stringify({
+        specversion: '1.0',
+        id: `ce-${index}`,
+        source: 'crm',
+        type,
+        data: JSON.parse(payloadBody(index)),
+      });
+    const listed = event('onboarding.customer.requested', 5);
+    expect((await post(listed, signed(listed, NEW_SECRET))).status).toBe(202);
+
+    const before = await onboarding.count();
+    const other = event('customer.deleted', 6);
+    const res = await post(other, signed(other, NEW_SECRET));
+    expect(res.status).toBe(422);
+    const answer = (await res.json()) as { error: { code: string; message: string } };
+    expect(answer.error).toMatchObject({ code: 'EVENT_TYPE_UNKNOWN' });
+    expect(answer.error.message).toContain('"customer.deleted"');
+    expect(await onboarding.count()).toBe(before);
+  });
 });
