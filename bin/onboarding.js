@@ -28,7 +28,8 @@ function relaunch(flags) {
       stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     },
   );
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  const forwarded = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const signal of forwarded) {
     process.on(signal, () => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     });
@@ -38,15 +39,23 @@ function relaunch(flags) {
     process.exit(1);
   });
   child.once('exit', (code, signal) => {
+    if (signal) {
+      // Killed by a signal: die of the same one, so whoever started this sees what happened. A
+      // container's PID 1 ignores signals it has no handler for; then the shell's 128 + n.
+      for (const name of forwarded) process.removeAllListeners(name);
+      process.kill(process.pid, signal);
+    }
     process.exit(code ?? 128 + (os.constants.signals[signal] ?? 0));
   });
 }
 
 function run() {
-  // Started by a launcher: if it dies (SIGKILL, say), stop as on SIGTERM rather than run on orphaned.
+  // Started by a launcher, which outlives this process unless something killed it outright (kill -9,
+  // a crash): then end the same way rather than run on orphaned, so a kill -9 of the pid the operator
+  // (or a crash test) holds kills the worker, as it did before there was a launcher.
   if (process.env[LAUNCHED_ENV] === '1' && process.channel) {
     process.channel.unref();
-    process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+    process.once('disconnect', () => process.kill(process.pid, 'SIGKILL'));
   }
   const root = path.join(__dirname, '..');
   const source = path.join(root, 'src', 'cli', 'main.ts');
