@@ -58,28 +58,37 @@ const DEFAULT_VARIANTS = ['cli', 'cli-v8', 'bench', 'baseline'];
 
 /**
  * BENCH_LONG_VARIANTS=cli,cli-v8,… picks presets (in that order); BENCH_LONG_EXTRA="--a=1 --b=2;--a=3"
- * adds `onboarding worker` runs with exactly those NODE_OPTIONS (ONBOARDING_HEAP_FLAGS=off), to try settings.
+ * adds `onboarding worker` runs with exactly those NODE_OPTIONS (ONBOARDING_HEAP_FLAGS=off), to try
+ * settings; a leading `NAME=value` word sets that environment variable instead (MALLOC_ARENA_MAX=2 …).
  */
 export function longRunVariants(env: NodeJS.ProcessEnv = process.env): Variant[] {
   const ids = env.BENCH_LONG_VARIANTS ? env.BENCH_LONG_VARIANTS.split(',').filter(Boolean) : DEFAULT_VARIANTS;
   const chosen = ids.map((id) => {
     const preset = PRESETS.find((p) => p.id === id);
-    if (!preset) throw new Error(`BENCH_LONG_VARIANTS: no variant '${id}' (${PRESETS.map((p) => p.id).join(', ')})`);
+    if (!preset)
+      throw new Error(`BENCH_LONG_VARIANTS: no variant '${id}' (${PRESETS.map((p) => p.id).join(', ')})`);
     return preset;
   });
   const extra = (env.BENCH_LONG_EXTRA ?? '')
     .split(';')
     .map((flags) => flags.trim())
     .filter(Boolean)
-    .map(
-      (flags): Variant => ({
-        id: `extra:${flags}`,
-        label: `\`onboarding worker\`, NODE_OPTIONS=${flags}`,
+    .map((item): Variant => {
+      const words = item.split(/\s+/);
+      const assignments = words.filter((word) => /^[A-Z_][A-Z0-9_]*=/.test(word));
+      const flags = words.filter((word) => !assignments.includes(word)).join(' ');
+      return {
+        id: `extra:${item}`,
+        label: `\`onboarding worker\`, ${[...assignments, `NODE_OPTIONS=${flags}`].join(' ')}`,
         kind: 'pipeline',
         entry: 'cli',
-        env: { ...V8_DEFAULTS, NODE_OPTIONS: flags },
-      }),
-    );
+        env: {
+          ...V8_DEFAULTS,
+          ...Object.fromEntries(assignments.map((word) => word.split(/=(.*)/s).slice(0, 2))),
+          NODE_OPTIONS: flags,
+        },
+      };
+    });
   return [...chosen, ...extra];
 }
 
