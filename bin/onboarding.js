@@ -4,14 +4,19 @@
 // loads tsx, whose loader costs a worker about 20-30 MB of RSS and CPU on every start; without src/
 // (the image ships none) dist/ is the only choice anyway.
 //
-// `worker` runs with measured heap limits (bin/node-flags.js) unless NODE_OPTIONS or node's own
-// arguments size the heap, or ONBOARDING_HEAP_FLAGS=off: V8 fixes its limits when it creates the
+// `worker` from dist/ runs with measured heap limits (bin/node-flags.js) unless NODE_OPTIONS or node's
+// own arguments size the heap, or ONBOARDING_HEAP_FLAGS=off: V8 fixes its limits when it creates the
 // heap, so this process starts the worker as its child with the flags, forwards signals to it and
 // exits as it does. Setting the flags in NODE_OPTIONS (as deploy/k8s/worker.yaml does) runs the
 // worker in this process, with no launcher beside it.
 const fs = require('node:fs');
 const path = require('node:path');
 const { LAUNCHED_ENV, relaunchFlags } = require('./node-flags.js');
+
+const root = path.join(__dirname, '..');
+const source = path.join(root, 'src', 'cli', 'main.ts');
+const compiled = path.join(root, 'dist', 'src', 'cli', 'main.js');
+const fromDist = process.env.ONBOARDING_DIST === '1' || !fs.existsSync(source);
 
 /** Runs `node <flags> <this file> <args>` as a child and mirrors it: signals in, exit code out. */
 function relaunch(flags) {
@@ -57,10 +62,6 @@ function run() {
     process.channel.unref();
     process.once('disconnect', () => process.kill(process.pid, 'SIGKILL'));
   }
-  const root = path.join(__dirname, '..');
-  const source = path.join(root, 'src', 'cli', 'main.ts');
-  const compiled = path.join(root, 'dist', 'src', 'cli', 'main.js');
-  const fromDist = process.env.ONBOARDING_DIST === '1' || !fs.existsSync(source);
   if (fromDist && !fs.existsSync(compiled)) {
     process.stderr.write(`onboarding: ${compiled} is missing: run \`npm run build\` first\n`);
     process.exit(1);
@@ -75,6 +76,8 @@ function run() {
   cli.main(process.argv);
 }
 
-const flags = relaunchFlags(process.argv, process.execArgv, process.env);
+// The flags were measured for the compiled worker; through tsx (a checkout, tests) the loader's own
+// heap comes on top, so the TypeScript keeps V8's sizing.
+const flags = fromDist ? relaunchFlags(process.argv, process.execArgv, process.env) : null;
 if (flags) relaunch(flags);
 else run();

@@ -144,6 +144,15 @@ describe('bin/onboarding.js gives `worker` measured heap flags unless the operat
     expect(report.execArgv).toEqual(nodeArgs);
   });
 
+  it('leaves `worker` alone when it runs the TypeScript through tsx (no ONBOARDING_DIST, src/ present)', () => {
+    // The scratch package has no tsx, so this process fails requiring it: the TypeScript path, taken
+    // here and not in a child with the flags (whose fake dist/ would have reported).
+    const result = run(['worker'], { ONBOARDING_DIST: '' });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain("Cannot find module 'tsx/cjs'");
+    expect(result.stdout).not.toContain('REPORT ');
+  });
+
   it('leaves every other command in this process', () => {
     const result = run(['stats']);
     const report = reportOf(result.stdout);
