@@ -6,12 +6,12 @@
 //
 // `worker` from dist/ runs with measured heap limits (bin/node-flags.js) unless NODE_OPTIONS or node's
 // own arguments size the heap, or ONBOARDING_HEAP_FLAGS=off: V8 fixes its limits when it creates the
-// heap, so this process starts the worker as its child with the flags, forwards signals to it and
-// exits as it does. Setting the flags in NODE_OPTIONS (as deploy/k8s/worker.yaml does) runs the
+// heap, so this process starts the worker as its child with the flags (and MALLOC_ARENA_MAX=2 unless
+// set), forwards signals to it and exits as it does. Setting the flags in NODE_OPTIONS (as deploy/k8s/worker.yaml does) runs the
 // worker in this process, with no launcher beside it.
 const fs = require('node:fs');
 const path = require('node:path');
-const { LAUNCHED_ENV, relaunchFlags } = require('./node-flags.js');
+const { LAUNCHED_ENV, WORKER_ENV, relaunchFlags } = require('./node-flags.js');
 
 const root = path.join(__dirname, '..');
 const source = path.join(root, 'src', 'cli', 'main.ts');
@@ -26,7 +26,7 @@ function relaunch(flags) {
     process.execPath,
     [...process.execArgv, ...flags, __filename, ...process.argv.slice(2)],
     {
-      env: { ...process.env, [LAUNCHED_ENV]: '1' },
+      env: { ...WORKER_ENV, ...process.env, [LAUNCHED_ENV]: '1' },
       // Its own process group, so a terminal's Ctrl-C reaches it once (forwarded from here), not twice:
       // a second SIGINT means "stop at once" to the worker. The IPC channel tells it if this process dies.
       detached: true,

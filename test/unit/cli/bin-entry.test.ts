@@ -66,6 +66,7 @@ const REPORT_MAIN = `exports.main = (argv) => {
     heapLimitMb: require('node:v8').getHeapStatistics().heap_size_limit / 1048576,
     pid: process.pid,
     ppid: process.ppid,
+    mallocArenaMax: process.env.MALLOC_ARENA_MAX,
   };
   process.stdout.write('REPORT ' + JSON.stringify(report) + '\\n');
   const exitWith = Number(process.env.FAKE_EXIT_CODE);
@@ -88,6 +89,7 @@ interface Report {
   heapLimitMb: number;
   pid: number;
   ppid: number;
+  mallocArenaMax?: string;
 }
 
 function reportOf(stdout: string): Report {
@@ -98,7 +100,10 @@ function reportOf(stdout: string): Report {
 
 describe('bin/onboarding.js gives `worker` measured heap flags unless the operator sized the heap', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS module under test
-  const { WORKER_NODE_FLAGS } = require('../../../bin/node-flags.js') as { WORKER_NODE_FLAGS: string[] };
+  const { WORKER_NODE_FLAGS, WORKER_ENV } = require('../../../bin/node-flags.js') as {
+    WORKER_NODE_FLAGS: string[];
+    WORKER_ENV: Record<string, string>;
+  };
   let root: string;
   let bin: string;
   beforeAll(() => {
@@ -124,6 +129,11 @@ describe('bin/onboarding.js gives `worker` measured heap flags unless the operat
     expect(report.heapLimitMb).toBeLessThan(oldSpace + 64);
     expect(report.pid).not.toBe(result.pid);
     expect(report.ppid).toBe(result.pid);
+    expect(report.mallocArenaMax).toBe(WORKER_ENV.MALLOC_ARENA_MAX);
+  });
+
+  it("keeps the operator's own MALLOC_ARENA_MAX", () => {
+    expect(reportOf(run(['worker'], { MALLOC_ARENA_MAX: '4' }).stdout).mallocArenaMax).toBe('4');
   });
 
   it('keeps node arguments the user gave and adds the flags after them', () => {
