@@ -3,10 +3,10 @@
 // jobs"): with V8's own sizing a busy worker peaks at about 190-210 MB RSS. Two things grow: old
 // space, which V8 lets run up to a few times the live data (~40 MB) before a full GC when the heap
 // limit is large (4 GB by default here), and the young generation (semi-spaces of up to 16 MB). A
-// 96 MB old-space cap brings V8's growing factor down (133 MB peak); 8 MB semi-spaces take 15-20 MB
-// more off for about a fifth more CPU per job (more scavenges); 4 MB or 2 MB save a few MB more but
-// cost half as much CPU again. 96 rather than 64: the same RSS in the bench, more room before V8
-// would run out of heap if the live data grows.
+// 96 MB old-space cap brings V8's growing factor down (134 MB peak); 8 MB semi-spaces take 14-18 MB
+// more off (116-120 MB) at no CPU cost the shared bench machine could tell from its noise; 4 MB take
+// 5 MB more but cost 1.7-1.8x the CPU per job (more scavenges, more promotion). 96 rather than 64:
+// the same RSS in the bench, more room before V8 would run out of heap if the live data grows.
 //
 // A heap limit is fixed when V8 creates the heap, so it has to be on the node command line (or in
 // NODE_OPTIONS) of the process that runs the worker: `v8.setFlagsFromString` after start-up does not
