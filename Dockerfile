@@ -11,6 +11,8 @@ RUN npm run build
 # Runtime stage: production dependencies and compiled code only, as the unprivileged node user.
 FROM node:20-bookworm-slim AS runtime
 # ONBOARDING_DIST=1: bin/onboarding.js runs the compiled dist/ only, never the TypeScript through tsx.
+# No NODE_OPTIONS here: `worker` gets its measured heap flags from bin/onboarding.js (bin/node-flags.js)
+# unless NODE_OPTIONS sizes the heap, and the other roles keep V8's own sizing.
 ENV NODE_ENV=production ONBOARDING_DIST=1
 WORKDIR /app
 COPY package.json package-lock.json ./

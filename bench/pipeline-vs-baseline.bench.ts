@@ -54,7 +54,9 @@ function setupText(plan: BenchPlan): string {
       'rate-limit run.',
     '- Processes: Redis (`redis-server`, no persistence), the sandbox (`startSandbox` in its own process) and ' +
       'each worker in its own process, compiled by tsc as in the production image and run with plain node; ' +
-      'the bench itself only enqueues, releases and polls.',
+      'the bench itself only enqueues, releases and polls. The memory run measures `onboarding worker` ' +
+      'itself (`node bin/onboarding.js worker` from dist/, no node flags, read from /proc) beside V8-default ' +
+      'and other heap settings.',
     '- Payloads: **complete** payloads (`test/support/payloads.ts` `completePayload`, every field, so the ' +
       'sandbox creates the customer), one distinct valid business id per job.',
     '- Each round starts from an empty Redis and a reset sandbox; the backlog is enqueued into a paused ' +

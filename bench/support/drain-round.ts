@@ -4,7 +4,13 @@ import { preloadBacklog } from './backlog';
 import type { BenchEnv } from './bench-env';
 import { readJobTimings, type JobTiming } from './job-timings';
 import { quantile } from './stats';
-import { startWorkerProcess, type WorkerHandle, type WorkerKind, type WorkerStats } from './worker-control';
+import {
+  startWorkerProcess,
+  type WorkerHandle,
+  type WorkerKind,
+  type WorkerStats,
+  type WorkerSpec,
+} from './worker-control';
 
 /** One round: a preloaded backlog drained by one or more worker processes of one kind. */
 export interface DrainSpec {
@@ -20,6 +26,8 @@ export interface DrainSpec {
   timeoutMs: number;
   cpuProfDir?: string;
   workerEnv?: Record<string, string>;
+  /** How the worker is started (see {@link WorkerSpec}); `bench` unless set. */
+  entry?: WorkerSpec['entry'];
 }
 
 /** What one round measured. */
@@ -110,6 +118,7 @@ export async function drainRound(env: BenchEnv, spec: DrainSpec): Promise<DrainR
           limiter: spec.limiter,
           cpuProfDir: spec.cpuProfDir,
           env: spec.workerEnv,
+          entry: spec.entry,
         }),
       );
     }

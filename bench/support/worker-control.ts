@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { stopChild, track } from './child-registry';
 import { childEntry } from './child-entries';
+import { startCliWorker } from './cli-worker';
 import { waitForMessage } from './sandbox-control';
 
 /** Which worker runs in the child: the hand-written baseline or the full pipeline. */
@@ -22,6 +23,18 @@ export interface WorkerStats {
   cpuMicros: number;
   /** The system (kernel) part of it: socket reads and writes, epoll. */
   cpuSystemMicros: number;
+  /** Anonymous resident memory at the end (the heap, buffers; not the node binary's mapped pages). */
+  rssAnon?: number;
+  /** When bin/onboarding.js started the worker as its child: the launcher's own VmHWM and RssAnon. */
+  launcherVmHwm?: number;
+  launcherRssAnon?: number;
+  /** Highest values seen once a second, and V8's space sizes at the end (bench entry only), bytes. */
+  breakdown?: {
+    heapTotalPeak: number;
+    externalPeak: number;
+    arrayBuffersPeak: number;
+    spacesAtEnd: Record<string, number>;
+  };
 }
 
 /** How to start one worker process. */
@@ -36,6 +49,11 @@ export interface WorkerSpec {
   env?: Record<string, string>;
   /** Directory for `--cpu-prof` output; unset = no profile. */
   cpuProfDir?: string;
+  /**
+   * `bench` (default): bench/support/worker-process.ts, the worker's modules in a process the bench talks
+   * to over IPC. `cli`: `node bin/onboarding.js worker` from dist/, as shipped (pipeline only).
+   */
+  entry?: 'bench' | 'cli';
 }
 
 /** A running worker process. */
@@ -62,6 +80,10 @@ export async function startWorkerProcess(spec: WorkerSpec): Promise<WorkerHandle
     RATE_LIMIT_DURATION_MS: String(spec.limiter.durationMs),
     ...spec.env,
   };
+  if (spec.entry === 'cli') {
+    if (spec.kind !== 'pipeline') throw new Error('only the pipeline has a CLI');
+    return startCliWorker(env);
+  }
   const profileDir = spec.cpuProfDir ?? process.env.BENCH_CPU_PROF;
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/${spec.kind}`] : [];
   const child: ChildProcess = track(

@@ -5,19 +5,27 @@
  * Answers {type:'stats'} with its memory figures and {type:'stop'} by closing cleanly.
  */
 import fs from 'node:fs';
+import v8 from 'node:v8';
 import type { WorkerStats } from './worker-control';
 
 const SAMPLE_MS = 100;
 const TIMELINE_MS = 1_000;
 
-/** The kernel's high-water mark of this process's resident set (catches peaks between samples). */
-function vmHwmBytes(): number | null {
+/** A field of /proc/self/status in bytes: VmHWM is the kernel's high-water mark of the resident set. */
+function statusBytes(field: 'VmHWM' | 'RssAnon'): number | null {
   try {
-    const match = /^VmHWM:\s+(\d+)\s+kB/m.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(
+      fs.readFileSync('/proc/self/status', 'utf8'),
+    );
     return match ? Number(match[1]) * 1024 : null;
   } catch {
     return null;
   }
+}
+
+/** V8's heap spaces (new_space, old_space, code_space, …) as they are now, bytes reserved. */
+function heapSpaces(): Record<string, number> {
+  return Object.fromEntries(v8.getHeapSpaceStatistics().map((s) => [s.space_name, s.space_size]));
 }
 
 // Each kind loads only its own modules, so the baseline's RSS does not carry the pipeline's imports.
@@ -50,6 +58,7 @@ async function main(): Promise<void> {
   let peakRss = process.memoryUsage.rss();
   const timeline: number[] = [];
   const heapTimeline: number[] = [];
+  const peaks = { heapTotalPeak: 0, externalPeak: 0, arrayBuffersPeak: 0 };
   setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
   }, SAMPLE_MS).unref();
@@ -57,6 +66,9 @@ async function main(): Promise<void> {
     const usage = process.memoryUsage();
     timeline.push(usage.rss);
     heapTimeline.push(usage.heapTotal);
+    peaks.heapTotalPeak = Math.max(peaks.heapTotalPeak, usage.heapTotal);
+    peaks.externalPeak = Math.max(peaks.externalPeak, usage.external);
+    peaks.arrayBuffersPeak = Math.max(peaks.arrayBuffersPeak, usage.arrayBuffers);
   }, TIMELINE_MS).unref();
 
   const kind = process.env.BENCH_WORKER_KIND;
@@ -76,7 +88,9 @@ async function main(): Promise<void> {
       const stats: WorkerStats = {
         type: 'stats',
         peakRssSampled: Math.max(peakRss, process.memoryUsage.rss()),
-        vmHwm: vmHwmBytes(),
+        vmHwm: statusBytes('VmHWM'),
+        rssAnon: statusBytes('RssAnon') ?? undefined,
+        breakdown: { ...peaks, spacesAtEnd: heapSpaces() },
         rss: process.memoryUsage.rss(),
         timeline,
         heapTimeline,

@@ -87,6 +87,21 @@ describe('deploy/k8s', () => {
   it('holds only variables the service knows, with values its config accepts', () => {
     expect(() => loadConfig({ ...configMap.data, ROPO_CID: 'x', ROPO_APICODE: 'y' })).not.toThrow();
   });
+
+  it("gives the worker bin/node-flags.js's heap flags in NODE_OPTIONS and its environment, so no launcher runs", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS module beside bin/onboarding.js
+    const { WORKER_NODE_FLAGS, WORKER_ENV } = require('../../bin/node-flags.js') as {
+      WORKER_NODE_FLAGS: string[];
+      WORKER_ENV: Record<string, string>;
+    };
+    const worker = deployments.find((d) => podSpec(d).containers[0]?.args?.[0] === 'worker') as K8sDoc;
+    const env = (podSpec(worker).containers[0] as Container).env ?? [];
+    const nodeOptions = env.find((v) => v.name === 'NODE_OPTIONS')?.value ?? '';
+    expect(nodeOptions.split(/\s+/).filter(Boolean)).toEqual(WORKER_NODE_FLAGS);
+    for (const [name, value] of Object.entries(WORKER_ENV)) {
+      expect(env.find((v) => v.name === name)?.value).toBe(value);
+    }
+  });
 });
 
 describe('docker-compose.yml for operators', () => {
