@@ -36,7 +36,7 @@ const standaloneZone = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '.data/', 'docs/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', '.data/', 'docs/', '.bench-build/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
