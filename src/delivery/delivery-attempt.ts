@@ -1,5 +1,6 @@
 import type { Job, Queue } from 'bullmq';
 import { redactString } from '../logger';
+import type { RedisClient } from '../queues/connection';
 
 /** One delivery attempt as kept in the job's log: no secrets, no payload, the first bytes of the answer. */
 export interface DeliveryAttempt {
@@ -28,4 +29,12 @@ export async function listAttempts(queue: Queue, jobId: string): Promise<Deliver
   return logs
     .filter((l) => l.startsWith(PREFIX))
     .map((l) => JSON.parse(l.slice(PREFIX.length)) as DeliveryAttempt);
+}
+
+/** When the job's oldest kept attempt started (its first log line); undefined when none is kept. */
+export async function firstAttemptAt(connection: RedisClient, job: Job): Promise<number | undefined> {
+  const [oldest] = await connection.lrange(`${job.queueQualifiedName}:${job.id}:logs`, 0, 0);
+  if (!oldest?.startsWith(PREFIX)) return undefined;
+  const at = Date.parse((JSON.parse(oldest.slice(PREFIX.length)) as DeliveryAttempt).at);
+  return Number.isFinite(at) ? at : undefined;
 }

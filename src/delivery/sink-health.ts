@@ -7,11 +7,14 @@ export type FailureVerdict =
   /** The sink works for other events, but this one has failed for the whole window: give it up (replayable). */
   | 'give-up-event';
 
-/** Facts for {@link decideFailure}. `failingSinceMs`: when the sink's current run of failures began. */
+/**
+ * Facts for {@link decideFailure}. `failingSinceMs`: when the sink's current run of failures began;
+ * `eventFirstAttemptMs`: when this event's first delivery attempt started (not when it was queued).
+ */
 export interface FailureFacts {
   nowMs: number;
   failingSinceMs: number;
-  eventFirstQueuedMs: number;
+  eventFirstAttemptMs: number;
   disableAfterMs: number;
 }
 
@@ -21,6 +24,6 @@ export interface FailureFacts {
  */
 export function decideFailure(facts: FailureFacts): FailureVerdict {
   if (facts.nowMs - facts.failingSinceMs >= facts.disableAfterMs) return 'disable-sink';
-  if (facts.nowMs - facts.eventFirstQueuedMs >= facts.disableAfterMs) return 'give-up-event';
+  if (facts.nowMs - facts.eventFirstAttemptMs >= facts.disableAfterMs) return 'give-up-event';
   return 'retry';
 }

@@ -4,7 +4,7 @@ import type { OnboardingEvent } from '../contracts/events';
 import type { Logger } from '../logger';
 import { createBackoffStrategy } from '../pipeline/backoff';
 import type { RedisClient } from '../queues/connection';
-import { recordAttempt, type DeliveryAttempt } from './delivery-attempt';
+import { firstAttemptAt, recordAttempt, type DeliveryAttempt } from './delivery-attempt';
 import type { DeliveryObserver } from './delivery-metrics';
 import type { SinkConfig } from './sink-config';
 import type { SinkControl } from './sink-control';
@@ -112,10 +112,15 @@ export function createSinkWorker(deps: SinkWorkerDeps): Worker<OnboardingEvent> 
       const durationMs = await settle({ result: 'failed', status: failure.status, answer: failure.message });
       const now = Date.now();
       const failingSinceMs = await store.markFailing(sink.name, now);
+      // The event has failed since its first attempt, not since it was queued: a backlog (or a slow
+      // start) must not make it look older than the sink's own run of failures, or an event of a
+      // sink that only ever fails would be given up before the sink is disabled.
+      const firstAttemptMs =
+        attempt === 1 ? started : ((await firstAttemptAt(deps.connection, job)) ?? job.timestamp);
       const verdict = decideFailure({
         nowMs: now,
         failingSinceMs,
-        eventFirstQueuedMs: job.timestamp,
+        eventFirstAttemptMs: firstAttemptMs,
         disableAfterMs: settings.disableAfterMs,
       });
       log.warn('delivery attempt failed', {
