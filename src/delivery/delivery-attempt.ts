@@ -31,10 +31,21 @@ export async function listAttempts(queue: Queue, jobId: string): Promise<Deliver
     .map((l) => JSON.parse(l.slice(PREFIX.length)) as DeliveryAttempt);
 }
 
-/** When the job's oldest kept attempt started (its first log line); undefined when none is kept. */
-export async function firstAttemptAt(connection: RedisClient, job: Job): Promise<number | undefined> {
-  const [oldest] = await connection.lrange(`${job.queueQualifiedName}:${job.id}:logs`, 0, 0);
-  if (!oldest?.startsWith(PREFIX)) return undefined;
-  const at = Date.parse((JSON.parse(oldest.slice(PREFIX.length)) as DeliveryAttempt).at);
+/**
+ * When this run's first attempt of the job started (a replay starts a new run at attempt 1), read
+ * from its log: `attempt` is the attempt just recorded, so the run's first sits that many lines from
+ * the end. Trimmed away (over KEEP_ATTEMPTS attempts): the oldest line kept. Undefined when none is.
+ */
+export async function firstAttemptAt(
+  connection: RedisClient,
+  job: Job,
+  attempt: number,
+): Promise<number | undefined> {
+  const key = `${job.queueQualifiedName}:${job.id}:logs`;
+  const read = (line: string | null): DeliveryAttempt | undefined =>
+    line?.startsWith(PREFIX) ? (JSON.parse(line.slice(PREFIX.length)) as DeliveryAttempt) : undefined;
+  let first = read(await connection.lindex(key, -attempt));
+  if (first?.attempt !== 1) first = read(await connection.lindex(key, 0));
+  const at = first ? Date.parse(first.at) : Number.NaN;
   return Number.isFinite(at) ? at : undefined;
 }

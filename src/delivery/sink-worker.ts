@@ -116,7 +116,7 @@ export function createSinkWorker(deps: SinkWorkerDeps): Worker<OnboardingEvent> 
       // start) must not make it look older than the sink's own run of failures, or an event of a
       // sink that only ever fails would be given up before the sink is disabled.
       const firstAttemptMs =
-        attempt === 1 ? started : ((await firstAttemptAt(deps.connection, job)) ?? job.timestamp);
+        attempt === 1 ? started : ((await firstAttemptAt(deps.connection, job, attempt)) ?? job.timestamp);
       const verdict = decideFailure({
         nowMs: now,
         failingSinceMs,
