@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { FieldError } from '../contracts/validate-payload';
+import type { ReadResult } from '../intake/read-message';
 import { requestContext } from './request-context';
 
 /** Every `error.code` the HTTP API answers with; clients switch on these, so they never change meaning. */
@@ -46,6 +47,17 @@ export class ApiError extends Error {
     super(message);
     this.name = 'ApiError';
   }
+}
+
+/** The 422 for a record with field errors: PAYLOAD_INVALID, the errors listed. */
+export function payloadInvalid(errors: FieldError[]): ApiError {
+  return new ApiError(422, 'PAYLOAD_INVALID', `${errors.length} field error(s)`, errors);
+}
+
+/** The 422 for a message the intake reader refused: its own code (EVENT_TYPE_UNKNOWN), else PAYLOAD_INVALID. */
+export function refusedMessage(read: Extract<ReadResult, { ok: false }>): ApiError {
+  if (!read.code) return payloadInvalid(read.errors);
+  return new ApiError(422, read.code, read.errors[0]?.message ?? read.code, read.errors);
 }
 
 /** Writes the standard error body; `requestId` comes from the request's context. */

@@ -124,17 +124,11 @@ export function eventsRouter(deps: EventsDeps): Router {
       };
     }
     const { event } = read;
-    if (!types.has(event.type)) {
-      // The type names what the sender meant; it is an attribute, never the payload.
-      return {
-        ok: false,
-        status: 422,
-        code: 'EVENT_TYPE_UNKNOWN',
-        message: `the event type ${JSON.stringify(event.type.slice(0, 200))} is not one of INTAKE_EVENT_TYPES`,
-      };
-    }
     const eventId = cloudEventId(event.source, event.id);
-    const message = readMessage(event, { source: event.source, eventId }, deps.mapper);
+    const message = readMessage(event, { source: event.source, eventId, eventTypes: types }, deps.mapper);
+    if (!message.ok && message.code) {
+      return { ok: false, status: 422, code: message.code, message: message.errors[0]?.message ?? '' };
+    }
     if (!message.ok) return payloadInvalid(message.errors);
     const validation = validatePayload(message.message.payload);
     if (!validation.ok) return payloadInvalid(validation.errors);

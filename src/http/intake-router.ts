@@ -5,7 +5,7 @@ import type { EnqueueOptions, OnboardingProducer } from '../queues/onboarding-pr
 import { readMessage } from '../intake/read-message';
 import { acceptedSchema, batchResultSchema, idempotencyKeySchema, type BatchLine } from './api-schemas';
 import type { BacklogProbe } from './backpressure';
-import { ApiError } from './errors';
+import { ApiError, payloadInvalid, refusedMessage } from './errors';
 import { JSON_TYPES, NDJSON_TYPES, requireMediaType } from './media-type';
 import { redisUnavailable, type RedisGate } from './redis-availability';
 import { requestContext } from './request-context';
@@ -30,10 +30,6 @@ interface IntakeRecord {
   options: EnqueueOptions;
 }
 
-function payloadInvalid(errors: FieldError[]): ApiError {
-  return new ApiError(422, 'PAYLOAD_INVALID', `${errors.length} field error(s)`, errors);
-}
-
 /** Reads a body in any form {@link readMessage} accepts, then applies the `Idempotency-Key` header. */
 function readRecord(
   body: unknown,
@@ -42,10 +38,7 @@ function readRecord(
 ): IntakeRecord {
   // The one envelope reader of every way in (src/intake), so HTTP, webhooks and brokers agree.
   const read = readMessage(body, defaults);
-  if (!read.ok && read.code) {
-    throw new ApiError(422, read.code, read.errors[0]?.message ?? 'event type refused', read.errors);
-  }
-  if (!read.ok) throw payloadInvalid(read.errors);
+  if (!read.ok) throw refusedMessage(read);
   const record: IntakeRecord = {
     payload: read.message.payload,
     options: { eventId: read.message.eventId, source: read.message.source },

@@ -4,7 +4,7 @@ import { readMessage, type IntakeMapper } from '../intake/read-message';
 import type { WebhookVerifier } from '../intake/webhook-verifier';
 import type { OnboardingProducer } from '../queues/onboarding-producer';
 import { acceptedSchema } from './api-schemas';
-import { ApiError } from './errors';
+import { ApiError, payloadInvalid, refusedMessage } from './errors';
 import { error, json, payloadOrEnvelope } from './openapi-parts';
 import { defineRoutes, mountRoutes } from './route-table';
 import { statusUrl } from './status-url';
@@ -86,11 +86,7 @@ export function webhookRouter(deps: WebhookDeps): Router {
           { source: 'webhook', eventId: verdict.id, eventTypes },
           deps.mapper,
         );
-        if (!read.ok && read.code) {
-          throw new ApiError(422, read.code, read.errors[0]?.message ?? 'event type refused', read.errors);
-        }
-        if (!read.ok)
-          throw new ApiError(422, 'PAYLOAD_INVALID', `${read.errors.length} field error(s)`, read.errors);
+        if (!read.ok) throw refusedMessage(read);
         if (redis.down()) throw redisUnavailable();
         let result;
         try {
@@ -101,9 +97,7 @@ export function webhookRouter(deps: WebhookDeps): Router {
             }),
           );
         } catch (error) {
-          if (error instanceof PayloadInvalidError) {
-            throw new ApiError(422, 'PAYLOAD_INVALID', `${error.errors.length} field error(s)`, error.errors);
-          }
+          if (error instanceof PayloadInvalidError) throw payloadInvalid(error.errors);
           throw error;
         }
         requestContext(res).logger.info(result.created ? 'webhook accepted' : 'duplicate webhook', {

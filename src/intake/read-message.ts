@@ -62,6 +62,24 @@ function readEnvelopeOrPayload(body: unknown, defaults: ReadDefaults): ReadResul
   };
 }
 
+/** EVENT_TYPE_UNKNOWN for a CloudEvent `type` not in `accepted`; undefined for an accepted one. */
+function refusedType(type: unknown, accepted: ReadonlySet<string>): ReadResult | undefined {
+  if (typeof type === 'string' && accepted.has(type)) return undefined;
+  const named = typeof type === 'string' ? JSON.stringify(type.slice(0, 200)) : `(${typeof type})`;
+  return {
+    ok: false,
+    code: 'EVENT_TYPE_UNKNOWN',
+    // The type names what the sender meant; it is an attribute, never the payload.
+    errors: [
+      {
+        path: 'type',
+        code: 'VALUE_INVALID',
+        message: `the event type ${named} is not one of INTAKE_EVENT_TYPES`,
+      },
+    ],
+  };
+}
+
 /**
  * The one reader of every way in: a createprofile body, our envelope `{payload, eventId?, source?}`,
  * or a structured CloudEvent whose `data` is one of those. An optional mapper first turns an
@@ -69,6 +87,11 @@ function readEnvelopeOrPayload(body: unknown, defaults: ReadDefaults): ReadResul
  * the producer.
  */
 export function readMessage(decoded: unknown, defaults: ReadDefaults, mapper?: IntakeMapper): ReadResult {
+  // The type of the event as received, before any mapper, as POST /v1/events has always judged it.
+  if (defaults.eventTypes && isCloudEvent(decoded)) {
+    const refused = refusedType(decoded.type, defaults.eventTypes);
+    if (refused) return refused;
+  }
   let body: unknown;
   try {
     body = mapper ? mapper(decoded) : decoded;
@@ -80,21 +103,7 @@ export function readMessage(decoded: unknown, defaults: ReadDefaults, mapper?: I
     };
   }
   if (!isCloudEvent(body)) return readEnvelopeOrPayload(body, defaults);
-  const { id, source, data, type } = body;
-  if (defaults.eventTypes && !(typeof type === 'string' && defaults.eventTypes.has(type))) {
-    return {
-      ok: false,
-      code: 'EVENT_TYPE_UNKNOWN',
-      errors: [
-        {
-          path: 'type',
-          code: 'VALUE_INVALID',
-          // The type names what the sender meant; it is an attribute, never the payload.
-          message: `the event type ${typeof type === 'string' ? JSON.stringify(type.slice(0, 200)) : `(${typeof type})`} is not one of INTAKE_EVENT_TYPES`,
-        },
-      ],
-    };
-  }
+  const { id, source, data } = body;
   if (typeof id !== 'string' || id === '' || typeof source !== 'string' || source === '') {
     return {
       ok: false,

@@ -114,6 +114,19 @@ describe('readMessage', () => {
     expect(readMessage(body, defaults ?? { source: 'amqp' })).toEqual(expected);
   });
 
+  it('judges the type of the event as received, before the mapper, as POST /v1/events does', () => {
+    const eventTypes = new Set(['signup']);
+    const retype = (event: unknown) => ({ ...(event as object), type: 'signup' });
+    const other = { specversion: '1.0', id: 'x1', source: 'crm', type: 'customer.deleted', data: payload };
+    expect(readMessage(other, { source: 'amqp', eventTypes }, retype)).toMatchObject({
+      ok: false,
+      code: 'EVENT_TYPE_UNKNOWN',
+    });
+    const listed = { ...other, type: 'signup' };
+    const untype = (event: unknown) => ({ ...(event as object), type: 'internal' });
+    expect(readMessage(listed, { source: 'amqp', eventTypes }, untype)).toMatchObject({ ok: true });
+  });
+
   it('applies the mapper before reading, and hides a throwing mapper’s message', () => {
     const mapper = (event: unknown) => ({ payload: (event as { p: unknown }).p, eventId: 'm-1' });
     expect(readMessage({ p: payload }, { source: 'crm' }, mapper)).toEqual({
