@@ -26,9 +26,12 @@ export async function recordAttempt(job: Job, attempt: DeliveryAttempt): Promise
 /** Reads back a delivery job's attempts, oldest first. */
 export async function listAttempts(queue: Queue, jobId: string): Promise<DeliveryAttempt[]> {
   const { logs } = await queue.getJobLogs(jobId, 0, -1, true);
-  return logs
-    .filter((l) => l.startsWith(PREFIX))
-    .map((l) => JSON.parse(l.slice(PREFIX.length)) as DeliveryAttempt);
+  return logs.map(parseAttempt).filter((attempt) => attempt !== undefined);
+}
+
+/** An attempt from one of the job's log lines; undefined for a line that is not one. */
+function parseAttempt(line: string | null): DeliveryAttempt | undefined {
+  return line?.startsWith(PREFIX) ? (JSON.parse(line.slice(PREFIX.length)) as DeliveryAttempt) : undefined;
 }
 
 /**
@@ -42,10 +45,8 @@ export async function firstAttemptAt(
   attempt: number,
 ): Promise<number | undefined> {
   const key = `${job.queueQualifiedName}:${job.id}:logs`;
-  const read = (line: string | null): DeliveryAttempt | undefined =>
-    line?.startsWith(PREFIX) ? (JSON.parse(line.slice(PREFIX.length)) as DeliveryAttempt) : undefined;
-  let first = read(await connection.lindex(key, -attempt));
-  if (first?.attempt !== 1) first = read(await connection.lindex(key, 0));
+  let first = parseAttempt(await connection.lindex(key, -attempt));
+  if (first?.attempt !== 1) first = parseAttempt(await connection.lindex(key, 0));
   const at = first ? Date.parse(first.at) : Number.NaN;
   return Number.isFinite(at) ? at : undefined;
 }
