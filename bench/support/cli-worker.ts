@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { track } from './child-registry';
 import type { WorkerStats } from './worker-control';
+import { procStatusBytes } from './proc-status';
 
 const REPO = path.join(__dirname, '..', '..');
 const BIN = path.join(REPO, 'bin', 'onboarding.js');
@@ -23,18 +24,6 @@ export function buildDist(): void {
     if (result.status !== 0) throw new Error(`building dist/ failed: ${args.join(' ')} (${result.status})`);
   }
   built = true;
-}
-
-/** A /proc/<pid>/status field in bytes (kB in the file), or null once the process is gone. */
-function statusBytes(pid: number, field: 'VmRSS' | 'VmHWM' | 'RssAnon'): number | null {
-  try {
-    const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(
-      fs.readFileSync(`/proc/${pid}/status`, 'utf8'),
-    );
-    return match ? Number(match[1]) * 1024 : null;
-  } catch {
-    return null;
-  }
 }
 
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
@@ -111,13 +100,13 @@ export async function startCliWorker(env: NodeJS.ProcessEnv): Promise<CliWorkerH
   await waitForOutput(child, '"worker ready"', 60_000);
   const pid = workerPid(launcherPid);
   const cpuAtReady = cpuMicros(pid);
-  let peakRss = statusBytes(pid, 'VmRSS') ?? 0;
+  let peakRss = procStatusBytes(pid, 'VmRSS') ?? 0;
   const timeline: number[] = [];
   const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, statusBytes(pid, 'VmRSS') ?? 0);
+    peakRss = Math.max(peakRss, procStatusBytes(pid, 'VmRSS') ?? 0);
   }, SAMPLE_MS);
   const recorder = setInterval(() => {
-    const rss = statusBytes(pid, 'VmRSS');
+    const rss = procStatusBytes(pid, 'VmRSS');
     if (rss !== null) timeline.push(rss);
   }, TIMELINE_MS);
   return {
@@ -127,11 +116,12 @@ export async function startCliWorker(env: NodeJS.ProcessEnv): Promise<CliWorkerH
       return {
         type: 'stats',
         peakRssSampled: peakRss,
-        vmHwm: statusBytes(pid, 'VmHWM'),
-        rss: statusBytes(pid, 'VmRSS') ?? Number.NaN,
-        rssAnon: statusBytes(pid, 'RssAnon') ?? undefined,
-        launcherVmHwm: pid === launcherPid ? undefined : (statusBytes(launcherPid, 'VmHWM') ?? undefined),
-        launcherRssAnon: pid === launcherPid ? undefined : (statusBytes(launcherPid, 'RssAnon') ?? undefined),
+        vmHwm: procStatusBytes(pid, 'VmHWM'),
+        rss: procStatusBytes(pid, 'VmRSS') ?? Number.NaN,
+        rssAnon: procStatusBytes(pid, 'RssAnon') ?? undefined,
+        launcherVmHwm: pid === launcherPid ? undefined : (procStatusBytes(launcherPid, 'VmHWM') ?? undefined),
+        launcherRssAnon:
+          pid === launcherPid ? undefined : (procStatusBytes(launcherPid, 'RssAnon') ?? undefined),
         timeline,
         heapTimeline: [],
         cpuMicros: cpu.total - cpuAtReady.total,

@@ -4,24 +4,12 @@
  * environment variables (REDIS_URL, QUEUE_PREFIX, ROPO_*, WORKER_CONCURRENCY, RATE_LIMIT_*, LOG_LEVEL).
  * Answers {type:'stats'} with its memory figures and {type:'stop'} by closing cleanly.
  */
-import fs from 'node:fs';
 import v8 from 'node:v8';
 import type { WorkerStats } from './worker-control';
+import { procStatusBytes } from './proc-status';
 
 const SAMPLE_MS = 100;
 const TIMELINE_MS = 1_000;
-
-/** A field of /proc/self/status in bytes: VmHWM is the kernel's high-water mark of the resident set. */
-function statusBytes(field: 'VmHWM' | 'RssAnon'): number | null {
-  try {
-    const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(
-      fs.readFileSync('/proc/self/status', 'utf8'),
-    );
-    return match ? Number(match[1]) * 1024 : null;
-  } catch {
-    return null;
-  }
-}
 
 /** V8's heap spaces (new_space, old_space, code_space, …) as they are now, bytes reserved. */
 function heapSpaces(): Record<string, number> {
@@ -88,8 +76,8 @@ async function main(): Promise<void> {
       const stats: WorkerStats = {
         type: 'stats',
         peakRssSampled: Math.max(peakRss, process.memoryUsage.rss()),
-        vmHwm: statusBytes('VmHWM'),
-        rssAnon: statusBytes('RssAnon') ?? undefined,
+        vmHwm: procStatusBytes('self', 'VmHWM'),
+        rssAnon: procStatusBytes('self', 'RssAnon') ?? undefined,
         breakdown: { ...peaks, spacesAtEnd: heapSpaces() },
         rss: process.memoryUsage.rss(),
         timeline,
