@@ -8,11 +8,16 @@ import { CLOUDEVENTS_JSON } from './webhook-transport';
 interface Open {
   model: ChannelModel;
   channel: ConfirmChannel;
+  /** Message ids the broker returned as unroutable; each is read (and dropped) by its publish's confirm. */
+  returned: Set<string>;
 }
 
 /**
  * Publishes to a RabbitMQ exchange on a confirm channel: an attempt succeeds only when the broker
  * confirmed the message. Routing key = event type, messageId = event id (consumers dedupe on it).
+ * Published `mandatory`: the broker confirms a message no queue is bound for, and drops it, so its
+ * return (sent before that confirm) fails the attempt instead; the event is retried, then kept as
+ * the sink's dead letter, never reported delivered.
  * The exchange must exist (the operator owns the topology); a lost connection is reopened on the
  * next attempt.
  */
@@ -30,7 +35,11 @@ export function createAmqpTransport(sink: AmqpSinkConfig, options: { timeoutMs: 
       try {
         const channel = await model.createConfirmChannel();
         await channel.checkExchange(sink.exchange);
-        return { model, channel };
+        const returned = new Set<string>();
+        channel.on('return', (message: { properties: { messageId?: unknown } }) => {
+          if (typeof message.properties.messageId === 'string') returned.add(message.properties.messageId);
+        });
+        return { model, channel, returned };
       } catch (error) {
         await model.close().catch(() => undefined);
         throw error;
@@ -53,8 +62,9 @@ export function createAmqpTransport(sink: AmqpSinkConfig, options: { timeoutMs: 
   return {
     async send(event: OnboardingEvent) {
       let channel: ConfirmChannel;
+      let returned: Set<string>;
       try {
-        ({ channel } = await connectOnce());
+        ({ channel, returned } = await connectOnce());
       } catch (error) {
         throw new SinkDeliveryError(`cannot open ${sink.exchange}: ${describeError(error)}`);
       }
@@ -75,11 +85,14 @@ export function createAmqpTransport(sink: AmqpSinkConfig, options: { timeoutMs: 
               contentType: CLOUDEVENTS_JSON,
               timestamp: Math.floor(Date.parse(event.time) / 1000),
               persistent: true,
+              mandatory: true,
             },
             (error: unknown) => {
               clearTimeout(timer);
               if (error) reject(error);
-              else resolve();
+              else if (returned.delete(event.id)) {
+                reject(new Error(`unroutable: no queue is bound to ${sink.exchange} for ${event.type}`));
+              } else resolve();
             },
           );
         });
