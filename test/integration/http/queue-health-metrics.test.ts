@@ -11,6 +11,8 @@ describe('/metrics: what the alerts on a stuck queue read', () => {
     const http = await startHttpHarness();
     const connection = createRedisConnection(testRedisUrl(), 'worker');
     const queue = new Queue(QUEUE_NAMES.onboarding, { connection, prefix: http.prefix });
+    // BullMQ does not close a connection it was given: the test owns and closes it.
+    const workerConnection = createRedisConnection(testRedisUrl(), 'worker');
     let worker: Worker | undefined;
     try {
       const scrape = async () => parsePrometheus(await (await http.request('/metrics')).text());
@@ -32,7 +34,7 @@ describe('/metrics: what the alerts on a stuck queue read', () => {
 
       // A worker that never takes a job (paused locally) still counts as consuming.
       worker = new Worker(QUEUE_NAMES.onboarding, async () => undefined, {
-        connection: createRedisConnection(testRedisUrl(), 'worker'),
+        connection: workerConnection,
         prefix: http.prefix,
         autorun: false,
       });
@@ -43,6 +45,7 @@ describe('/metrics: what the alerts on a stuck queue read', () => {
     } finally {
       await worker?.close(true);
       await queue.close();
+      await workerConnection.quit();
       await connection.quit();
       await http.close();
     }
