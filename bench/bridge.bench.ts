@@ -243,6 +243,8 @@ export async function run(): Promise<BenchSection> {
         'amqplib ~10, JSON.parse ~6, the read-back ~5; and on 2 cores the broker itself (RabbitMQ, nats-server) shares the cores with Redis ' +
         "and the bridge, which the baseline does not have. The read-back cannot come from addBulk's answer: BullMQ's add script returns " +
         "the job id for a new and an existing job alike, so only the stored job's delivery id tells a duplicate.",
+      '',
+      "Tried afterwards and not kept (2026-12-02 14:10–15:45 UTC, quiet machine, `BRIDGE_BENCH_MESSAGES=10000 BRIDGE_BENCH_ROUNDS=7 BRIDGE_BENCH_VARIANTS=amqp`, 0.43–0.51 × for the code as it is, over four such runs): the upper bound of faster validation, validation switched off in a scratch copy, gave 0.60 (0.49–0.74) ×; validating each batch in a worker thread gave 0.45 (0.42–0.51) × against 0.43 (0.33–0.61) × in the same hour, because the two cores are already full (the bridge process about one core, Redis and RabbitMQ two thirds of the other), so only less work helps, not work moved; compiling the check steps once and generating straight-line object walkers took the walker from about a third of validation's profile to a quarter but did not move `npm run bench -- validation` (12.3 vs 11.9 µs for `examples/customer.json`, 15.1 vs 15.5 µs for 1,000 distinct payloads); dropping the read-back gave 0.49 (0.46–0.58) × against 0.51 (0.46–0.53) × with it, back to back. What validation costs now is mostly the field rules themselves (libphonenumber-js for three numbers, the IBAN check, six e-mail addresses).",
     ].join('\n'),
   };
 }
