@@ -9,8 +9,8 @@ import { waitFor } from '../support/wait-for';
 import { startChaosRedis } from './support/chaos-redis';
 import { createProcessGroup, type ManagedProcess, type ProcessGroup } from './support/child-process';
 import { ONBOARDING_BIN, REPO_ROOT } from './support/sandbox-process';
+import { AMQP_URL } from '../support/brokers';
 
-const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 const TOTAL = 1000;
 
 jest.setTimeout(180_000);

@@ -10,8 +10,8 @@ import { waitFor } from '../support/wait-for';
 import { startChaosRedis } from './support/chaos-redis';
 import { createProcessGroup, type ManagedProcess, type ProcessGroup } from './support/child-process';
 import { ONBOARDING_BIN, REPO_ROOT } from './support/sandbox-process';
+import { NATS_SERVERS } from '../support/brokers';
 
-const NATS_SERVERS = '127.0.0.1:4222';
 const TOTAL = 1000;
 
 jest.setTimeout(180_000);

@@ -6,6 +6,7 @@ import { startChaosRedis, tempDir } from './support/chaos-redis';
 import { createProcessGroup, type ManagedProcess } from './support/child-process';
 import { ONBOARDING_BIN, REPO_ROOT } from './support/sandbox-process';
 import { workerSlot } from './support/worker-process';
+import { NATS_SERVERS } from '../support/brokers';
 
 const group = createProcessGroup();
 afterEach(() => group.reapAll());
@@ -96,7 +97,7 @@ describe('chaos (short): the log while Redis is gone', () => {
 
   it('the same for `bridge nats`: an idle bridge logs the outage, not each reconnect', async () => {
     const redis = await startChaosRedis(group);
-    const nc = await connect({ servers: '127.0.0.1:4222' });
+    const nc = await connect({ servers: NATS_SERVERS });
     const jsm = await jetstreamManager(nc);
     const suffix = `${process.pid}${Date.now().toString(36)}`;
     const stream = `TEST_OUTAGE_${suffix}`;
@@ -112,7 +113,7 @@ describe('chaos (short): the log while Redis is gone', () => {
           PATH: process.env.PATH,
           REDIS_URL: redis.url,
           QUEUE_PREFIX: `outage-bridge-${process.pid}`,
-          NATS_SERVERS: '127.0.0.1:4222',
+          NATS_SERVERS,
           NATS_STREAM: stream,
           NATS_CONSUMER: 'bridge',
           NATS_SUBJECT: `test.outage.${suffix}`,

@@ -5,8 +5,7 @@ import { startAmqpBridge } from '../../../src/bridges/amqp-bridge';
 import { BridgeStoppedError, type BridgeCore } from '../../../src/bridges/bridge-core';
 import { createLogger } from '../../../src/logger';
 import { waitFor } from '../../support/wait-for';
-
-const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
+import { AMQP_URL } from '../../support/brokers';
 
 jest.setTimeout(30_000);
 

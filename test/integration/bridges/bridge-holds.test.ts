@@ -19,10 +19,9 @@ import { QUEUE_NAMES } from '../../../src/queues/queue-names';
 import { businessIds, minimalPayload } from '../../support/payloads';
 import { spawnRedisServer, type TestRedis } from '../../support/redis-server';
 import { waitFor } from '../../support/wait-for';
+import { AMQP_URL, NATS_SERVERS } from '../../support/brokers';
 
 const BIN = path.join(__dirname, '..', '..', '..', 'bin', 'onboarding.js');
-const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
-const NATS_SERVERS = '127.0.0.1:4222';
 const MESSAGES = 20;
 // JetStream's redelivery of an unacked message without a nak (the bridge's consumer ack_wait).
 const ACK_WAIT_MS = 30_000;

@@ -3,8 +3,7 @@ import { connect as amqpConnect } from 'amqplib';
 import { buildEvent, EVENT_TYPES } from '../../../src/contracts/events';
 import { createAmqpTransport } from '../../../src/delivery/amqp-transport';
 import { SinkDeliveryError } from '../../../src/delivery/sink-delivery-error';
-
-const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
+import { AMQP_URL } from '../../support/brokers';
 
 // RabbitMQ confirms a message that no queue is bound for and drops it: reporting that as delivered
 // would lose the outcome event silently.

@@ -9,9 +9,9 @@ import { createRedisConnection } from '../../../src/queues/connection';
 import { createEventPublisher } from '../../../src/queues/event-publisher';
 import { testPrefix, testRedisUrl } from '../../support/redis';
 import { waitFor } from '../../support/wait-for';
+import { AMQP_URL, NATS_SERVERS } from '../../support/brokers';
 
 const COUNT = 100;
-const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
 function events(from: number): OnboardingEvent[] {
   return Array.from({ length: COUNT }, (_, i) =>
@@ -76,7 +76,7 @@ it('RabbitMQ: a queue bound to the exchange sees every event once per event id',
 it('NATS JetStream: a consumer on the subject sees every event once per event id', async () => {
   const stream = `onboarding_test_${randomBytes(4).toString('hex')}`;
   const subject = `${stream}.events`;
-  const nc = await natsConnect({ servers: '127.0.0.1:4222' });
+  const nc = await natsConnect({ servers: NATS_SERVERS });
   const jsm = await jetstreamManager(nc);
   const connection = createRedisConnection(testRedisUrl(), 'worker');
   let delivery: Delivery | undefined;
@@ -87,7 +87,7 @@ it('NATS JetStream: a consumer on the subject sees every event once per event id
     delivery = await startDelivery({
       connection,
       prefix,
-      sinks: [{ type: 'nats', name: 'nats', servers: ['127.0.0.1:4222'], subject }],
+      sinks: [{ type: 'nats', name: 'nats', servers: [NATS_SERVERS], subject }],
       logger: createLogger({ level: 'error' }),
       settings,
     });

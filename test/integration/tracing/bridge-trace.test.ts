@@ -10,9 +10,8 @@ import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../../s
 import { businessIds, minimalPayload } from '../../support/payloads';
 import { testPrefix, testRedisUrl } from '../../support/redis';
 import { waitFor } from '../../support/wait-for';
+import { AMQP_URL, NATS_SERVERS } from '../../support/brokers';
 
-const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
-const NATS_SERVERS = '127.0.0.1:4222';
 const UPSTREAM_SPAN = '00f067aa0ba902b7';
 // One upstream trace per way of carrying it.
 const AMQP_HEADER_TRACE = 'b'.repeat(31) + '1';
