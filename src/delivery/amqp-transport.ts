@@ -1,4 +1,4 @@
-import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
+import { connect, type ChannelModel, type ConfirmChannel, type Message } from 'amqplib';
 import type { OnboardingEvent } from '../contracts/events';
 import type { AmqpSinkConfig } from './sink-config';
 import { SinkDeliveryError } from './sink-delivery-error';
@@ -36,7 +36,7 @@ export function createAmqpTransport(sink: AmqpSinkConfig, options: { timeoutMs: 
         const channel = await model.createConfirmChannel();
         await channel.checkExchange(sink.exchange);
         const returned = new Set<string>();
-        channel.on('return', (message: { properties: { messageId?: unknown } }) => {
+        channel.on('return', (message: Message) => {
           if (typeof message.properties.messageId === 'string') returned.add(message.properties.messageId);
         });
         return { model, channel, returned };
