@@ -3,6 +3,7 @@ import { DEAD_LETTER_CODES, type DeadLetterReason } from '../contracts/dead-lett
 import { buildEvent, EVENT_TYPES, type EventType } from '../contracts/events';
 import {
   readBusinessId,
+  stubJobData,
   type OnboardingJobData,
   type OnboardingJobResult,
 } from '../contracts/onboarding-job';
@@ -109,12 +110,18 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
 
   /**
    * Records this job's outcome and its event together (one script: the event goes to the outbox, which
-   * a relay moves to `onboarding-events` off this path). An earlier outcome that stands is completed
-   * as before, publishing its own event.
+   * a relay moves to `onboarding-events` off this path), and strips the job's payload to its stub in
+   * the same script. An earlier outcome that stands is completed as before, publishing its own event.
    */
   async function settle(job: Job<OnboardingJobData>, businessId: string, entry: SettledEntry) {
     const own = outcomeOf(job, businessId, entry);
-    const settled = await ledger.settleWithEvent(businessId, entry, own.event);
+    const stub = stubJobData(job.data);
+    const settled = await ledger.settleWithEvent(businessId, entry, own.event, {
+      jobKey: `${job.queueQualifiedName}:${job.id as string}`,
+      data: JSON.stringify(stub),
+    });
+    // Mirrors Redis, so the worker's on-completed strip sees there is nothing left to do.
+    if (settled.stripped) job.data = stub;
     if (!settled.queued) return complete(job, businessId, settled.entry);
     observer.jobFinished(own.result.outcome);
     return own.result;
@@ -143,11 +150,38 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
     throw new DelayedError();
   }
 
+  /**
+   * A job that runs again after its outcome was recorded and its payload stripped (its worker died or
+   * lost the lock before completing, or an operator retried a completed job): the ledger's entry is
+   * its outcome. Without one (erased meanwhile) there is nothing left to send, and a dead letter says so.
+   */
+  async function completeStripped(job: Job<OnboardingJobData>, attempt: number) {
+    const businessId = readBusinessId(dataOf(job).payload);
+    const entry = businessId ? await ledger.get(businessId) : null;
+    if (businessId && entry && entry.state !== 'inflight') {
+      const result = await complete(job, businessId, entry);
+      logger.info('outcome already recorded; completing without a call to Ropo One', {
+        jobId: job.id,
+        businessId,
+        attempt,
+        outcome: result.outcome,
+      });
+      return result;
+    }
+    const message = 'the payload was stripped once an outcome was recorded, and no outcome stands now';
+    return deadLetter(job, businessId, {
+      code: DEAD_LETTER_CODES.payloadInvalid,
+      message,
+      errors: [{ path: '', code: 'INVALID', message: `${message}: enqueue the customer again` }],
+    });
+  }
+
   return async function processOnboardingJob(job, token) {
     const jobId = job.id as string;
     const attempt = job.attemptsMade + 1;
     const started = Date.now();
 
+    if (dataOf(job).stripped) return completeStripped(job, attempt);
     const validation = validatePayload(dataOf(job).payload);
     if (!validation.ok) {
       return deadLetter(job, readBusinessId(dataOf(job).payload), {

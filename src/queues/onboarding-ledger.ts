@@ -55,6 +55,16 @@ export interface SettleWithEventResult {
   entry: SettledEntry;
   /** True when this call settled the id and its event is in the outbox; false when an earlier entry stands. */
   queued: boolean;
+  /** True when the job's data was replaced by the given stub in the same script (only with an outbox). */
+  stripped: boolean;
+}
+
+/** A job whose data the settle replaces by its stub, in the same script: once an outcome stands the payload goes. */
+export interface SettleStrip {
+  /** The job's hash key (`<prefix>:<queue>:<id>`); a job removed meanwhile is left alone. */
+  jobKey: string;
+  /** The stub, as the JSON BullMQ stores in the hash's `data` field. */
+  data: string;
 }
 
 /**
@@ -70,11 +80,13 @@ export interface OnboardingLedger {
    * Settles and, in the same Redis script, puts the outcome event in the outbox (the relay moves it to
    * `onboarding-events`): one round trip, and never one written without the other. An earlier settled
    * entry wins and then no event is written (the caller publishes the one for the standing entry).
+   * With `strip`, the job's payload is replaced by its stub in that script too, whichever entry stands.
    */
   settleWithEvent(
     businessId: string,
     entry: SettledEntry,
     event: OnboardingEvent,
+    strip?: SettleStrip,
   ): Promise<SettleWithEventResult>;
   /** Drops a job's in-flight claim after a permanent failure, so a fixed replay can claim again. */
   release(businessId: string, jobId: string): Promise<void>;
@@ -190,17 +202,20 @@ export function createLedger(
       ];
       return (parse(standing || null) as SettledEntry | null) ?? entry;
     },
-    async settleWithEvent(businessId, entry, event) {
+    async settleWithEvent(businessId, entry, event, strip) {
       const outbox = options.outbox;
-      if (!outbox) return { entry: await this.settle(businessId, entry), queued: false };
+      if (!outbox) return { entry: await this.settle(businessId, entry), queued: false, stripped: false };
       const [standing, streamId] = (await SETTLE(
         redis,
-        [key(businessId), outbox.key],
-        [JSON.stringify(entry), JSON.stringify(event)],
+        strip ? [key(businessId), outbox.key, strip.jobKey] : [key(businessId), outbox.key],
+        strip
+          ? [JSON.stringify(entry), JSON.stringify(event), strip.data]
+          : [JSON.stringify(entry), JSON.stringify(event)],
       )) as [string, string];
-      if (standing) return { entry: parse(standing) as SettledEntry, queued: false };
+      const stripped = strip !== undefined;
+      if (standing) return { entry: parse(standing) as SettledEntry, queued: false, stripped };
       outbox.written({ streamId, event });
-      return { entry, queued: true };
+      return { entry, queued: true, stripped };
     },
     async release(businessId, jobId) {
       await RELEASE(redis, [key(businessId)], [jobId]);

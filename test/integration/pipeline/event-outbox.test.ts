@@ -168,7 +168,11 @@ describe('outcome events through the outbox', () => {
           data: { jobId: 'job-x', businessId: ids[0] as string },
         },
       );
-      expect(again).toEqual({ entry: { state: 'exists', jobId: 'job-0', at }, queued: false });
+      expect(again).toEqual({
+        entry: { state: 'exists', jobId: 'job-0', at },
+        queued: false,
+        stripped: false,
+      });
       expect(await connection.xlen(outboxKey(prefix))).toBe(0);
     } finally {
       await relay.close();
