@@ -55,6 +55,8 @@ export interface DrainResult {
   /** Redis commands per job over the round (`INFO commandstats` deltas), by command and in all. */
   redisCommandsPerJob: Record<string, number>;
   redisCommandsTotalPerJob: number;
+  /** Redis's own time per job by command, µs (`usec` in `INFO commandstats`; EVALSHA includes its scripts' commands). */
+  redisUsecPerJob: Record<string, number>;
   timings: JobTiming[];
 }
 
@@ -78,26 +80,30 @@ async function redisCpuMicros(env: BenchEnv): Promise<number> {
   return (read('used_cpu_user') + read('used_cpu_sys')) * 1e6;
 }
 
-/** Calls so far of every command (`INFO commandstats`): the scripts a round runs show as EVALSHA. */
-async function redisCommandCalls(env: BenchEnv): Promise<Map<string, number>> {
+/** Calls and Redis's time (µs) so far of every command (`INFO commandstats`): the scripts a round runs show as EVALSHA. */
+async function redisCommandCalls(env: BenchEnv): Promise<Map<string, { calls: number; usec: number }>> {
   const info = await env.redis.info('commandstats');
-  const calls = new Map<string, number>();
-  for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
-    calls.set(match[1] as string, Number(match[2]));
+  const calls = new Map<string, { calls: number; usec: number }>();
+  for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) {
+    calls.set(match[1] as string, { calls: Number(match[2]), usec: Number(match[3]) });
   }
   return calls;
 }
 
-function commandsPerJob(before: Map<string, number>, after: Map<string, number>, jobs: number) {
+type CommandCalls = Awaited<ReturnType<typeof redisCommandCalls>>;
+
+function commandsPerJob(before: CommandCalls, after: CommandCalls, jobs: number) {
   const perJob: Record<string, number> = {};
+  const usecPerJob: Record<string, number> = {};
   let total = 0;
-  for (const [command, calls] of after) {
-    const delta = calls - (before.get(command) ?? 0);
+  for (const [command, { calls, usec }] of after) {
+    const delta = calls - (before.get(command)?.calls ?? 0);
     if (delta <= 0 || command === 'info') continue;
     perJob[command] = delta / jobs;
+    usecPerJob[command] = (usec - (before.get(command)?.usec ?? 0)) / jobs;
     total += delta;
   }
-  return { perJob, total: total / jobs };
+  return { perJob, usecPerJob, total: total / jobs };
 }
 
 /** Runs one round from a clean Redis and sandbox; stops every worker process it started, also on failure. */
@@ -155,6 +161,7 @@ export async function drainRound(env: BenchEnv, spec: DrainSpec): Promise<DrainR
       redisCpuPerJob: redisCpu / spec.payloads.length,
       redisCommandsPerJob: commands.perJob,
       redisCommandsTotalPerJob: commands.total,
+      redisUsecPerJob: commands.usecPerJob,
       timings,
     };
   } finally {

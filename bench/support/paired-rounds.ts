@@ -38,6 +38,11 @@ export async function pairedRounds(
           .sort(([, a], [, b]) => b - a)
           .map(([command, calls]) => `${command} ${num(calls, 2)}`);
         log(`    commands/job ${kind}: ${perJob.join(', ')}`);
+        const usec = Object.entries(summary.redisUsecPerJob)
+          .filter(([, micros]) => micros >= 0.5)
+          .sort(([, a], [, b]) => b - a)
+          .map(([command, micros]) => `${command} ${num(micros, 1)}`);
+        log(`    Redis µs/job ${kind}: ${usec.join(', ')}`);
       }
       log(
         `  round ${round + 1} ${kind}: ${num(summary.jobsPerSecond)} jobs/s, p50 ${num(summary.latencyP50)} ms, ` +
