@@ -113,13 +113,15 @@ export interface Config {
   /**
    * How long personal data stays (docs/privacy.md). `events`: EVENTS_RETENTION for
    * `onboarding-events`, consumed or not; `completed`: COMPLETED_RETENTION for completed onboarding
-   * jobs (already stripped to a stub); `deadLetterMs`: DEAD_LETTER_RETENTION_DAYS; the worker
-   * enforces all three every `sweepEveryMs` (RETENTION_SWEEP_EVERY).
+   * jobs (already stripped to a stub); `deadLetterMs`: DEAD_LETTER_RETENTION_DAYS; `audit`:
+   * AUDIT_RETENTION for the credential and erasure audit streams; the worker enforces all four
+   * every `sweepEveryMs` (RETENTION_SWEEP_EVERY).
    */
   retention: {
     events: Retention;
     completed: Retention;
     deadLetterMs: number;
+    audit: Retention;
     sweepEveryMs: number;
   };
   /** `hmacKey`: ERASURE_HMAC_KEY, keys the hash of business ids in the erasure audit; unset → one generated in Redis. */

@@ -117,6 +117,7 @@ export const configSchema = z
     EVENTS_RETENTION: retention.default({ ageMs: 30 * 86_400_000, count: 100_000 }),
     COMPLETED_RETENTION: retention.default({ ageMs: 30 * 86_400_000, count: undefined }),
     DEAD_LETTER_RETENTION_DAYS: int(1, 3650).default(90),
+    AUDIT_RETENTION: retention.default({ ageMs: 400 * 86_400_000, count: undefined }),
     RETENTION_SWEEP_EVERY: duration.default(3_600_000),
     ERASURE_HMAC_KEY: z
       .string()
@@ -277,6 +278,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       events: e.EVENTS_RETENTION,
       completed: e.COMPLETED_RETENTION,
       deadLetterMs: e.DEAD_LETTER_RETENTION_DAYS * 86_400_000,
+      audit: e.AUDIT_RETENTION,
       sweepEveryMs: e.RETENTION_SWEEP_EVERY,
     },
     erasure: { hmacKey: e.ERASURE_HMAC_KEY },

@@ -2,6 +2,7 @@ import type { JobType, Queue } from 'bullmq';
 import { Counter, type Registry } from 'prom-client';
 import type { Retention } from '../config';
 import type { Logger } from '../logger';
+import { trimAuditStreams } from '../queues/audit-retention';
 import type { RedisClient } from '../queues/connection';
 import { createDeadLetterOperations } from '../queues/dead-letter-operations';
 import { openQueue } from '../queues/open-queue';
@@ -9,11 +10,13 @@ import { stripCompletedJob } from '../queues/payload-retention';
 import { QUEUE_NAMES } from '../queues/queue-names';
 import { metricOnce } from './prometheus-observer';
 
-/** The limits the sweep enforces (EVENTS_RETENTION, COMPLETED_RETENTION, DEAD_LETTER_RETENTION_DAYS). */
+/** The limits the sweep enforces (EVENTS_RETENTION, COMPLETED_RETENTION, DEAD_LETTER_RETENTION_DAYS, AUDIT_RETENTION). */
 export interface RetentionSettings {
   events: Retention;
   completed: Retention;
   deadLetterMs: number;
+  /** The credential and erasure audit streams. */
+  audit: Retention;
   /** config's `ropo.target`: the dead-letter operations are opened for it (a purge never meets its ledger). */
   ropoTarget: string;
 }
@@ -25,6 +28,8 @@ export interface SweepResult {
   completedJobs: number;
   /** Completed jobs that still held their payload (the worker died between completing and stripping). */
   stripped: number;
+  /** Entries of the credential and erasure audit streams. */
+  auditEntries: number;
 }
 
 // How many of the newest completed jobs each sweep checks for a payload left behind.
@@ -61,7 +66,7 @@ async function cleanOverCount(
   return removed;
 }
 
-/** Runs one retention sweep: expired dead letters, events and completed jobs go; stray payloads are stripped. */
+/** Runs one retention sweep: expired dead letters, events, completed jobs and audit entries go; stray payloads are stripped. */
 export async function sweepRetention(
   connection: RedisClient,
   prefix: string,
@@ -83,7 +88,14 @@ export async function sweepRetention(
     for (const job of await onboarding.getJobs(['completed'], 0, STRIP_CHECK - 1, false)) {
       if (job && (await stripCompletedJob(job))) stripped += 1;
     }
-    return { deadLetters: expired.removed.length, events: eventsRemoved, completedJobs, stripped };
+    const auditEntries = await trimAuditStreams(connection, prefix, settings.audit);
+    return {
+      deadLetters: expired.removed.length,
+      events: eventsRemoved,
+      completedJobs,
+      stripped,
+      auditEntries,
+    };
   } finally {
     await Promise.all([onboarding.close(), events.close(), deadLetters.close()]);
   }
@@ -122,12 +134,14 @@ export function startRetentionSweep(
         removed?.inc({ kind: 'event' }, result.events);
         removed?.inc({ kind: 'completed_job' }, result.completedJobs);
         removed?.inc({ kind: 'stripped_payload' }, result.stripped);
+        removed?.inc({ kind: 'audit_entry' }, result.auditEntries);
         if (Object.values(result).some((n) => n > 0)) {
           logger.info('retention sweep removed data past its retention', {
             deadLettersPurged: result.deadLetters,
             eventsRemoved: result.events,
             completedJobsRemoved: result.completedJobs,
             payloadsStripped: result.stripped,
+            auditEntriesRemoved: result.auditEntries,
             deadLetterRetentionDays: settings.deadLetterMs / 86_400_000,
           });
         }

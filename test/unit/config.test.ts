@@ -141,18 +141,21 @@ describe('loadConfig', () => {
       events: { ageMs: 30 * 86_400_000, count: 100_000 },
       completed: { ageMs: 30 * 86_400_000, count: undefined },
       deadLetterMs: 90 * 86_400_000,
+      audit: { ageMs: 400 * 86_400_000, count: undefined },
       sweepEveryMs: 3_600_000,
     });
     const config = loadConfig({
       EVENTS_RETENTION: '7d, 500',
       COMPLETED_RETENTION: '12h',
       DEAD_LETTER_RETENTION_DAYS: '30',
+      AUDIT_RETENTION: '730d,1000000',
       RETENTION_SWEEP_EVERY: '5m',
     });
     expect(config.retention).toEqual({
       events: { ageMs: 7 * 86_400_000, count: 500 },
       completed: { ageMs: 12 * 3_600_000, count: undefined },
       deadLetterMs: 30 * 86_400_000,
+      audit: { ageMs: 730 * 86_400_000, count: 1_000_000 },
       sweepEveryMs: 300_000,
     });
     expect(loadConfig({}).erasure.hmacKey).toBeUndefined();

@@ -4,6 +4,7 @@ import { deadLetterJobId } from '../../../src/contracts/dead-letter-record';
 import { readJobData, type OnboardingJobData } from '../../../src/contracts/onboarding-job';
 import { createMetricsRegistry } from '../../../src/pipeline/prometheus-observer';
 import { startRetentionSweep, sweepRetention } from '../../../src/pipeline/retention-sweep';
+import { auditStreamKeys } from '../../../src/queues/audit-retention';
 import { createRedisConnection } from '../../../src/queues/connection';
 import { createDeadLetterOperations } from '../../../src/queues/dead-letter-operations';
 import { createDeadLetterWriter } from '../../../src/queues/dead-letter-queue';
@@ -149,9 +150,17 @@ describe('payloads are kept only while needed, and nothing stays past its retent
       events: { ageMs: 30 * 86_400_000, count: 100_000 },
       completed: { ageMs: 30 * 86_400_000 },
       deadLetterMs: 90 * 86_400_000,
+      audit: { ageMs: 400 * 86_400_000 },
       ropoTarget: pipeline.config.ropo.target,
     });
-    expect(untouched).toEqual({ deadLetters: 0, events: 0, completedJobs: 0, stripped: 0 });
+    expect(untouched).toEqual({ deadLetters: 0, events: 0, completedJobs: 0, stripped: 0, auditEntries: 0 });
+
+    // An audit entry of each stream from two hours ago, and one of now, which stays.
+    const [credentialsAudit, erasureAudit] = auditStreamKeys(pipeline.prefix) as [string, string];
+    for (const key of [credentialsAudit, erasureAudit]) {
+      await pipeline.connection.xadd(key, `${Date.now() - 7_200_000}-0`, 'at', 'two hours ago');
+      await pipeline.connection.xadd(key, '*', 'at', 'now');
+    }
 
     await new Promise((resolve) => setTimeout(resolve, 50));
     const { logger, lines } = captureLogger('info');
@@ -163,6 +172,7 @@ describe('payloads are kept only while needed, and nothing stays past its retent
         events: { ageMs: 3_600_000, count: 2 },
         completed: { ageMs: 10 },
         deadLetterMs: 10,
+        audit: { ageMs: 3_600_000 },
         everyMs: 3_600_000,
         ropoTarget: pipeline.config.ropo.target,
       },
@@ -185,10 +195,17 @@ describe('payloads are kept only while needed, and nothing stays past its retent
       deadLettersPurged: 1,
       eventsRemoved: eventsBefore - 2,
       completedJobsRemoved: 2,
+      auditEntriesRemoved: 2,
     });
+    for (const key of [credentialsAudit, erasureAudit]) {
+      expect((await pipeline.connection.xrange(key, '-', '+')).map(([, fields]) => fields)).toEqual([
+        ['at', 'now'],
+      ]);
+    }
     const metrics = await registry.metrics();
     expect(metrics).toMatch(/^onboarding_retention_removed_total\{kind="dead_letter"\} 1$/m);
     expect(metrics).toMatch(/^onboarding_retention_removed_total\{kind="completed_job"\} 2$/m);
+    expect(metrics).toMatch(/^onboarding_retention_removed_total\{kind="audit_entry"\} 2$/m);
     expect(metrics).toMatch(
       new RegExp(`^onboarding_retention_removed_total\\{kind="event"\\} ${eventsBefore - 2}$`, 'm'),
     );
