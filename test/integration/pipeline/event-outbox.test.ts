@@ -1,85 +1,55 @@
-import { Queue, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { Queue } from 'bullmq';
 import { EVENT_TYPES, type OnboardingEvent } from '../../../src/contracts/events';
-import type { OnboardingJobData, OnboardingJobResult } from '../../../src/contracts/onboarding-job';
-import { createLogger } from '../../../src/logger';
-import { createRopoBreaker } from '../../../src/pipeline/circuit-breaker';
-import { createOnboardingProcessor } from '../../../src/pipeline/onboarding-processor';
-import { createQueueControl } from '../../../src/pipeline/queue-control';
-import { createAttemptLog } from '../../../src/queues/attempt-log';
 import { createRedisConnection } from '../../../src/queues/connection';
-import { createDeadLetterWriter } from '../../../src/queues/dead-letter-queue';
 import { createEventOutbox, outboxKey, type EventOutbox } from '../../../src/queues/event-outbox';
-import { createEventPublisher } from '../../../src/queues/event-publisher';
 import { createLedger, type OnboardingLedger } from '../../../src/queues/onboarding-ledger';
-import { createOnboardingProducer } from '../../../src/queues/onboarding-producer';
 import { ALL_JOB_STATES } from '../../../src/queues/job-states';
 import { QUEUE_NAMES } from '../../../src/queues/queue-names';
-import { createRopoClient } from '../../../src/ropo/ropo-client';
-import { SANDBOX_APICODE, SANDBOX_CID, startSandbox } from '../../../src/sandbox';
 import { businessIds, completePayload } from '../../support/payloads';
+import { startProcessorFixture } from '../../support/processor-fixture';
 import { testPrefix, testRedisUrl } from '../../support/redis';
 
 // The outcome and its event are recorded by one script (ledger + outbox); a relay moves the event to
 // onboarding-events. What a user checks: never an outcome without its event, never an event twice.
 describe('outcome events through the outbox', () => {
   it('a crash after the outcome is recorded, or in the relay, still ends with exactly one event', async () => {
-    const prefix = testPrefix('outbox');
-    const sandbox = await startSandbox({ port: 0 });
-    const connection = createRedisConnection(testRedisUrl(), 'worker');
-    const logger = createLogger({ level: 'error' });
-    const ropo = createRopoClient({
-      baseUrl: sandbox.baseUrl,
-      cid: SANDBOX_CID,
-      apicode: SANDBOX_APICODE,
-      redis: connection as Redis,
-      keyPrefix: prefix,
-      logger,
-    });
-    const onboarding = new Queue<OnboardingJobData, OnboardingJobResult>(QUEUE_NAMES.onboarding, {
-      connection,
-      prefix,
-    });
-    const eventsQueue = new Queue(QUEUE_NAMES.events, { connection, prefix });
-    const events = createEventPublisher(connection, prefix);
-    const deadLetters = createDeadLetterWriter(connection, prefix);
-    const producer = createOnboardingProducer({ connection, prefix });
     // This process "dies" after the settle script ran: its relay never hears of the entry.
-    const deadRelay: Pick<EventOutbox, 'key' | 'written'> = {
-      key: outboxKey(prefix),
-      written: () => undefined,
-    };
-    const plainLedger = createLedger(connection, prefix, 'sandbox', { outbox: deadRelay });
+    let plainLedger: OnboardingLedger | undefined;
     let crashes = 1;
-    const crashingLedger: OnboardingLedger = {
-      ...plainLedger,
-      async settleWithEvent(...args) {
-        const settled = await plainLedger.settleWithEvent(...args);
-        if (crashes-- > 0) throw new Error('simulated crash: process killed after the settle script');
-        return settled;
+    const fixture = await startProcessorFixture({
+      name: 'outbox',
+      ledger: (redis, fixturePrefix) => {
+        const deadRelay: Pick<EventOutbox, 'key' | 'written'> = {
+          key: outboxKey(fixturePrefix),
+          written: () => undefined,
+        };
+        const ledger = createLedger(redis, fixturePrefix, 'sandbox', { outbox: deadRelay });
+        plainLedger = ledger;
+        return {
+          ...ledger,
+          async settleWithEvent(...args) {
+            const settled = await ledger.settleWithEvent(...args);
+            if (crashes-- > 0) throw new Error('simulated crash: process killed after the settle script');
+            return settled;
+          },
+        };
       },
-    };
-    const processor = createOnboardingProcessor({
-      ropo,
-      events,
-      deadLetters,
-      attempts: createAttemptLog(onboarding),
-      ledger: crashingLedger,
-      breaker: createRopoBreaker({ threshold: 5, halfOpenAfterMs: 1000, logger }),
-      control: createQueueControl(onboarding),
-      logger,
     });
+    const { connection, prefix, processor, producer, sandbox, eventsQueue } = fixture;
     const relay = createEventOutbox(connection, prefix);
     const eventsOnQueue = async () =>
       (await eventsQueue.getJobs(ALL_JOB_STATES)).map((j) => j.data as OnboardingEvent);
     try {
       const [businessId] = businessIds(1, 7_100_000) as [string];
       const { jobId } = await producer.enqueue(completePayload(businessId));
-      const job = (await onboarding.getJob(jobId)) as Job<OnboardingJobData, OnboardingJobResult>;
+      const job = await fixture.load(jobId);
 
       await expect(processor(job)).rejects.toThrow('simulated crash');
       // The outcome is recorded and its event waits in the outbox: neither without the other.
-      expect(await plainLedger.get(businessId)).toMatchObject({ state: 'created', jobId });
+      expect(await (plainLedger as OnboardingLedger).get(businessId)).toMatchObject({
+        state: 'created',
+        jobId,
+      });
       expect(await connection.xlen(outboxKey(prefix))).toBe(1);
       expect(await eventsOnQueue()).toEqual([]);
 
@@ -108,17 +78,7 @@ describe('outcome events through the outbox', () => {
       expect(await connection.xlen(outboxKey(prefix))).toBe(0);
     } finally {
       await relay.close();
-      await producer.close();
-      await deadLetters.close();
-      await events.close();
-      for (const queue of [onboarding, eventsQueue]) {
-        await queue.obliterate({ force: true });
-        await queue.close();
-      }
-      await connection.del(outboxKey(prefix));
-      await ropo.close();
-      await sandbox.close();
-      await connection.quit();
+      await fixture.close();
     }
   });
 
