@@ -17,6 +17,8 @@ export const DEAD_LETTER_CODES = {
   eventMalformed: 'EVENT_MALFORMED',
   /** A broker message that is a CloudEvent of a `type` not in INTAKE_EVENT_TYPES. */
   eventTypeUnknown: 'EVENT_TYPE_UNKNOWN',
+  /** A job re-run after its payload was stripped, whose recorded outcome is gone (erased, or Redis lost it). */
+  payloadStripped: 'PAYLOAD_STRIPPED',
 } as const satisfies Record<string, FailureCode>;
 
 /** Why a job ended in the dead-letter queue. */

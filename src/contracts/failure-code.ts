@@ -27,6 +27,7 @@ export const failureCodeSchema = z.enum([
   'INTERNAL_ERROR',
   'EVENT_MALFORMED',
   'EVENT_TYPE_UNKNOWN',
+  'PAYLOAD_STRIPPED',
 ]);
 
 /** One of {@link failureCodeSchema}'s codes. */

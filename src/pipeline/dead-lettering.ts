@@ -11,9 +11,10 @@ import type { Logger } from '../logger';
 import type { AttemptLog } from '../queues/attempt-log';
 import type { DeadLetterWriter } from '../queues/dead-letter-queue';
 import type { EventPublisher } from '../queues/event-publisher';
-import type { OnboardingLedger } from '../queues/onboarding-ledger';
+import type { OnboardingLedger, SettledEntry } from '../queues/onboarding-ledger';
 import { removeFailedJob } from '../queues/payload-retention';
 import type { PipelineObserver } from './pipeline-observer';
+import { settledOutcome } from './settled-outcome';
 
 /** BullMQ's own reason when a job stalled more often than `maxStalledCount` allows. */
 const STALLED_TOO_OFTEN = /stalled more than allowable limit|started more than allowable limit/;
@@ -51,6 +52,12 @@ export interface DeadLettering {
    * error escaped the processor on its last attempt): writes one. Returns whether it wrote.
    */
   recordUnhandledFailure(job: Job<OnboardingJobData>, error: Error): Promise<boolean>;
+  /**
+   * For a job whose payload was stripped once its outcome was recorded: that outcome, while it stands
+   * in the ledger. Such a job is done, whatever failed after; a dead letter of its stub could not be
+   * replayed. Undefined for any other job.
+   */
+  standing(job: Job<OnboardingJobData>): Promise<{ businessId: string; entry: SettledEntry } | undefined>;
   /**
    * Once the job has failed and its record is written, removes the job: the record is then the
    * one place holding the payload. Returns whether it removed.
@@ -103,11 +110,34 @@ export function createDeadLettering(deps: DeadLetteringDeps): DeadLettering {
     });
   }
 
+  async function standing(job: Job<OnboardingJobData>) {
+    const data = dataOf(job);
+    const businessId = data.stripped ? readBusinessId(data.payload) : null;
+    if (!businessId) return undefined;
+    const entry = await deps.ledger.get(businessId);
+    return entry && entry.state !== 'inflight' ? { businessId, entry } : undefined;
+  }
+
   return {
     record,
+    standing,
     async recordUnhandledFailure(job, error) {
       const jobId = job.id as string;
       if ((await job.getState()) !== 'failed' || (await deps.deadLetters.exists(jobId))) return false;
+      const outcome = await standing(job);
+      if (outcome) {
+        // BullMQ failed it (stalled again) after its outcome was recorded: the customer is onboarded.
+        const { event, result } = settledOutcome(jobId, outcome.businessId, outcome.entry);
+        await deps.events.publish(event);
+        observer.jobFinished(result.outcome);
+        logger.warn('job failed after its outcome was recorded; the outcome stands, so no dead letter', {
+          jobId,
+          businessId: outcome.businessId,
+          outcome: result.outcome,
+          failedReason: error.message,
+        });
+        return false;
+      }
       const stalled = STALLED_TOO_OFTEN.test(error.message);
       await record(job, readBusinessId(dataOf(job).payload), {
         code: stalled ? DEAD_LETTER_CODES.stalled : DEAD_LETTER_CODES.internal,

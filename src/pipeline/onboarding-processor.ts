@@ -1,6 +1,5 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { DEAD_LETTER_CODES, type DeadLetterReason } from '../contracts/dead-letter-record';
-import { buildEvent, EVENT_TYPES, type EventType } from '../contracts/events';
 import {
   readBusinessId,
   stubJobData,
@@ -19,6 +18,7 @@ import type { RopoBreaker } from './circuit-breaker';
 import { decide, type Decision } from './decide';
 import { createDeadLettering, dataOf } from './dead-lettering';
 import { NO_OBSERVER, type HoldReason, type PipelineObserver } from './pipeline-observer';
+import { settledOutcome } from './settled-outcome';
 import type { ProfileUuidStamp } from './profile-uuid-stamp';
 import type { QueueControl } from './queue-control';
 
@@ -57,12 +57,6 @@ export type OnboardingProcessor = (
   token?: string,
 ) => Promise<OnboardingJobResult>;
 
-const EVENT_FOR_STATE: Record<SettledEntry['state'], EventType> = {
-  created: EVENT_TYPES.created,
-  pending: EVENT_TYPES.pending,
-  exists: EVENT_TYPES.exists,
-};
-
 const HOLD_MESSAGES: Record<Extract<Decision, { action: 'hold' }>['reason'], string> = {
   breaker_open: 'circuit open: holding the queue',
   rate_limited: 'Ropo One is rate limiting: holding the queue',
@@ -82,23 +76,8 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
   const busyRetryMs = deps.timing?.busyRetryMs ?? 2_000;
   const authHoldMs = deps.timing?.authHoldMs ?? 60_000;
 
-  /** The outcome event and the job's result for a settled entry (another job's entry: "exists"). */
-  function outcomeOf(job: Job<OnboardingJobData>, businessId: string, entry: SettledEntry) {
-    const own = entry.jobId === job.id;
-    // Another job settled this customer: for this job the customer simply exists already.
-    const state = own ? entry.state : 'exists';
-    const details =
-      own && entry.state === 'created'
-        ? { customerId: entry.customerId }
-        : own && entry.state === 'pending'
-          ? { uuid: entry.uuid, wizardUrl: entry.wizardUrl }
-          : own
-            ? {}
-            : { settledBy: entry.jobId };
-    const event = buildEvent(EVENT_FOR_STATE[state], { jobId: job.id as string, businessId, ...details });
-    const result: OnboardingJobResult = { outcome: state, businessId, eventId: event.id, ...details };
-    return { event, result };
-  }
+  const outcomeOf = (job: Job<OnboardingJobData>, businessId: string, entry: SettledEntry) =>
+    settledOutcome(job.id as string, businessId, entry);
 
   /** Publishes the event for a settled entry and returns the job's result; safe to repeat. */
   async function complete(job: Job<OnboardingJobData>, businessId: string, entry: SettledEntry) {
@@ -131,7 +110,19 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
     job: Job<OnboardingJobData>,
     businessId: string | null,
     reason: DeadLetterReason,
-  ): Promise<never> {
+  ): Promise<OnboardingJobResult> {
+    // Failing after its outcome was recorded (and its payload stripped): that outcome is the job's.
+    const standing = await deadLettering.standing(job);
+    if (standing) {
+      const result = await complete(job, standing.businessId, standing.entry);
+      logger.warn('the job failed after its outcome was recorded; completing with that outcome', {
+        jobId: job.id,
+        businessId: standing.businessId,
+        outcome: result.outcome,
+        code: reason.code,
+      });
+      return result;
+    }
     await deadLettering.record(job, businessId, reason);
     // UnrecoverableError: BullMQ fails the job now instead of spending the remaining attempts.
     throw new UnrecoverableError(`${reason.code}: ${reason.message}`);
@@ -156,23 +147,21 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
    * its outcome. Without one (erased meanwhile) there is nothing left to send, and a dead letter says so.
    */
   async function completeStripped(job: Job<OnboardingJobData>, attempt: number) {
-    const businessId = readBusinessId(dataOf(job).payload);
-    const entry = businessId ? await ledger.get(businessId) : null;
-    if (businessId && entry && entry.state !== 'inflight') {
-      const result = await complete(job, businessId, entry);
+    const standing = await deadLettering.standing(job);
+    if (standing) {
+      const result = await complete(job, standing.businessId, standing.entry);
       logger.info('outcome already recorded; completing without a call to Ropo One', {
         jobId: job.id,
-        businessId,
+        businessId: standing.businessId,
         attempt,
         outcome: result.outcome,
       });
       return result;
     }
-    const message = 'the payload was stripped once an outcome was recorded, and no outcome stands now';
-    return deadLetter(job, businessId, {
-      code: DEAD_LETTER_CODES.payloadInvalid,
-      message,
-      errors: [{ path: '', code: 'INVALID', message: `${message}: enqueue the customer again` }],
+    return deadLetter(job, readBusinessId(dataOf(job).payload), {
+      code: DEAD_LETTER_CODES.payloadStripped,
+      message:
+        'the payload was stripped once an outcome was recorded, and no outcome stands now (erased, or Redis lost it): enqueue the customer again',
     });
   }
 

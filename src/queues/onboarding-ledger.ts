@@ -196,23 +196,20 @@ export function createLedger(
       return { kind: 'settled', entry };
     },
     async settle(businessId, entry) {
-      const [standing] = (await SETTLE(redis, [key(businessId)], [JSON.stringify(entry)])) as [
-        string,
-        string,
-      ];
+      const [standing] = (await SETTLE(redis, [key(businessId)], [JSON.stringify(entry)])) as [string];
       return (parse(standing || null) as SettledEntry | null) ?? entry;
     },
     async settleWithEvent(businessId, entry, event, strip) {
       const outbox = options.outbox;
       if (!outbox) return { entry: await this.settle(businessId, entry), queued: false, stripped: false };
-      const [standing, streamId] = (await SETTLE(
+      const [standing, streamId, strippedFlag] = (await SETTLE(
         redis,
         strip ? [key(businessId), outbox.key, strip.jobKey] : [key(businessId), outbox.key],
         strip
           ? [JSON.stringify(entry), JSON.stringify(event), strip.data]
           : [JSON.stringify(entry), JSON.stringify(event)],
-      )) as [string, string];
-      const stripped = strip !== undefined;
+      )) as [string, string, number];
+      const stripped = strippedFlag === 1;
       if (standing) return { entry: parse(standing) as SettledEntry, queued: false, stripped };
       outbox.written({ streamId, event });
       return { entry, queued: true, stripped };

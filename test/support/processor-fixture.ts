@@ -75,6 +75,7 @@ export async function startProcessorFixture(options: ProcessorFixtureOptions) {
     producer,
     ledger,
     deadLetters,
+    onboarding,
     eventsQueue,
     /** The job as a worker that picks it up now reads it from Redis. */
     load: async (jobId: string) => (await onboarding.getJob(jobId)) as OnboardingJob,

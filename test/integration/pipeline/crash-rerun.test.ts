@@ -1,7 +1,15 @@
 import { DEAD_LETTER_CODES } from '../../../src/contracts/dead-letter-record';
 import { EVENT_TYPES } from '../../../src/contracts/events';
 import { readJobData } from '../../../src/contracts/onboarding-job';
+import { UnrecoverableError, Worker } from 'bullmq';
+import { createLogger } from '../../../src/logger';
+import { createDeadLettering } from '../../../src/pipeline/dead-lettering';
+import { NO_OBSERVER } from '../../../src/pipeline/pipeline-observer';
+import { createAttemptLog } from '../../../src/queues/attempt-log';
+import type { RedisClient } from '../../../src/queues/connection';
 import { createEventOutbox, type EventOutbox } from '../../../src/queues/event-outbox';
+import { createEventPublisher } from '../../../src/queues/event-publisher';
+import { QUEUE_NAMES } from '../../../src/queues/queue-names';
 import { createLedger } from '../../../src/queues/onboarding-ledger';
 import { waitForOutboxDrained } from '../../support/outbox';
 import { businessIds, completePayload } from '../../support/payloads';
@@ -94,29 +102,82 @@ describe('a crash between the POST and the job completing', () => {
       expect(first).toMatchObject({ outcome: 'created', businessId });
       expect(sandbox.stats().createProfileCalls).toBe(1);
       expect(await fixture.deadLetters.exists(jobId)).toBe(false);
-      // The same event id twice (the outbox's, then the re-run's): consumers drop it by id.
+      // The outbox's event and the re-run's have one id, so onboarding-events holds one.
       const events = await fixture.eventsOnQueue();
-      expect(new Set(events.map((e) => e.id))).toEqual(new Set([first.eventId]));
+      expect(events.map((e) => e.id)).toEqual([first.eventId]);
     } finally {
       await fixture.close();
     }
   });
 
-  it('a stripped job whose outcome was erased meanwhile is dead-lettered with the reason, not sent', async () => {
+  it('a stripped job whose recorded outcome is gone is dead-lettered PAYLOAD_STRIPPED, not sent', async () => {
     const fixture = await outboxFixture('crash-erased');
     const { processor, producer, sandbox } = fixture;
     try {
       const [businessId] = businessIds(1, 7_200_000) as [string];
       const { jobId } = await producer.enqueue(completePayload(businessId));
       await processor(await fixture.load(jobId));
+      // The ledger entry goes (Redis lost it, or it was removed by hand) while the job waits to run again.
       await fixture.ledger.remove(businessId);
 
       await expect(processor(await fixture.load(jobId))).rejects.toThrow(
-        `${DEAD_LETTER_CODES.payloadInvalid}: the payload was stripped`,
+        `${DEAD_LETTER_CODES.payloadStripped}: the payload was stripped`,
       );
       expect(sandbox.stats().createProfileCalls).toBe(1);
       expect(await fixture.deadLetters.exists(jobId)).toBe(true);
     } finally {
+      await fixture.close();
+    }
+  });
+
+  it('a stripped job BullMQ fails (stalled again) after its outcome was recorded gets no dead letter', async () => {
+    const fixture = await outboxFixture('crash-failed-after');
+    const { processor, producer, connection, prefix } = fixture;
+    const events = createEventPublisher(connection, prefix);
+    const deadLettering = createDeadLettering({
+      events,
+      deadLetters: fixture.deadLetters,
+      attempts: createAttemptLog(fixture.onboarding),
+      ledger: fixture.ledger,
+      logger: createLogger({ level: 'error' }),
+      observer: NO_OBSERVER,
+    });
+    const stalledAgain = new Error('job stalled more than allowable limit');
+    // BullMQ fails the job without running the processor, as after a second stall.
+    const failing = new Worker(
+      QUEUE_NAMES.onboarding,
+      async () => {
+        throw new UnrecoverableError(stalledAgain.message);
+      },
+      { connection: connection.duplicate(), prefix, autorun: false },
+    );
+    try {
+      const [businessId] = businessIds(1, 7_300_000) as [string];
+      const { jobId } = await producer.enqueue(completePayload(businessId));
+      const first = await processor(await fixture.load(jobId));
+      const failed = new Promise<void>((resolve) => failing.once('failed', () => resolve()));
+      void failing.run();
+      await failed;
+      const job = await fixture.load(jobId);
+      expect(await job.getState()).toBe('failed');
+
+      expect(await deadLettering.recordUnhandledFailure(job, stalledAgain)).toBe(false);
+
+      expect(await fixture.deadLetters.exists(jobId)).toBe(false);
+      expect((await fixture.eventsOnQueue()).map((e) => e.id)).toEqual([first.eventId]);
+      // A job without a recorded outcome still gets its record.
+      const [other] = businessIds(1, 7_310_000) as [string];
+      const second = await producer.enqueue(completePayload(other));
+      const failedToo = new Promise<void>((resolve) => failing.once('failed', () => resolve()));
+      await failedToo;
+      expect(await deadLettering.recordUnhandledFailure(await fixture.load(second.jobId), stalledAgain)).toBe(
+        true,
+      );
+      expect(await fixture.deadLetters.exists(second.jobId)).toBe(true);
+    } finally {
+      await failing.close();
+      await (failing.opts.connection as RedisClient).quit();
+      await events.close();
       await fixture.close();
     }
   });
