@@ -4,7 +4,7 @@ import { deadLetterJobId } from '../../../src/contracts/dead-letter-record';
 import { readJobData, type OnboardingJobData } from '../../../src/contracts/onboarding-job';
 import { createMetricsRegistry } from '../../../src/pipeline/prometheus-observer';
 import { startRetentionSweep, sweepRetention } from '../../../src/pipeline/retention-sweep';
-import { auditStreamKeys } from '../../../src/queues/audit-retention';
+import { auditStreamKeys, trimAuditStreams } from '../../../src/queues/audit-retention';
 import { createRedisConnection } from '../../../src/queues/connection';
 import { createDeadLetterOperations } from '../../../src/queues/dead-letter-operations';
 import { createDeadLetterWriter } from '../../../src/queues/dead-letter-queue';
@@ -145,6 +145,13 @@ describe('payloads are kept only while needed, and nothing stays past its retent
     const eventsBefore = (await pipeline.events()).length;
     expect(eventsBefore).toBeGreaterThan(2);
 
+    // An audit entry of each stream from two hours ago, and one of now, which stays.
+    const [credentialsAudit, erasureAudit] = auditStreamKeys(pipeline.prefix) as [string, string];
+    for (const key of [credentialsAudit, erasureAudit]) {
+      await pipeline.connection.xadd(key, `${Date.now() - 7_200_000}-0`, 'at', 'two hours ago');
+      await pipeline.connection.xadd(key, '*', 'at', 'now');
+    }
+
     // Nothing is old enough yet under the defaults.
     const untouched = await sweepRetention(pipeline.connection, pipeline.prefix, {
       events: { ageMs: 30 * 86_400_000, count: 100_000 },
@@ -154,13 +161,6 @@ describe('payloads are kept only while needed, and nothing stays past its retent
       ropoTarget: pipeline.config.ropo.target,
     });
     expect(untouched).toEqual({ deadLetters: 0, events: 0, completedJobs: 0, stripped: 0, auditEntries: 0 });
-
-    // An audit entry of each stream from two hours ago, and one of now, which stays.
-    const [credentialsAudit, erasureAudit] = auditStreamKeys(pipeline.prefix) as [string, string];
-    for (const key of [credentialsAudit, erasureAudit]) {
-      await pipeline.connection.xadd(key, `${Date.now() - 7_200_000}-0`, 'at', 'two hours ago');
-      await pipeline.connection.xadd(key, '*', 'at', 'now');
-    }
 
     await new Promise((resolve) => setTimeout(resolve, 50));
     const { logger, lines } = captureLogger('info');
@@ -267,6 +267,26 @@ describe('replaying or purging a dead letter removes what is left of its source 
       await writer.close();
       await onboarding.obliterate({ force: true }).catch(() => undefined);
       await onboarding.close();
+      await connection.quit();
+    }
+  });
+});
+
+describe('the audit streams under AUDIT_RETENTION', () => {
+  it('keeps the newest entries within a count, whatever their age', async () => {
+    const connection = createRedisConnection(testRedisUrl(), 'worker');
+    const prefix = testPrefix('audit-count');
+    const keys = auditStreamKeys(prefix);
+    try {
+      for (const key of keys) for (let i = 0; i < 5; i += 1) await connection.xadd(key, '*', 'n', String(i));
+
+      expect(await trimAuditStreams(connection, prefix, { ageMs: 86_400_000, count: 2 })).toBe(6);
+
+      for (const key of keys) {
+        expect((await connection.xrange(key, '-', '+')).map(([, fields]) => fields[1])).toEqual(['3', '4']);
+      }
+    } finally {
+      await connection.del(...keys);
       await connection.quit();
     }
   });
