@@ -106,23 +106,28 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
     return own.result;
   }
 
+  /** For a stripped job whose recorded outcome stands: completes the job with it (see DeadLettering.standing). */
+  async function completeIfStanding(job: Job<OnboardingJobData>, fields: Record<string, unknown>) {
+    const standing = await deadLettering.standing(job);
+    if (!standing) return undefined;
+    const result = await complete(job, standing.businessId, standing.entry);
+    logger.info('outcome already recorded; completing the job with it, without a call to Ropo One', {
+      jobId: job.id,
+      businessId: standing.businessId,
+      outcome: result.outcome,
+      ...fields,
+    });
+    return result;
+  }
+
   async function deadLetter(
     job: Job<OnboardingJobData>,
     businessId: string | null,
     reason: DeadLetterReason,
   ): Promise<OnboardingJobResult> {
     // Failing after its outcome was recorded (and its payload stripped): that outcome is the job's.
-    const standing = await deadLettering.standing(job);
-    if (standing) {
-      const result = await complete(job, standing.businessId, standing.entry);
-      logger.warn('the job failed after its outcome was recorded; completing with that outcome', {
-        jobId: job.id,
-        businessId: standing.businessId,
-        outcome: result.outcome,
-        code: reason.code,
-      });
-      return result;
-    }
+    const completed = await completeIfStanding(job, { failedWith: reason.code });
+    if (completed) return completed;
     await deadLettering.record(job, businessId, reason);
     // UnrecoverableError: BullMQ fails the job now instead of spending the remaining attempts.
     throw new UnrecoverableError(`${reason.code}: ${reason.message}`);
@@ -147,17 +152,8 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
    * its outcome. Without one (erased meanwhile) there is nothing left to send, and a dead letter says so.
    */
   async function completeStripped(job: Job<OnboardingJobData>, attempt: number) {
-    const standing = await deadLettering.standing(job);
-    if (standing) {
-      const result = await complete(job, standing.businessId, standing.entry);
-      logger.info('outcome already recorded; completing without a call to Ropo One', {
-        jobId: job.id,
-        businessId: standing.businessId,
-        attempt,
-        outcome: result.outcome,
-      });
-      return result;
-    }
+    const completed = await completeIfStanding(job, { attempt });
+    if (completed) return completed;
     return deadLetter(job, readBusinessId(dataOf(job).payload), {
       code: DEAD_LETTER_CODES.payloadStripped,
       message:
