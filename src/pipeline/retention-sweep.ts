@@ -30,6 +30,8 @@ export interface SweepResult {
   stripped: number;
   /** Entries of the credential and erasure audit streams. */
   auditEntries: number;
+  /** Why the audit streams could not be trimmed (e.g. a Redis before 6.2 has no XTRIM MINID); the rest of the sweep still ran. */
+  auditTrimError?: string;
 }
 
 // How many of the newest completed jobs each sweep checks for a payload left behind.
@@ -88,14 +90,17 @@ export async function sweepRetention(
     for (const job of await onboarding.getJobs(['completed'], 0, STRIP_CHECK - 1, false)) {
       if (job && (await stripCompletedJob(job))) stripped += 1;
     }
-    const auditEntries = await trimAuditStreams(connection, prefix, settings.audit);
-    return {
-      deadLetters: expired.removed.length,
-      events: eventsRemoved,
-      completedJobs,
-      stripped,
-      auditEntries,
-    };
+    const counts = { deadLetters: expired.removed.length, events: eventsRemoved, completedJobs, stripped };
+    try {
+      return { ...counts, auditEntries: await trimAuditStreams(connection, prefix, settings.audit) };
+    } catch (error) {
+      // Reported with the counts of what was removed, rather than losing them to a failed sweep.
+      return {
+        ...counts,
+        auditEntries: 0,
+        auditTrimError: error instanceof Error ? error.message : String(error),
+      };
+    }
   } finally {
     await Promise.all([onboarding.close(), events.close(), deadLetters.close()]);
   }
@@ -135,7 +140,14 @@ export function startRetentionSweep(
         removed?.inc({ kind: 'completed_job' }, result.completedJobs);
         removed?.inc({ kind: 'stripped_payload' }, result.stripped);
         removed?.inc({ kind: 'audit_entry' }, result.auditEntries);
-        if (Object.values(result).some((n) => n > 0)) {
+        if (result.auditTrimError) {
+          logger.warn('retention sweep could not trim the audit streams; it tries again next sweep', {
+            error: result.auditTrimError,
+            auditRetentionDays: settings.audit.ageMs / 86_400_000,
+          });
+        }
+        const { auditTrimError: _error, ...counts } = result;
+        if (Object.values(counts).some((n) => n > 0)) {
           logger.info('retention sweep removed data past its retention', {
             deadLettersPurged: result.deadLetters,
             eventsRemoved: result.events,

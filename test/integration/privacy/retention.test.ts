@@ -290,4 +290,47 @@ describe('the audit streams under AUDIT_RETENTION', () => {
       await connection.quit();
     }
   });
+
+  it('an audit stream it cannot trim is reported, and what the sweep removed before is still counted', async () => {
+    const connection = createRedisConnection(testRedisUrl(), 'worker');
+    const prefix = testPrefix('audit-broken');
+    const writer = createDeadLetterWriter(connection, prefix);
+    const [credentialsAudit] = auditStreamKeys(prefix) as [string];
+    try {
+      const [businessId] = businessIds(1, 5_970_000) as [string];
+      await writer.write({
+        version: 1,
+        jobId: 'job-audit-broken',
+        businessId,
+        payload: minimalPayload(businessId),
+        reason: { code: 'ROPO_REJECTED', message: 'refused' },
+        attempts: [],
+        lineage: { originalJobId: 'job-audit-broken', replayCount: 0 },
+        deadLetteredAt: new Date().toISOString(),
+      });
+      // Not a stream (a hand-made key, say): XTRIM answers WRONGTYPE, as a Redis before 6.2 refuses MINID.
+      await connection.set(credentialsAudit, 'not a stream');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+
+      const result = await sweepRetention(connection, prefix, {
+        events: { ageMs: 3_600_000 },
+        completed: { ageMs: 3_600_000 },
+        deadLetterMs: 10,
+        audit: { ageMs: 3_600_000 },
+        ropoTarget: 'sandbox',
+      });
+
+      expect(result).toMatchObject({ deadLetters: 1, auditEntries: 0 });
+      expect(result.auditTrimError).toMatch(/WRONGTYPE/);
+    } finally {
+      await writer.close();
+      await connection.del(credentialsAudit);
+      for (const name of ALL_QUEUE_NAMES) {
+        const queue = new Queue(name, { connection, prefix });
+        await queue.obliterate({ force: true });
+        await queue.close();
+      }
+      await connection.quit();
+    }
+  });
 });
