@@ -14,7 +14,7 @@ import type { EventPublisher } from '../queues/event-publisher';
 import type { OnboardingLedger, SettledEntry } from '../queues/onboarding-ledger';
 import { removeFailedJob } from '../queues/payload-retention';
 import type { PipelineObserver } from './pipeline-observer';
-import { settledOutcome } from './settled-outcome';
+import { publishSettledOutcome } from './settled-outcome';
 
 /** BullMQ's own reason when a job stalled more often than `maxStalledCount` allows. */
 const STALLED_TOO_OFTEN = /stalled more than allowable limit|started more than allowable limit/;
@@ -127,9 +127,7 @@ export function createDeadLettering(deps: DeadLetteringDeps): DeadLettering {
       const outcome = await standing(job);
       if (outcome) {
         // BullMQ failed it (stalled again) after its outcome was recorded: the customer is onboarded.
-        const { event, result } = settledOutcome(jobId, outcome.businessId, outcome.entry);
-        await deps.events.publish(event);
-        observer.jobFinished(result.outcome);
+        const result = await publishSettledOutcome(deps, jobId, outcome.businessId, outcome.entry);
         logger.warn('job failed after its outcome was recorded; the outcome stands, so no dead letter', {
           jobId,
           businessId: outcome.businessId,

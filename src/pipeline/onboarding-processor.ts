@@ -18,7 +18,7 @@ import type { RopoBreaker } from './circuit-breaker';
 import { decide, type Decision } from './decide';
 import { createDeadLettering, dataOf } from './dead-lettering';
 import { NO_OBSERVER, type HoldReason, type PipelineObserver } from './pipeline-observer';
-import { settledOutcome } from './settled-outcome';
+import { publishSettledOutcome, settledOutcome } from './settled-outcome';
 import type { ProfileUuidStamp } from './profile-uuid-stamp';
 import type { QueueControl } from './queue-control';
 
@@ -76,15 +76,9 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
   const busyRetryMs = deps.timing?.busyRetryMs ?? 2_000;
   const authHoldMs = deps.timing?.authHoldMs ?? 60_000;
 
-  const outcomeOf = (job: Job<OnboardingJobData>, businessId: string, entry: SettledEntry) =>
-    settledOutcome(job.id as string, businessId, entry);
-
   /** Publishes the event for a settled entry and returns the job's result; safe to repeat. */
-  async function complete(job: Job<OnboardingJobData>, businessId: string, entry: SettledEntry) {
-    const { event, result } = outcomeOf(job, businessId, entry);
-    await deps.events.publish(event);
-    observer.jobFinished(result.outcome);
-    return result;
+  function complete(job: Job<OnboardingJobData>, businessId: string, entry: SettledEntry) {
+    return publishSettledOutcome({ events: deps.events, observer }, job.id as string, businessId, entry);
   }
 
   /**
@@ -93,7 +87,7 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
    * the same script. An earlier outcome that stands is completed as before, publishing its own event.
    */
   async function settle(job: Job<OnboardingJobData>, businessId: string, entry: SettledEntry) {
-    const own = outcomeOf(job, businessId, entry);
+    const own = settledOutcome(job.id as string, businessId, entry);
     const stub = stubJobData(job.data);
     const settled = await ledger.settleWithEvent(businessId, entry, own.event, {
       jobKey: `${job.queueQualifiedName}:${job.id as string}`,
