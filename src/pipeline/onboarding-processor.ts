@@ -57,6 +57,9 @@ export type OnboardingProcessor = (
   token?: string,
 ) => Promise<OnboardingJobResult>;
 
+// The states of a job that will still run (or is running): its ledger claim is not stale.
+const LIVE_STATES: readonly string[] = ['active', 'waiting', 'delayed', 'prioritized', 'waiting-children'];
+
 const HOLD_MESSAGES: Record<Extract<Decision, { action: 'hold' }>['reason'], string> = {
   breaker_open: 'circuit open: holding the queue',
   rate_limited: 'Ropo One is rate limiting: holding the queue',
@@ -134,6 +137,13 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
     throw Worker.RateLimitError();
   }
 
+  /** The live job other than this one whose claim on the business id is in flight, if any. */
+  async function heldByAnother(job: Job<OnboardingJobData>, businessId: string | null) {
+    const entry = businessId ? await ledger.get(businessId) : undefined;
+    if (entry?.state !== 'inflight' || entry.jobId === job.id) return undefined;
+    return LIVE_STATES.includes(await control.jobState(entry.jobId)) ? entry.jobId : undefined;
+  }
+
   /** Another job holds the business id: look again later, without spending an attempt. */
   async function waitForHolder(job: Job<OnboardingJobData>, token: string | undefined): Promise<never> {
     await job.moveToDelayed(Date.now() + busyRetryMs, token);
@@ -145,10 +155,23 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
    * lost the lock before completing, or an operator retried a completed job): the ledger's entry is
    * its outcome. Without one (erased meanwhile) there is nothing left to send, and a dead letter says so.
    */
-  async function completeStripped(job: Job<OnboardingJobData>, attempt: number) {
+  async function completeStripped(job: Job<OnboardingJobData>, attempt: number, token: string | undefined) {
     const completed = await completeIfStanding(job, { attempt });
     if (completed) return completed;
-    return deadLetter(job, readBusinessId(dataOf(job).payload), {
+    // Its entry went and a newer job for the same business id holds the claim now: that job's outcome
+    // is this customer's, so wait for it rather than tell an operator to enqueue the customer again.
+    const businessId = readBusinessId(dataOf(job).payload);
+    const holder = await heldByAnother(job, businessId);
+    if (holder) {
+      logger.info('another job holds this business id; waiting for its outcome', {
+        jobId: job.id,
+        businessId,
+        attempt,
+        holder,
+      });
+      return waitForHolder(job, token);
+    }
+    return deadLetter(job, businessId, {
       code: DEAD_LETTER_CODES.payloadStripped,
       message:
         'the payload was stripped once an outcome was recorded, and no outcome stands now (erased, or Redis lost it): enqueue the customer again',
@@ -160,7 +183,7 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
     const attempt = job.attemptsMade + 1;
     const started = Date.now();
 
-    if (dataOf(job).stripped) return completeStripped(job, attempt);
+    if (dataOf(job).stripped) return completeStripped(job, attempt, token);
     const validation = validatePayload(dataOf(job).payload);
     if (!validation.ok) {
       return deadLetter(job, readBusinessId(dataOf(job).payload), {
@@ -177,7 +200,7 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
     let claim = await ledger.claim(businessId, jobId, { record: stamped?.record });
     if (claim.kind === 'busy') {
       const holderState = await control.jobState(claim.holder);
-      if (!['active', 'waiting', 'delayed', 'prioritized', 'waiting-children'].includes(holderState)) {
+      if (!LIVE_STATES.includes(holderState)) {
         claim = await ledger.claim(businessId, jobId, {
           takeOverFrom: claim.holder,
           record: stamped?.record,

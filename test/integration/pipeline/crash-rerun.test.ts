@@ -1,7 +1,7 @@
 import { DEAD_LETTER_CODES } from '../../../src/contracts/dead-letter-record';
 import { EVENT_TYPES } from '../../../src/contracts/events';
 import { readJobData } from '../../../src/contracts/onboarding-job';
-import { UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker } from 'bullmq';
 import { createLogger } from '../../../src/logger';
 import { createDeadLettering } from '../../../src/pipeline/dead-lettering';
 import { NO_OBSERVER } from '../../../src/pipeline/pipeline-observer';
@@ -126,6 +126,43 @@ describe('a crash between the POST and the job completing', () => {
       expect(sandbox.stats().createProfileCalls).toBe(1);
       expect(await fixture.deadLetters.exists(jobId)).toBe(true);
     } finally {
+      await fixture.close();
+    }
+  });
+
+  it("a stripped job whose business id a newer live job holds waits for that job's outcome, then completes with it", async () => {
+    const fixture = await outboxFixture('crash-held');
+    const { processor, producer, sandbox, connection, prefix } = fixture;
+    // Takes jobs off the queue as a worker does, so the stub runs while active, with its lock token.
+    const fetcher = new Worker(QUEUE_NAMES.onboarding, null, {
+      connection: connection.duplicate(),
+      prefix,
+      autorun: false,
+    });
+    try {
+      const [businessId] = businessIds(1, 7_400_000) as [string];
+      const first = await producer.enqueue(completePayload(businessId), { eventId: 'signup-1' });
+      await processor(await fixture.load(first.jobId));
+      // The entry goes (removed by hand) and the customer signs up again: a new job claims the id.
+      await fixture.ledger.remove(businessId);
+      const second = await producer.enqueue(completePayload(businessId), { eventId: 'signup-2' });
+      expect(await fixture.ledger.claim(businessId, second.jobId)).toMatchObject({ kind: 'claimed' });
+
+      const stub = (await fetcher.getNextJob('token-1')) as Awaited<ReturnType<typeof fixture.load>>;
+      expect(stub.id).toBe(first.jobId);
+      await expect(processor(stub, 'token-1')).rejects.toBeInstanceOf(DelayedError);
+      expect(await stub.getState()).toBe('delayed');
+      expect(await fixture.deadLetters.exists(first.jobId)).toBe(false);
+
+      // The holder finishes (Ropo One already has the customer: `exists`); the stub then completes with that.
+      const held = await processor(await fixture.load(second.jobId));
+      const rerun = await processor(await fixture.load(first.jobId));
+      expect(rerun).toMatchObject({ businessId, outcome: held.outcome });
+      expect(sandbox.stats().createProfileCalls).toBe(2);
+      expect(await fixture.deadLetters.exists(first.jobId)).toBe(false);
+    } finally {
+      await fetcher.close();
+      await (fetcher.opts.connection as RedisClient).quit();
       await fixture.close();
     }
   });
