@@ -10,15 +10,24 @@ export type FastValidator = (input: unknown) => unknown;
 /** Thrown at compile time for a schema construct the fast path does not know. */
 class UnsupportedSchemaError extends Error {}
 
+/** One of a type's own checks, read off zod's check object once at compile time. */
+interface CheckStep {
+  when: ((payload: { value: unknown; issues: unknown[] }) => boolean) | undefined;
+  zod: ZodCheck['_zod'];
+}
+
+const stepsOf = (checks: readonly ZodCheck[]): CheckStep[] =>
+  checks.map((check) => ({ when: check._zod.def.when, zod: check._zod }));
+
 // Runs a type's own checks (ours: trim, normalise, length, domain rule) exactly as zod would on an
 // input without issues, and gives up on the first issue: zod then parses again and reports them all.
-function checked(checks: readonly ZodCheck[], value: unknown): unknown {
-  if (checks.length === 0) return value;
+function checked(steps: readonly CheckStep[], value: unknown): unknown {
+  if (steps.length === 0) return value;
   const payload = { value, issues: [] as unknown[] };
-  for (const check of checks) {
-    const when = check._zod.def.when;
-    if (when && !when(payload)) continue;
-    const result = check._zod.check(payload);
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i] as CheckStep;
+    if (step.when && !step.when(payload)) continue;
+    const result = step.zod.check(payload);
     if (payload.issues.length > 0 || result instanceof Promise) return DEFER;
   }
   return payload.value;
@@ -54,8 +63,8 @@ function compileObject(def: ZodDef, options: FastValidatorOptions): FastValidato
     return { key, presence: 'required', validate: compile(inner, options) };
   });
   const known = new Set(fields.map((field) => field.key));
-  const checks = def.checks ?? [];
-  const isAbsent = options.isAbsent ?? (() => false);
+  const checks = stepsOf(def.checks ?? []);
+  const walk = generateWalk(fields, options.isAbsent ?? (() => false));
   return (input) => {
     if (typeof input !== 'object' || input === null || Array.isArray(input)) return DEFER;
     const proto = Object.getPrototypeOf(input) as unknown;
@@ -63,32 +72,68 @@ function compileObject(def: ZodDef, options: FastValidatorOptions): FastValidato
     const record = input as Record<string, unknown>;
     const keys = Object.keys(record);
     for (let i = 0; i < keys.length; i++) if (!known.has(keys[i] as string)) return DEFER;
-    const output: Record<string, unknown> = {};
-    let read = 0;
-    for (const field of fields) {
-      const value = record[field.key];
-      if (value !== undefined) read += 1;
-      const absent = value === undefined || isAbsent(value);
-      if (absent) {
-        // A key present with undefined, or a required one missing: zod's rules for those are subtle.
-        if ((value === undefined && field.key in record) || field.presence === 'required') return DEFER;
-        if (field.presence !== 'optional') output[field.key] = field.presence.default.defaultValue;
-        continue;
-      }
-      const parsed = field.validate(value);
-      if (parsed === DEFER || parsed === undefined) return DEFER;
-      output[field.key] = parsed;
-    }
+    const output = walk(record, keys.length);
+    return output === DEFER ? DEFER : checked(checks, output);
+  };
+}
+
+type Walk = (record: Record<string, unknown>, keyCount: number) => unknown;
+
+/**
+ * One object's fields as straight-line code, generated once from the schema: each field is read by
+ * its own literal name, so V8 sees one object shape per access (JSON.parse gives every payload of
+ * the same key order the same shape) instead of a keyed access that meets every field of every
+ * section, and the output is built in the schema's order. The line profile of the loop it replaces
+ * put a quarter of validation on those keyed reads and writes. Keys come from our schema, never from
+ * input, and are written as JSON string literals.
+ */
+function generateWalk(fields: readonly Field[], isAbsent: (value: unknown) => boolean): Walk {
+  const lines = fields.map((field, i) => {
+    const key = JSON.stringify(field.key);
+    // A key present with undefined, or a required one missing: zod's rules for those are subtle.
+    const onAbsent =
+      field.presence === 'required'
+        ? 'return DEFER;'
+        : `if (value === undefined && ${key} in record) return DEFER;` +
+          (field.presence === 'optional' ? '' : ` output[${key}] = defaults[${i}].defaultValue;`);
+    return [
+      `value = record[${key}];`,
+      'if (value !== undefined) read += 1;',
+      `if (value === undefined || isAbsent(value)) { ${onAbsent} }`,
+      `else { parsed = validate${i}(value); if (parsed === DEFER || parsed === undefined) return DEFER; output[${key}] = parsed; }`,
+    ].join('\n');
+  });
+  const body = [
+    ...fields.map((_field, i) => `const validate${i} = validators[${i}];`),
+    'return function walk(record, keyCount) {',
+    'const output = {}; let read = 0; let value; let parsed;',
+    ...lines,
     // More values read than own enumerable keys: one came from a non-enumerable or inherited
     // property, which normaliseInput's copy (and so zod) would not see.
-    if (read !== keys.length) return DEFER;
-    return checked(checks, output);
-  };
+    'return read === keyCount ? output : DEFER;',
+    '};',
+  ].join('\n');
+  // zod's default definitions, read on each use: their `defaultValue` gives a fresh copy each time.
+  const defaults = fields.map((field) =>
+    typeof field.presence === 'object' ? field.presence.default : undefined,
+  );
+  const factory = new Function('validators', 'defaults', 'isAbsent', 'DEFER', body) as (
+    validators: FastValidator[],
+    defaults: (ZodDef | undefined)[],
+    isAbsent: (value: unknown) => boolean,
+    defer: typeof DEFER,
+  ) => Walk;
+  return factory(
+    fields.map((field) => field.validate),
+    defaults,
+    isAbsent,
+    DEFER,
+  );
 }
 
 function compile(schema: unknown, options: FastValidatorOptions): FastValidator {
   const def = defOf(schema);
-  const checks = def.checks ?? [];
+  const checks = stepsOf(def.checks ?? []);
   if (def.coerce) throw new UnsupportedSchemaError('coercion');
   switch (def.type) {
     case 'string':
