@@ -39,6 +39,29 @@ interface Field {
   key: string;
   presence: Presence;
   validate: FastValidator;
+  /** Set for a string, number or boolean: its type test and checks are written into the walk. */
+  leaf?: Leaf;
+}
+
+/** A primitive schema as the generated walk checks it inline. */
+interface Leaf {
+  /** A JavaScript condition on `value` that is true for a value of the right type. */
+  test: string;
+  steps: CheckStep[];
+}
+
+// The type tests of the primitive schemas, as the closures in compile() make them.
+const LEAF_TESTS: Record<string, string> = {
+  string: "typeof value === 'string'",
+  number: "typeof value === 'number' && Number.isFinite(value)",
+  boolean: "typeof value === 'boolean'",
+};
+
+function leafOf(schema: unknown): Leaf | undefined {
+  const def = defOf(schema);
+  const test = LEAF_TESTS[def.type];
+  if (test === undefined || def.coerce) return undefined;
+  return { test, steps: stepsOf(def.checks ?? []) };
 }
 
 /** How a compiled validator treats a present field value that stands for "absent". */
@@ -53,14 +76,17 @@ function compileObject(def: ZodDef, options: FastValidatorOptions): FastValidato
   if (!def.catchall || defOf(def.catchall).type !== 'never') {
     throw new UnsupportedSchemaError('only strict objects are compiled');
   }
-  const fields: Field[] = Object.entries(def.shape).map(([key, inner]) => {
+  const fields: Field[] = Object.entries(def.shape).map(([key, inner]): Field => {
     const innerDef = defOf(inner);
-    if (innerDef.type === 'optional')
-      return { key, presence: 'optional', validate: compile(innerDef.innerType, options) };
-    if (innerDef.type === 'default') {
-      return { key, presence: { default: innerDef }, validate: compile(innerDef.innerType, options) };
-    }
-    return { key, presence: 'required', validate: compile(inner, options) };
+    const wrapped = innerDef.type === 'optional' || innerDef.type === 'default';
+    const schema = wrapped ? innerDef.innerType : inner;
+    const presence: Presence =
+      innerDef.type === 'optional'
+        ? 'optional'
+        : innerDef.type === 'default'
+          ? { default: innerDef }
+          : 'required';
+    return { key, presence, validate: compile(schema, options), leaf: leafOf(schema) };
   });
   const known = new Set(fields.map((field) => field.key));
   const checks = stepsOf(def.checks ?? []);
@@ -96,17 +122,38 @@ function generateWalk(fields: readonly Field[], isAbsent: (value: unknown) => bo
         ? 'return DEFER;'
         : `if (value === undefined && ${key} in record) return DEFER;` +
           (field.presence === 'optional' ? '' : ` output[${key}] = defaults[${i}].defaultValue;`);
+    // A primitive's checks are called from their own line, each call site seeing one check (which V8
+    // can then inline), as checked() does them for any other type.
+    const present = field.leaf
+      ? [
+          `if (!(${field.leaf.test})) return DEFER;`,
+          'payload = { value, issues: [] };',
+          ...field.leaf.steps.map(
+            (_step, j) =>
+              `if (when${i}_${j} === undefined || when${i}_${j}(payload)) { ` +
+              `result = zod${i}_${j}.check(payload); ` +
+              'if (payload.issues.length > 0 || result instanceof Promise) return DEFER; }',
+          ),
+          'parsed = payload.value;',
+        ].join(' ')
+      : `parsed = validate${i}(value);`;
     return [
       `value = record[${key}];`,
       'if (value !== undefined) read += 1;',
       `if (value === undefined || isAbsent(value)) { ${onAbsent} }`,
-      `else { parsed = validate${i}(value); if (parsed === DEFER || parsed === undefined) return DEFER; output[${key}] = parsed; }`,
+      `else { ${present} if (parsed === DEFER || parsed === undefined) return DEFER; output[${key}] = parsed; }`,
     ].join('\n');
   });
   const body = [
     ...fields.map((_field, i) => `const validate${i} = validators[${i}];`),
+    ...fields.flatMap((field, i) =>
+      (field.leaf?.steps ?? []).map(
+        (_step, j) =>
+          `const when${i}_${j} = leafSteps[${i}][${j}].when; const zod${i}_${j} = leafSteps[${i}][${j}].zod;`,
+      ),
+    ),
     'return function walk(record, keyCount) {',
-    'const output = {}; let read = 0; let value; let parsed;',
+    'const output = {}; let read = 0; let value; let parsed; let payload; let result;',
     ...lines,
     // More values read than own enumerable keys: one came from a non-enumerable or inherited
     // property, which normaliseInput's copy (and so zod) would not see.
@@ -117,14 +164,16 @@ function generateWalk(fields: readonly Field[], isAbsent: (value: unknown) => bo
   const defaults = fields.map((field) =>
     typeof field.presence === 'object' ? field.presence.default : undefined,
   );
-  const factory = new Function('validators', 'defaults', 'isAbsent', 'DEFER', body) as (
+  const factory = new Function('validators', 'leafSteps', 'defaults', 'isAbsent', 'DEFER', body) as (
     validators: FastValidator[],
+    leafSteps: (CheckStep[] | undefined)[],
     defaults: (ZodDef | undefined)[],
     isAbsent: (value: unknown) => boolean,
     defer: typeof DEFER,
   ) => Walk;
   return factory(
     fields.map((field) => field.validate),
+    fields.map((field) => field.leaf?.steps),
     defaults,
     isAbsent,
     DEFER,
