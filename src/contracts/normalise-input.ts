@@ -14,7 +14,13 @@ const NON_BLANK = /\S/; // stops at the first visible character, so a normal str
 
 /** True for what upstream systems send for "unknown": `null`, a blank string, `[]` (and `undefined`). */
 export function isBlank(value: unknown): boolean {
-  if (typeof value === 'string') return !NON_BLANK.test(value);
+  if (typeof value === 'string') {
+    // A visible ASCII first character settles it without the regex, which is called for every
+    // string of every payload (a twentieth of validation in its profile).
+    const first = value.charCodeAt(0);
+    if (first > 0x20 && first < 0x7f) return false;
+    return !NON_BLANK.test(value);
+  }
   if (typeof value !== 'object') return value === undefined;
   return value === null || (Array.isArray(value) && value.length === 0);
 }
