@@ -230,7 +230,8 @@ export function compileFastValidator(
   try {
     return compile(schema, options);
   } catch (error) {
-    if (error instanceof UnsupportedSchemaError) return undefined;
+    // EvalError: node runs with --disallow-code-generation-from-strings, so no generated walk.
+    if (error instanceof UnsupportedSchemaError || error instanceof EvalError) return undefined;
     throw error;
   }
 }

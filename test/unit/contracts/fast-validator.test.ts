@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import fc from 'fast-check';
 import { z } from 'zod';
 import { compileFastValidator, DEFER } from '../../../src/contracts/fast-validator';
@@ -109,5 +111,22 @@ describe('the compiled fast path of the payload schema', () => {
     expect(compileFastValidator(z.object({ a: z.string() }))).toBeUndefined(); // strips unknown keys
     expect(compileFastValidator(z.strictObject({ a: z.union([z.string(), z.number()]) }))).toBeUndefined();
     expect(compileFastValidator(z.strictObject({ a: z.coerce.number() }))).toBeUndefined();
+  });
+
+  it('leaves validation to zod where node forbids generated code, instead of failing to load', () => {
+    const script = [
+      "const { validatePayload } = require('./src/contracts/validate-payload.ts');",
+      "const { compileFastValidator } = require('./src/contracts/fast-validator.ts');",
+      "const { z } = require('zod');",
+      "const ok = validatePayload(require('./examples/customer.json')).ok;",
+      'const compiled = compileFastValidator(z.strictObject({ a: z.string() })) !== undefined;',
+      'process.stdout.write(JSON.stringify({ ok, compiled }));',
+    ].join('\n');
+    const output = execFileSync(
+      process.execPath,
+      ['--disallow-code-generation-from-strings', '-r', 'tsx/cjs', '-e', script],
+      { cwd: path.join(__dirname, '..', '..', '..'), encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(JSON.parse(output)).toEqual({ ok: true, compiled: false });
   });
 });
