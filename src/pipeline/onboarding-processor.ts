@@ -153,13 +153,15 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
   /**
    * A job that runs again after its outcome was recorded and its payload stripped (its worker died or
    * lost the lock before completing, or an operator retried a completed job): the ledger's entry is
-   * its outcome. Without one (erased meanwhile) there is nothing left to send, and a dead letter says so.
+   * its outcome. Without one (erased meanwhile) there is nothing left to send, and a dead letter says so,
+   * unless a newer live job holds the business id: then this one waits for it.
    */
   async function completeStripped(job: Job<OnboardingJobData>, attempt: number, token: string | undefined) {
     const completed = await completeIfStanding(job, { attempt });
     if (completed) return completed;
-    // Its entry went and a newer job for the same business id holds the claim now: that job's outcome
-    // is this customer's, so wait for it rather than tell an operator to enqueue the customer again.
+    // Its entry went and a newer job for the same business id holds the claim now: once that job
+    // settles, this one completes as `exists` (settled by it), so wait rather than tell an operator
+    // to enqueue a customer who is being onboarded.
     const businessId = readBusinessId(dataOf(job).payload);
     const holder = await heldByAnother(job, businessId);
     if (holder) {

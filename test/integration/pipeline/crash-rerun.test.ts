@@ -154,15 +154,35 @@ describe('a crash between the POST and the job completing', () => {
       expect(await stub.getState()).toBe('delayed');
       expect(await fixture.deadLetters.exists(first.jobId)).toBe(false);
 
-      // The holder finishes (Ropo One already has the customer: `exists`); the stub then completes with that.
-      const held = await processor(await fixture.load(second.jobId));
+      // The holder settles; the stub then completes as `exists`, settled by it, with no call of its own.
+      await processor(await fixture.load(second.jobId));
       const rerun = await processor(await fixture.load(first.jobId));
-      expect(rerun).toMatchObject({ businessId, outcome: held.outcome });
+      expect(rerun).toMatchObject({ businessId, outcome: 'exists', settledBy: second.jobId });
       expect(sandbox.stats().createProfileCalls).toBe(2);
       expect(await fixture.deadLetters.exists(first.jobId)).toBe(false);
     } finally {
       await fetcher.close();
       await (fetcher.opts.connection as RedisClient).quit();
+      await fixture.close();
+    }
+  });
+
+  it('a claim whose holder is gone does not hold a stripped job: it is dead-lettered PAYLOAD_STRIPPED', async () => {
+    const fixture = await outboxFixture('crash-stale-holder');
+    const { processor, producer } = fixture;
+    try {
+      const [businessId] = businessIds(1, 7_450_000) as [string];
+      const first = await producer.enqueue(completePayload(businessId), { eventId: 'signup-1' });
+      await processor(await fixture.load(first.jobId));
+      await fixture.ledger.remove(businessId);
+      // A claim left by a job that no longer exists (removed, or its record purged).
+      expect(await fixture.ledger.claim(businessId, 'gone-job')).toMatchObject({ kind: 'claimed' });
+
+      await expect(processor(await fixture.load(first.jobId))).rejects.toThrow(
+        `${DEAD_LETTER_CODES.payloadStripped}: the payload was stripped`,
+      );
+      expect(await fixture.deadLetters.exists(first.jobId)).toBe(true);
+    } finally {
       await fixture.close();
     }
   });
