@@ -38,9 +38,10 @@ type Presence = 'required' | 'optional' | { default: ZodDef };
 interface Field {
   key: string;
   presence: Presence;
-  validate: FastValidator;
-  /** Set for a string, number or boolean: its type test and checks are written into the walk. */
+  /** A string, number or boolean: its type test and checks are written into the walk itself. */
   leaf?: Leaf;
+  /** Any other type: the walk calls its compiled validator. */
+  validate?: FastValidator;
 }
 
 /** A primitive schema as the generated walk checks it inline. */
@@ -50,7 +51,7 @@ interface Leaf {
   steps: CheckStep[];
 }
 
-// The type tests of the primitive schemas, as the closures in compile() make them.
+// The type tests of the primitive schemas, for the walk's inline fields and primitiveValidator alike.
 const LEAF_TESTS: Record<string, string> = {
   string: "typeof value === 'string'",
   number: "typeof value === 'number' && Number.isFinite(value)",
@@ -62,6 +63,17 @@ function leafOf(schema: unknown): Leaf | undefined {
   const test = LEAF_TESTS[def.type];
   if (test === undefined || def.coerce) return undefined;
   return { test, steps: stepsOf(def.checks ?? []) };
+}
+
+/** A primitive that is not an object's field (an array's element, a root): its test and checks. */
+function primitiveValidator(leaf: Leaf): FastValidator {
+  const factory = new Function(
+    'checked',
+    'steps',
+    'DEFER',
+    `return (value) => (${leaf.test} ? checked(steps, value) : DEFER);`,
+  ) as (run: typeof checked, steps: CheckStep[], defer: typeof DEFER) => FastValidator;
+  return factory(checked, leaf.steps, DEFER);
 }
 
 /** How a compiled validator treats a present field value that stands for "absent". */
@@ -86,7 +98,8 @@ function compileObject(def: ZodDef, options: FastValidatorOptions): FastValidato
         : innerDef.type === 'default'
           ? { default: innerDef }
           : 'required';
-    return { key, presence, validate: compile(schema, options), leaf: leafOf(schema) };
+    const leaf = leafOf(schema);
+    return leaf ? { key, presence, leaf } : { key, presence, validate: compile(schema, options) };
   });
   const known = new Set(fields.map((field) => field.key));
   const checks = stepsOf(def.checks ?? []);
@@ -145,7 +158,7 @@ function generateWalk(fields: readonly Field[], isAbsent: (value: unknown) => bo
     ].join('\n');
   });
   const body = [
-    ...fields.map((_field, i) => `const validate${i} = validators[${i}];`),
+    ...fields.map((field, i) => (field.leaf ? '' : `const validate${i} = validators[${i}];`)),
     ...fields.flatMap((field, i) =>
       (field.leaf?.steps ?? []).map(
         (_step, j) =>
@@ -165,7 +178,7 @@ function generateWalk(fields: readonly Field[], isAbsent: (value: unknown) => bo
     typeof field.presence === 'object' ? field.presence.default : undefined,
   );
   const factory = new Function('validators', 'leafSteps', 'defaults', 'isAbsent', 'DEFER', body) as (
-    validators: FastValidator[],
+    validators: (FastValidator | undefined)[],
     leafSteps: (CheckStep[] | undefined)[],
     defaults: (ZodDef | undefined)[],
     isAbsent: (value: unknown) => boolean,
@@ -182,16 +195,11 @@ function generateWalk(fields: readonly Field[], isAbsent: (value: unknown) => bo
 
 function compile(schema: unknown, options: FastValidatorOptions): FastValidator {
   const def = defOf(schema);
-  const checks = stepsOf(def.checks ?? []);
   if (def.coerce) throw new UnsupportedSchemaError('coercion');
+  const leaf = leafOf(schema);
+  if (leaf) return primitiveValidator(leaf);
+  const checks = stepsOf(def.checks ?? []);
   switch (def.type) {
-    case 'string':
-      return (input) => (typeof input === 'string' ? checked(checks, input) : DEFER);
-    case 'number':
-      return (input) =>
-        typeof input === 'number' && Number.isFinite(input) ? checked(checks, input) : DEFER;
-    case 'boolean':
-      return (input) => (typeof input === 'boolean' ? checked(checks, input) : DEFER);
     case 'literal': {
       const values = new Set(def.values);
       return (input) => (values.has(input) ? checked(checks, input) : DEFER);
