@@ -11,6 +11,7 @@ import type { Logger } from '../logger';
 import type { AttemptLog } from '../queues/attempt-log';
 import type { DeadLetterWriter } from '../queues/dead-letter-queue';
 import type { EventPublisher } from '../queues/event-publisher';
+import { LIVE_JOB_STATES } from '../queues/job-states';
 import type { OnboardingLedger, SettledEntry } from '../queues/onboarding-ledger';
 import type { RopoClient } from '../ropo/ropo-client';
 import type { CallSpacing } from './call-spacing';
@@ -56,9 +57,6 @@ export type OnboardingProcessor = (
   job: Job<OnboardingJobData, OnboardingJobResult>,
   token?: string,
 ) => Promise<OnboardingJobResult>;
-
-// The states of a job that will still run (or is running): its ledger claim is not stale.
-const LIVE_STATES: readonly string[] = ['active', 'waiting', 'delayed', 'prioritized', 'waiting-children'];
 
 const HOLD_MESSAGES: Record<Extract<Decision, { action: 'hold' }>['reason'], string> = {
   breaker_open: 'circuit open: holding the queue',
@@ -137,11 +135,14 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
     throw Worker.RateLimitError();
   }
 
+  /** Whether the job holding a claim will still run: if not, its claim is stale. */
+  const isLive = async (jobId: string) => LIVE_JOB_STATES.includes(await control.jobState(jobId));
+
   /** The live job other than this one whose claim on the business id is in flight, if any. */
   async function heldByAnother(job: Job<OnboardingJobData>, businessId: string | null) {
     const entry = businessId ? await ledger.get(businessId) : undefined;
     if (entry?.state !== 'inflight' || entry.jobId === job.id) return undefined;
-    return LIVE_STATES.includes(await control.jobState(entry.jobId)) ? entry.jobId : undefined;
+    return (await isLive(entry.jobId)) ? entry.jobId : undefined;
   }
 
   /** Another job holds the business id: look again later, without spending an attempt. */
@@ -201,8 +202,7 @@ export function createOnboardingProcessor(deps: ProcessorDeps): OnboardingProces
     const body = stamped?.body ?? validation.payload;
     let claim = await ledger.claim(businessId, jobId, { record: stamped?.record });
     if (claim.kind === 'busy') {
-      const holderState = await control.jobState(claim.holder);
-      if (!LIVE_STATES.includes(holderState)) {
+      if (!(await isLive(claim.holder))) {
         claim = await ledger.claim(businessId, jobId, {
           takeOverFrom: claim.holder,
           record: stamped?.record,

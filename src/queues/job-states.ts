@@ -10,3 +10,12 @@ export const ALL_JOB_STATES: JobType[] = [
   'failed',
   'waiting-children',
 ];
+
+/** The states of a job that will still run, or is running: a ledger claim it holds is not stale. */
+export const LIVE_JOB_STATES: readonly string[] = [
+  'active',
+  'waiting',
+  'delayed',
+  'prioritized',
+  'waiting-children',
+];
