@@ -38,6 +38,18 @@ async function outboxFixture(name: string) {
   };
 }
 
+/**
+ * A job that settled (its payload stripped to the stub) and whose ledger entry then went, removed
+ * by hand or lost by Redis: what its re-run finds.
+ */
+async function strippedWithoutEntry(fixture: Awaited<ReturnType<typeof outboxFixture>>, start: number) {
+  const [businessId] = businessIds(1, start) as [string];
+  const { jobId } = await fixture.producer.enqueue(completePayload(businessId), { eventId: 'signup-1' });
+  await fixture.processor(await fixture.load(jobId));
+  await fixture.ledger.remove(businessId);
+  return { businessId, jobId };
+}
+
 describe('a crash between the POST and the job completing', () => {
   it('re-running the job makes no second POST and publishes one event', async () => {
     let crashes = 1;
@@ -112,13 +124,10 @@ describe('a crash between the POST and the job completing', () => {
 
   it('a stripped job whose recorded outcome is gone is dead-lettered PAYLOAD_STRIPPED, not sent', async () => {
     const fixture = await outboxFixture('crash-erased');
-    const { processor, producer, sandbox } = fixture;
+    const { processor, sandbox } = fixture;
     try {
-      const [businessId] = businessIds(1, 7_200_000) as [string];
-      const { jobId } = await producer.enqueue(completePayload(businessId));
-      await processor(await fixture.load(jobId));
       // The ledger entry goes (Redis lost it, or it was removed by hand) while the job waits to run again.
-      await fixture.ledger.remove(businessId);
+      const { jobId } = await strippedWithoutEntry(fixture, 7_200_000);
 
       await expect(processor(await fixture.load(jobId))).rejects.toThrow(
         `${DEAD_LETTER_CODES.payloadStripped}: the payload was stripped`,
@@ -140,11 +149,9 @@ describe('a crash between the POST and the job completing', () => {
       autorun: false,
     });
     try {
-      const [businessId] = businessIds(1, 7_400_000) as [string];
-      const first = await producer.enqueue(completePayload(businessId), { eventId: 'signup-1' });
-      await processor(await fixture.load(first.jobId));
-      // The entry goes (removed by hand) and the customer signs up again: a new job claims the id.
-      await fixture.ledger.remove(businessId);
+      const first = await strippedWithoutEntry(fixture, 7_400_000);
+      const { businessId } = first;
+      // The customer signs up again: a new job claims the id.
       const second = await producer.enqueue(completePayload(businessId), { eventId: 'signup-2' });
       expect(await fixture.ledger.claim(businessId, second.jobId)).toMatchObject({ kind: 'claimed' });
 
@@ -169,12 +176,10 @@ describe('a crash between the POST and the job completing', () => {
 
   it('a claim whose holder is gone does not hold a stripped job: it is dead-lettered PAYLOAD_STRIPPED', async () => {
     const fixture = await outboxFixture('crash-stale-holder');
-    const { processor, producer } = fixture;
+    const { processor } = fixture;
     try {
-      const [businessId] = businessIds(1, 7_450_000) as [string];
-      const first = await producer.enqueue(completePayload(businessId), { eventId: 'signup-1' });
-      await processor(await fixture.load(first.jobId));
-      await fixture.ledger.remove(businessId);
+      const first = await strippedWithoutEntry(fixture, 7_450_000);
+      const { businessId } = first;
       // A claim left by a job that no longer exists (removed, or its record purged).
       expect(await fixture.ledger.claim(businessId, 'gone-job')).toMatchObject({ kind: 'claimed' });
 
