@@ -3,11 +3,14 @@ import { openBridgeCoreFixture } from '../../support/bridge-core-fixture';
 
 describe('bridge core batching', () => {
   const batches: number[] = [];
+  // While set, a call waits for it before storing: a batch held in flight as long as a test wants.
+  let held: Promise<void> | undefined;
   // The real producer, counting how many records each call stores.
   const fixture = openBridgeCoreFixture('batching', { bridge: 'nats' }, (real) => ({
     ...real,
-    enqueueMany(items) {
+    async enqueueMany(items) {
       batches.push(items.length);
+      if (held) await held;
       return real.enqueueMany(items);
     },
   }));
@@ -35,5 +38,33 @@ describe('bridge core batching', () => {
     expect(jobs.map((j) => j.id).sort()).toEqual(['evt-b-0', 'evt-b-1', 'evt-b-2', 'evt-b-3']);
     const [record] = await deadLetterQueue.getJobs(['waiting']);
     expect(record?.data).toMatchObject({ eventId: 'b-bad', reason: { code: 'PAYLOAD_INVALID' } });
+  });
+
+  it('holds a partial batch while one is in flight, so messages arriving meanwhile go out together', async () => {
+    batches.length = 0;
+    let release: () => void = () => undefined;
+    held = new Promise<void>((resolve) => (release = resolve));
+    const ids = businessIds(5, 3_400_000);
+    const body = (i: number) => Buffer.from(JSON.stringify(minimalPayload(ids[i] as string)));
+    const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+    try {
+      const first = core.handle(body(0), 'g-0');
+      await nextTurn(); // the first message's batch is now in flight, held
+      // Each of the next messages arrives on its own turn of the event loop, as broker reads do.
+      const later: Promise<unknown>[] = [];
+      for (let i = 1; i < 5; i++) {
+        later.push(core.handle(body(i), `g-${i}`));
+        await nextTurn();
+      }
+      expect(batches).toEqual([1]);
+      held = undefined;
+      release();
+      expect(await Promise.all([first, ...later])).toEqual(Array(5).fill('stored'));
+      expect(batches).toEqual([1, 4]);
+    } finally {
+      held = undefined;
+      release();
+    }
+    expect(await onboarding.getJobCountByTypes('waiting')).toBe(4 + 5);
   });
 });
