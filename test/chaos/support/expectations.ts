@@ -31,6 +31,8 @@ export function expectSigkillSurvived(result: SigkillResult, options: { loadMarg
   const bound = result.recoveryBoundMs + (options.loadMarginMs ?? 0);
   expect(result.strandedRecoveryMs).toBeLessThanOrEqual(bound);
   expect(result.worstRecoveryMs).toBeLessThanOrEqual(bound);
+  // Stranded jobs end by being handed on; one stranded in two kills ends dead-lettered as stalled.
+  for (const code of result.strandedDeadLetterCodes) expect(code).toBe('JOB_STALLED');
 }
 
 /** Scenario 2: SIGTERM lets in-flight jobs finish: nothing stalls, nothing is sent twice, every close is clean. */

@@ -29,6 +29,11 @@ export interface QueueInspector {
   /** Polls until no job is waiting, active, delayed or prioritized; returns the ms it took. */
   waitUntilDrained(timeoutMs: number, expectedFinished?: number): Promise<number>;
   outcomes(jobIds: string[]): Promise<OutcomeCount>;
+  /**
+   * When each job ended (ms since the epoch), undefined while it has not: a completed or failed
+   * job's finishedOn, or, for a job removed once dead-lettered, its record's deadLetteredAt.
+   */
+  endedAt(jobIds: string[]): Promise<Map<string, number | undefined>>;
   events(): Promise<OnboardingEvent[]>;
   deadLetters(): Promise<DeadLetterRecord[]>;
   close(): Promise<void>;
@@ -113,6 +118,17 @@ export function createQueueInspector(redisUrl: string, prefix: string): QueueIns
         }
       }
       return result;
+    },
+    async endedAt(jobIds) {
+      const records = new Map((await this.deadLetters()).map((record) => [record.jobId, record]));
+      const ended = new Map<string, number | undefined>();
+      for (const jobId of jobIds) {
+        const job = await onboarding.getJob(jobId);
+        const record = records.get(jobId);
+        if (job) ended.set(jobId, job.finishedOn);
+        else ended.set(jobId, record ? Date.parse(record.deadLetteredAt) : undefined);
+      }
+      return ended;
     },
     async events() {
       await waitForOutboxDrained(connection, prefix);
