@@ -8,7 +8,13 @@ export function normaliseWebAddress(value: string): string {
 
 /** Checks an http(s) address with a dotted host name. */
 export function checkWebAddress(value: string): RuleFailure {
-  const url = URL.canParse(value) ? new URL(value) : undefined;
+  let url: URL | undefined;
+  try {
+    // One parse: canParse() and then the constructor parsed every valid address twice.
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
   if (url && (url.protocol === 'https:' || url.protocol === 'http:') && /\.[a-z]{2,}$/i.test(url.hostname)) {
     return undefined;
   }
