@@ -10,7 +10,7 @@ import { createDeadLetterOperations } from '../queues/dead-letter-operations';
 import { createOnboardingProducer } from '../queues/onboarding-producer';
 import { QUEUE_NAMES } from '../queues/queue-names';
 import { bearerTokens, requireScope, TOKEN_SCOPES } from './auth';
-import { createBacklogProbe } from './backpressure';
+import { createBacklogProbe } from '../queues/backlog-probe';
 import { activationRouter } from './activation-router';
 import { boardRouter } from './board';
 import { customerRouter } from './customer-router';

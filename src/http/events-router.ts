@@ -10,7 +10,7 @@ import {
 import { cloudEventId, readMessage, type IntakeMapper } from '../intake/read-message';
 import type { EnqueueOptions, OnboardingProducer } from '../queues/onboarding-producer';
 import { acceptedSchema, eventBatchResultSchema, type EventBatchItem } from './api-schemas';
-import type { BacklogProbe } from './backpressure';
+import type { BacklogProbe } from '../queues/backlog-probe';
 import { ApiError, type ApiErrorCode } from './errors';
 import { answerEnqueued } from './status-url';
 import { JSON_TYPES, requireMediaType } from './media-type';

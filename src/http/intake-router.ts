@@ -4,7 +4,7 @@ import { PayloadInvalidError } from '../contracts/payload-invalid-error';
 import type { EnqueueOptions, OnboardingProducer } from '../queues/onboarding-producer';
 import { readMessage } from '../intake/read-message';
 import { acceptedSchema, batchResultSchema, idempotencyKeySchema, type BatchLine } from './api-schemas';
-import type { BacklogProbe } from './backpressure';
+import type { BacklogProbe } from '../queues/backlog-probe';
 import { ApiError, payloadInvalid, refusedMessage } from './errors';
 import { JSON_TYPES, NDJSON_TYPES, requireMediaType } from './media-type';
 import { redisUnavailable, type RedisGate } from './redis-availability';

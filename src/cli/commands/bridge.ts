@@ -7,6 +7,7 @@ import { ConfigError } from '../../errors/config-error';
 import { createMetricsRegistry } from '../../pipeline/prometheus-observer';
 import { loadIntakeMapper } from '../../intake/load-mapper';
 import type { Logger } from '../../logger';
+import { createBacklogProbe } from '../../queues/backlog-probe';
 import { createRedisConnection } from '../../queues/connection';
 import { createDeadLetterWriter } from '../../queues/dead-letter-queue';
 import { createOnboardingProducer } from '../../queues/onboarding-producer';
@@ -57,7 +58,9 @@ async function runBridge(
         mapper: loadIntakeMapper(config.intake.mapper),
         eventTypes: config.intake.eventTypes,
         maxBacklog: config.intake.maxBacklog,
-        backlog: () => onboarding.getJobCountByTypes('waiting', 'delayed', 'prioritized'),
+        // Read at most once a second, as the HTTP intake does: per batch it was one more round trip
+        // and socket write for every hundred records.
+        backlog: createBacklogProbe(onboarding, config.intake.maxBacklog).backlog,
         tracing: tracing.enabled
           ? {
               tracer: tracing.tracer,

@@ -12,6 +12,7 @@ import { createBridgeCore, type BridgeCore } from '../../../src/bridges/bridge-c
 import { startNatsBridge } from '../../../src/bridges/nats-bridge';
 import { createLogger } from '../../../src/logger';
 import { createMetricsRegistry } from '../../../src/pipeline/prometheus-observer';
+import { createBacklogProbe } from '../../../src/queues/backlog-probe';
 import { createRedisConnection, type RedisClient } from '../../../src/queues/connection';
 import { createDeadLetterWriter } from '../../../src/queues/dead-letter-queue';
 import { createOnboardingProducer } from '../../../src/queues/onboarding-producer';
@@ -136,7 +137,8 @@ async function redisSide(bridge: 'amqp' | 'nats', maxBacklog: number, logLines: 
       logger: logger(logLines),
       registry: createMetricsRegistry(),
       maxBacklog,
-      backlog: () => onboarding.getJobCountByTypes('waiting', 'delayed', 'prioritized'),
+      // As the CLI role reads it: at most once a second.
+      backlog: createBacklogProbe(onboarding, maxBacklog).backlog,
       retryMinMs: 50,
       retryMaxMs: 200,
     });

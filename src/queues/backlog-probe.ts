@@ -1,14 +1,18 @@
 import type { Queue } from 'bullmq';
 
-/** Whether the intake should refuse new jobs because too many wait already. */
+/** Whether a way in should take no more jobs because too many wait already. */
 export interface BacklogProbe {
   /** Resolves to the current backlog when it is at or above the limit, else `undefined`. */
   overLimit(): Promise<number | undefined>;
+  /** The backlog (waiting, delayed, prioritized), as last read: at most `ttlMs` old. */
+  backlog(): Promise<number>;
 }
 
 /**
  * Reads the onboarding queue's backlog (waiting, delayed, prioritized) at most once per `ttlMs`, so
- * backpressure costs one Redis call a second however many requests arrive. `maxBacklog` 0 is off.
+ * backpressure costs one Redis call a second however many requests or batches arrive; the limit is
+ * soft by what arrives within that second. `maxBacklog` 0 is off. The HTTP intake and the broker
+ * bridges share it.
  */
 export function createBacklogProbe(queue: Queue, maxBacklog: number, ttlMs = 1000): BacklogProbe {
   let cached: { value: number; at: number } | undefined;
@@ -32,5 +36,6 @@ export function createBacklogProbe(queue: Queue, maxBacklog: number, ttlMs = 100
       const backlog = await read();
       return backlog >= maxBacklog ? backlog : undefined;
     },
+    backlog: read,
   };
 }
