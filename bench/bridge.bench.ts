@@ -237,7 +237,7 @@ export async function run(): Promise<BenchSection> {
         "whose lower delivery tags are all settled; NATS: a batch's acks in one socket write); " +
         'the CPU columns also count the broker client (amqplib, ' +
         'nats.js) the baseline does not have. Batching stores the records the broker delivered together in one ' +
-        '`enqueueMany`; a batch goes at once when none is in flight, and while one is the next fills until it is full or a slot is free (group commit, up to four in flight), so a lone message waits for no timer. ' +
+        '`enqueueMany`; a batch goes at once when none is in flight, and while any is the next fills until it is full (then up to four go at once) or none is in flight (group commit), so a lone message waits for no timer. ' +
         `The backlog cap is the CLI's default (INTAKE_MAX_BACKLOG ${num(MAX_BACKLOG)}), read through the same probe, at most once a second.`,
       '',
       'What moved the ratio from 0.33 × (the 02:31 run, load 7) to about 0.5 × (2026-12-02, a quiet machine): the dead-letter check ' +

@@ -122,14 +122,17 @@ export function createBridgeCore(deps: BridgeCoreDeps): BridgeCore {
     if (valid.length > 0) await storeBatch(valid);
   }
 
-  // Group commit: a lone or partial batch goes out at once when nothing is in flight; while a batch
-  // is, a partial one waits for it (or until it is full), so the records the broker sends meanwhile
-  // join it. Fuller batches mean fewer round trips and socket writes per record: on 2 cores each
-  // write that wakes Redis costs the bridge about 0.2 ms, and partial batches made a third more of
-  // them (docs/bench.md). A few full batches in flight still overlap their round trips.
+  // Group commit: a lone or partial batch goes out at once when no batch is in flight; while any
+  // is, a partial one waits until they have all finished or it is full, so the records the broker
+  // sends meanwhile join it. Fuller batches mean fewer round trips and socket writes per record: on
+  // 2 cores each write that wakes Redis costs the bridge about 0.2 ms, and partial batches made a
+  // third more of them (docs/bench.md). Full batches still go up to maxInFlight at once, overlapping
+  // their round trips; with a prefetch window no larger than maxBatch only one is ever in flight.
+  const canSend = () => inFlight < maxInFlight && (inFlight === 0 || pending.length >= maxBatch);
+
   function flush(): void {
     scheduled = false;
-    while (pending.length > 0 && inFlight < maxInFlight && (inFlight === 0 || pending.length >= maxBatch)) {
+    while (pending.length > 0 && canSend()) {
       const batch = pending.slice(0, maxBatch);
       pending = pending.slice(batch.length);
       inFlight += 1;
@@ -154,7 +157,7 @@ export function createBridgeCore(deps: BridgeCoreDeps): BridgeCore {
     return new Promise<EnqueueResult>((resolve, reject) => {
       pending.push({ payload, options: traced, resolve, reject });
       // After the current macrotask, so the messages the broker delivered together share a batch.
-      if (!scheduled && inFlight < maxInFlight) {
+      if (!scheduled && canSend()) {
         scheduled = true;
         setImmediate(flush);
       }

@@ -65,6 +65,49 @@ describe('bridge core batching', () => {
       held = undefined;
       release();
     }
-    expect(await onboarding.getJobCountByTypes('waiting')).toBe(4 + 5);
+    const stored = await Promise.all(ids.map((_id, i) => onboarding.getJob(`evt-g-${i}`)));
+    expect(stored.every((job) => job !== undefined)).toBe(true);
+  });
+});
+
+describe('bridge core group commit with full batches', () => {
+  const batches: number[] = [];
+  let held: Promise<void> | undefined;
+  const fixture = openBridgeCoreFixture('batching-full', { bridge: 'amqp', maxBatch: 2 }, (real) => ({
+    ...real,
+    async enqueueMany(items) {
+      batches.push(items.length);
+      const gate = held;
+      held = undefined; // only the first call is held
+      if (gate) await gate;
+      return real.enqueueMany(items);
+    },
+  }));
+  const { core, onboarding } = fixture;
+
+  afterAll(() => fixture.close());
+
+  it('sends a full batch while another is in flight, and holds the partial one behind it', async () => {
+    let release: () => void = () => undefined;
+    held = new Promise<void>((resolve) => (release = resolve));
+    const ids = businessIds(4, 3_500_000);
+    const body = (i: number) => Buffer.from(JSON.stringify(minimalPayload(ids[i] as string)));
+    const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+    try {
+      const handled: Promise<unknown>[] = [core.handle(body(0), 'f-0')];
+      await nextTurn(); // [f-0] is in flight, held
+      for (let i = 1; i < 4; i++) {
+        handled.push(core.handle(body(i), `f-${i}`));
+        await nextTurn();
+      }
+      // f-1 and f-2 filled a batch, which went out beside the held one; f-3 waits for both to finish.
+      expect(batches).toEqual([1, 2]);
+      release();
+      expect(await Promise.all(handled)).toEqual(Array(4).fill('stored'));
+      expect(batches).toEqual([1, 2, 1]);
+    } finally {
+      release();
+    }
+    expect(await onboarding.getJobCountByTypes('waiting')).toBe(4);
   });
 });
