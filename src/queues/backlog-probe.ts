@@ -11,18 +11,19 @@ export interface BacklogProbe {
 /**
  * Reads the onboarding queue's backlog (waiting, delayed, prioritized) at most once per `ttlMs`, so
  * backpressure costs one Redis call a second however many requests or batches arrive; the limit is
- * soft by what arrives within that second. `maxBacklog` 0 is off. The HTTP intake and the broker
+ * soft by what arrives within that second (and, for a bridge, the batches it has in flight). `maxBacklog` 0 is off. The HTTP intake and the broker
  * bridges share it.
  */
 export function createBacklogProbe(queue: Queue, maxBacklog: number, ttlMs = 1000): BacklogProbe {
+  // Ages on the monotonic clock: a wall clock stepped back would keep a stale count fresh that long.
   let cached: { value: number; at: number } | undefined;
   let inFlight: Promise<number> | undefined;
   const read = async (): Promise<number> => {
-    if (cached && Date.now() - cached.at < ttlMs) return cached.value;
+    if (cached && performance.now() - cached.at < ttlMs) return cached.value;
     inFlight ??= queue
       .getJobCountByTypes('waiting', 'delayed', 'prioritized')
       .then((value) => {
-        cached = { value, at: Date.now() };
+        cached = { value, at: performance.now() };
         return value;
       })
       .finally(() => {
