@@ -41,8 +41,8 @@ export interface SigkillResult {
   repeatPosts: number;
   eventsOffByOne: Map<string, number>;
   stalledLogLines: number;
-  /** The reason codes of the stranded jobs that ended dead-lettered (a job stalled twice: JOB_STALLED). */
-  strandedDeadLetterCodes: string[];
+  /** Each stranded job that ended dead-lettered: its reason code, and in how many kills it was stranded. */
+  strandedDeadLetters: { code: string; kills: number }[];
 }
 
 /**
@@ -70,7 +70,7 @@ export async function runSigkillScenario(
   const jobIds = await enqueueAll(stack.redis.url, stack.prefix, items);
 
   const kills: SigkillResult['kills'] = [];
-  const strandedByKill: { ids: string[]; restartedAt: number }[] = [];
+  const strandedByKill: { ids: string[]; killedAt: number; restartedAt: number }[] = [];
   let lastStranded: string[] = [];
   let lastRestart = Date.now();
   const started = Date.now();
@@ -90,6 +90,7 @@ export async function runSigkillScenario(
     }
     const pid = victim.current().pid;
     await victim.current().kill9();
+    const killedAt = Date.now();
     const active = await stack.inspector.onboarding.getActive();
     // BullMQ records which worker took a job; the worker's name ends with its pid.
     lastStranded = active
@@ -99,7 +100,7 @@ export async function runSigkillScenario(
     await sleep(random() * options.killDelayMs[0]);
     await victim.start();
     lastRestart = Date.now();
-    strandedByKill.push({ ids: lastStranded, restartedAt: lastRestart });
+    strandedByKill.push({ ids: lastStranded, killedAt, restartedAt: lastRestart });
   }
 
   const recoveryBoundMs = 2 * (options.lockMs + options.stalledMs);
@@ -121,17 +122,21 @@ export async function runSigkillScenario(
   await stack.inspector.waitUntilDrained(recoveryBoundMs + options.drainTimeoutMs, options.jobs);
   const drainedMs = Date.now() - lastRestart;
 
-  // Recovery per kill: from the restart until the last job that kill stranded had finished.
+  // Recovery per kill: from the restart until the last job that kill stranded had finished, or, for
+  // one stranded again by a later kill, until that kill: it was running on a live worker by then.
   let worstRecoveryMs = 0;
-  for (const { ids, restartedAt } of strandedByKill) {
-    for (const at of (await stack.inspector.endedAt(ids)).values()) {
+  for (const [k, { ids, restartedAt }] of strandedByKill.entries()) {
+    const ended = await stack.inspector.endedAt(ids);
+    for (const id of ids) {
+      const again = strandedByKill.slice(k + 1).find((later) => later.ids.includes(id));
+      const at = again ? again.killedAt : ended.get(id);
       worstRecoveryMs = Math.max(worstRecoveryMs, (at ?? Number.POSITIVE_INFINITY) - restartedAt);
     }
   }
-  const stranded = new Set(strandedByKill.flatMap(({ ids }) => ids));
-  const strandedDeadLetterCodes = (await stack.inspector.deadLetters())
-    .filter((record) => stranded.has(record.jobId))
-    .map((record) => record.reason.code);
+  const killsStranding = (id: string) => strandedByKill.filter(({ ids }) => ids.includes(id)).length;
+  const strandedDeadLetters = (await stack.inspector.deadLetters())
+    .filter((record) => killsStranding(record.jobId) > 0)
+    .map((record) => ({ code: record.reason.code, kills: killsStranding(record.jobId) }));
   const outcomes = await stack.inspector.outcomes(jobIds);
   const tally = await creationTally(stack.sandbox);
   const eventsOffByOne = eventCountsOffByOne(
@@ -159,7 +164,7 @@ export async function runSigkillScenario(
     failedWithoutRecord: outcomes.failedWithoutRecord.length,
     eventsOffByOne: eventsOffByOne.size,
     stalledLogLines,
-    strandedDeadLettered: strandedDeadLetterCodes.join('/') || 0,
+    strandedDeadLettered: strandedDeadLetters.map((d) => `${d.code}x${d.kills}`).join('/') || 0,
   });
   return {
     outcomes,
@@ -173,6 +178,6 @@ export async function runSigkillScenario(
     repeatPosts: tally.repeatPosts,
     eventsOffByOne,
     stalledLogLines,
-    strandedDeadLetterCodes,
+    strandedDeadLetters,
   };
 }

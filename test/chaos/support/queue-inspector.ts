@@ -125,8 +125,9 @@ export function createQueueInspector(redisUrl: string, prefix: string): QueueIns
       for (const jobId of jobIds) {
         const job = await onboarding.getJob(jobId);
         const record = records.get(jobId);
+        const recordedAt = record ? Date.parse(record.deadLetteredAt) : Number.NaN;
         if (job) ended.set(jobId, job.finishedOn);
-        else ended.set(jobId, record ? Date.parse(record.deadLetteredAt) : undefined);
+        else ended.set(jobId, Number.isFinite(recordedAt) ? recordedAt : undefined);
       }
       return ended;
     },
