@@ -49,6 +49,9 @@ export async function startNatsBridge(options: NatsBridgeOptions): Promise<NatsB
   const consumer = await jetstream(nc).consumers.get(options.stream, options.consumer);
   const messages: ConsumerMessages = await consumer.consume({ max_messages: options.prefetch });
   const inFlight = new Set<Promise<void>>();
+  // Wakes the pull loop when a message settles and it waits for room in the window. One waiter,
+  // where Promise.race over the window attached a reaction to every message held, on every wait.
+  let room: (() => void) | undefined;
   let stopping = false;
   // nats.js flushes its buffer a microtask after the first write, and a batch's messages settle
   // over several microtasks, so acks sent as each settles leave in a few writes: gathered for the
@@ -94,7 +97,10 @@ export async function startNatsBridge(options: NatsBridgeOptions): Promise<NatsB
         });
         message.nak(1000);
       })
-      .finally(() => inFlight.delete(work));
+      .finally(() => {
+        inFlight.delete(work);
+        room?.();
+      });
     inFlight.add(work);
     return work;
   };
@@ -107,7 +113,10 @@ export async function startNatsBridge(options: NatsBridgeOptions): Promise<NatsB
       }
       void handle(message);
       // Hold at most `prefetch` unacked: while Redis is down they stay pending and no more are read.
-      while (inFlight.size >= options.prefetch) await Promise.race(inFlight);
+      while (inFlight.size >= options.prefetch) {
+        await new Promise<void>((resolve) => (room = resolve));
+        room = undefined;
+      }
     }
   })();
   logger.info('NATS bridge consuming', { stream: options.stream, consumer: options.consumer });
