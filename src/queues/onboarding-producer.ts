@@ -132,8 +132,9 @@ export function createOnboardingProducer(options: OnboardingProducerOptions): On
       const fresh = jobs.filter((_job, i) => !known[i]);
       if (fresh.length > 0) await queue.addBulk(fresh);
       const added = fresh.length > 0 ? await results(fresh) : [];
+      let next = 0;
       return jobs.map((job, i) =>
-        known[i] ? { jobId: job.opts.jobId, created: false } : (added.shift() as EnqueueResult),
+        known[i] ? { jobId: job.opts.jobId, created: false } : (added[next++] as EnqueueResult),
       );
     },
     async close() {
