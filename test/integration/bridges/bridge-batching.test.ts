@@ -1,6 +1,16 @@
 import { businessIds, minimalPayload } from '../../support/payloads';
 import { openBridgeCoreFixture } from '../../support/bridge-core-fixture';
 
+/** A gate a test opens when it wants: `promise` resolves on `open()`. */
+function gate(): { promise: Promise<void>; open: () => void } {
+  let open: () => void = () => undefined;
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
+}
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+const bodies = (count: number, start: number) =>
+  businessIds(count, start).map((id) => Buffer.from(JSON.stringify(minimalPayload(id))));
+
 describe('bridge core batching', () => {
   const batches: number[] = [];
   // While set, a call waits for it before storing: a batch held in flight as long as a test wants.
@@ -42,18 +52,16 @@ describe('bridge core batching', () => {
 
   it('holds a partial batch while one is in flight, so messages arriving meanwhile go out together', async () => {
     batches.length = 0;
-    let release: () => void = () => undefined;
-    held = new Promise<void>((resolve) => (release = resolve));
-    const ids = businessIds(5, 3_400_000);
-    const body = (i: number) => Buffer.from(JSON.stringify(minimalPayload(ids[i] as string)));
-    const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+    const { promise, open: release } = gate();
+    held = promise;
+    const body = bodies(5, 3_400_000);
     try {
-      const first = core.handle(body(0), 'g-0');
+      const first = core.handle(body[0] as Buffer, 'g-0');
       await nextTurn(); // the first message's batch is now in flight, held
       // Each of the next messages arrives on its own turn of the event loop, as broker reads do.
       const later: Promise<unknown>[] = [];
       for (let i = 1; i < 5; i++) {
-        later.push(core.handle(body(i), `g-${i}`));
+        later.push(core.handle(body[i] as Buffer, `g-${i}`));
         await nextTurn();
       }
       expect(batches).toEqual([1]);
@@ -65,7 +73,7 @@ describe('bridge core batching', () => {
       held = undefined;
       release();
     }
-    const stored = await Promise.all(ids.map((_id, i) => onboarding.getJob(`evt-g-${i}`)));
+    const stored = await Promise.all(body.map((_body, i) => onboarding.getJob(`evt-g-${i}`)));
     expect(stored.every((job) => job !== undefined)).toBe(true);
   });
 });
@@ -88,16 +96,14 @@ describe('bridge core group commit with full batches', () => {
   afterAll(() => fixture.close());
 
   it('sends a full batch while another is in flight, and holds the partial one behind it', async () => {
-    let release: () => void = () => undefined;
-    held = new Promise<void>((resolve) => (release = resolve));
-    const ids = businessIds(4, 3_500_000);
-    const body = (i: number) => Buffer.from(JSON.stringify(minimalPayload(ids[i] as string)));
-    const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+    const { promise, open: release } = gate();
+    held = promise;
+    const body = bodies(4, 3_500_000);
     try {
-      const handled: Promise<unknown>[] = [core.handle(body(0), 'f-0')];
+      const handled: Promise<unknown>[] = [core.handle(body[0] as Buffer, 'f-0')];
       await nextTurn(); // [f-0] is in flight, held
       for (let i = 1; i < 4; i++) {
-        handled.push(core.handle(body(i), `f-${i}`));
+        handled.push(core.handle(body[i] as Buffer, `f-${i}`));
         await nextTurn();
       }
       // f-1 and f-2 filled a batch, which went out beside the held one; f-3 waits for both to finish.
