@@ -1,29 +1,38 @@
+import type { OnboardingProducer } from '../../../src/queues/onboarding-producer';
 import { businessIds, minimalPayload } from '../../support/payloads';
 import { openBridgeCoreFixture } from '../../support/bridge-core-fixture';
 
-/** A gate a test opens when it wants: `promise` resolves on `open()`. */
-function gate(): { promise: Promise<void>; open: () => void } {
-  let open: () => void = () => undefined;
-  const promise = new Promise<void>((resolve) => (open = resolve));
-  return { promise, open };
+/**
+ * The real producer, recording how many records each call stores; `holdNext()` makes the next call
+ * wait, in flight, until the returned function is called.
+ */
+function countingProducer() {
+  const batches: number[] = [];
+  let held: Promise<void> | undefined;
+  const wrap = (real: OnboardingProducer): OnboardingProducer => ({
+    ...real,
+    async enqueueMany(items) {
+      batches.push(items.length);
+      const gate = held;
+      held = undefined;
+      if (gate) await gate;
+      return real.enqueueMany(items);
+    },
+  });
+  const holdNext = () => {
+    let release: () => void = () => undefined;
+    held = new Promise<void>((resolve) => (release = resolve));
+    return release;
+  };
+  return { batches, wrap, holdNext };
 }
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const bodies = (count: number, start: number) =>
   businessIds(count, start).map((id) => Buffer.from(JSON.stringify(minimalPayload(id))));
 
 describe('bridge core batching', () => {
-  const batches: number[] = [];
-  // While set, a call waits for it before storing: a batch held in flight as long as a test wants.
-  let held: Promise<void> | undefined;
-  // The real producer, counting how many records each call stores.
-  const fixture = openBridgeCoreFixture('batching', { bridge: 'nats' }, (real) => ({
-    ...real,
-    async enqueueMany(items) {
-      batches.push(items.length);
-      if (held) await held;
-      return real.enqueueMany(items);
-    },
-  }));
+  const { batches, wrap, holdNext } = countingProducer();
+  const fixture = openBridgeCoreFixture('batching', { bridge: 'nats' }, wrap);
   const { core, onboarding, deadLetterQueue } = fixture;
 
   afterAll(() => fixture.close());
@@ -52,8 +61,7 @@ describe('bridge core batching', () => {
 
   it('holds a partial batch while one is in flight, so messages arriving meanwhile go out together', async () => {
     batches.length = 0;
-    const { promise, open: release } = gate();
-    held = promise;
+    const release = holdNext();
     const body = bodies(5, 3_400_000);
     try {
       const first = core.handle(body[0] as Buffer, 'g-0');
@@ -65,12 +73,10 @@ describe('bridge core batching', () => {
         await nextTurn();
       }
       expect(batches).toEqual([1]);
-      held = undefined;
       release();
       expect(await Promise.all([first, ...later])).toEqual(Array(5).fill('stored'));
       expect(batches).toEqual([1, 4]);
     } finally {
-      held = undefined;
       release();
     }
     const stored = await Promise.all(body.map((_body, i) => onboarding.getJob(`evt-g-${i}`)));
@@ -79,25 +85,14 @@ describe('bridge core batching', () => {
 });
 
 describe('bridge core group commit with full batches', () => {
-  const batches: number[] = [];
-  let held: Promise<void> | undefined;
-  const fixture = openBridgeCoreFixture('batching-full', { bridge: 'amqp', maxBatch: 2 }, (real) => ({
-    ...real,
-    async enqueueMany(items) {
-      batches.push(items.length);
-      const gate = held;
-      held = undefined; // only the first call is held
-      if (gate) await gate;
-      return real.enqueueMany(items);
-    },
-  }));
+  const { batches, wrap, holdNext } = countingProducer();
+  const fixture = openBridgeCoreFixture('batching-full', { bridge: 'amqp', maxBatch: 2 }, wrap);
   const { core, onboarding } = fixture;
 
   afterAll(() => fixture.close());
 
   it('sends a full batch while another is in flight, and holds the partial one behind it', async () => {
-    const { promise, open: release } = gate();
-    held = promise;
+    const release = holdNext();
     const body = bodies(4, 3_500_000);
     try {
       const handled: Promise<unknown>[] = [core.handle(body[0] as Buffer, 'f-0')];
