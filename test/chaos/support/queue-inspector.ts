@@ -120,14 +120,18 @@ export function createQueueInspector(redisUrl: string, prefix: string): QueueIns
       return result;
     },
     async endedAt(jobIds) {
-      const records = new Map((await this.deadLetters()).map((record) => [record.jobId, record]));
       const ended = new Map<string, number | undefined>();
+      // The dead-letter records are read only when a job is gone, and then once for all of them.
+      let records: Map<string, DeadLetterRecord> | undefined;
       for (const jobId of jobIds) {
         const job = await onboarding.getJob(jobId);
-        const record = records.get(jobId);
-        const recordedAt = record ? Date.parse(record.deadLetteredAt) : Number.NaN;
-        if (job) ended.set(jobId, job.finishedOn);
-        else ended.set(jobId, Number.isFinite(recordedAt) ? recordedAt : undefined);
+        if (job) {
+          ended.set(jobId, job.finishedOn);
+          continue;
+        }
+        records ??= new Map((await this.deadLetters()).map((record) => [record.jobId, record]));
+        const recordedAt = Date.parse(records.get(jobId)?.deadLetteredAt ?? '');
+        ended.set(jobId, Number.isFinite(recordedAt) ? recordedAt : undefined);
       }
       return ended;
     },
