@@ -13,7 +13,7 @@ export function checkWebAddress(value: string): RuleFailure {
     // One parse: canParse() and then the constructor parsed every valid address twice.
     url = new URL(value);
   } catch {
-    url = undefined;
+    // Not an absolute URL: url stays undefined.
   }
   if (url && (url.protocol === 'https:' || url.protocol === 'http:') && /\.[a-z]{2,}$/i.test(url.hostname)) {
     return undefined;

@@ -11,8 +11,8 @@ export interface BacklogProbe {
 /**
  * Reads the onboarding queue's backlog (waiting, delayed, prioritized) at most once per `ttlMs`, so
  * backpressure costs one Redis call a second however many requests or batches arrive; the limit is
- * soft by what arrives within that second (and, for a bridge, the batches it has in flight). `maxBacklog` 0 is off. The HTTP intake and the broker
- * bridges share it.
+ * soft by what arrives within that second (and, for a bridge, the batches it has in flight).
+ * `maxBacklog` 0 is off. The HTTP intake and the broker bridges share it.
  */
 export function createBacklogProbe(queue: Queue, maxBacklog: number, ttlMs = 1000): BacklogProbe {
   // Ages on the monotonic clock: a wall clock stepped back would keep a stale count fresh that long.
