@@ -1,6 +1,7 @@
 import type { OnboardingEvent } from '../contracts/events';
 import type { RedisClient } from './connection';
 import type { EventOutbox } from './event-outbox';
+import { createLedgerBatch } from './ledger-batch';
 import { luaScript } from './redis-script';
 
 /** Where a business id stands; `inflight` is a claim by one job, the others are final. */
@@ -17,14 +18,8 @@ export type SettledEntry = Exclude<LedgerEntry, { state: 'inflight' }>;
 export type ClaimResult =
   { kind: 'claimed' } | { kind: 'settled'; entry: SettledEntry } | { kind: 'busy'; holder: string };
 
-// Atomic claim: a settled entry wins; an in-flight claim by another job blocks unless the caller
-// says that job is gone (it crashed and was removed, or it ended without settling).
-const CLAIM = luaScript(__dirname, 'ledger-claim');
-
-// Settles only if nobody else settled first, so the first outcome recorded is the one kept; with an
-// outbox, the outcome event is appended in the same script.
-const SETTLE = luaScript(__dirname, 'ledger-settle');
-
+// Claims and settles go through the batch script (src/queues/lua/ledger-batch.lua): a claim is atomic,
+// and a settle keeps the first outcome recorded and appends its event to the outbox in the same step.
 const RELEASE = luaScript(__dirname, 'ledger-release');
 
 /** Writes a successful claim makes in the same script: the profile_uuid index (src/queues/profile-uuids.ts). */
@@ -167,6 +162,7 @@ export function createLedger(
 ): OnboardingLedger {
   if (!target || target.includes(':')) throw new Error(`ledger target must be a non-empty id without ':'`);
   const ttl = options.inflightTtlMs ?? 15 * 60_000;
+  const batch = createLedgerBatch(redis);
   const key = (businessId: string): string => ledgerKey(prefix, target, businessId);
   // Recorded once per ledger, before its first claim, so erasure can find this target's entries.
   let registered: Promise<unknown> | undefined;
@@ -183,27 +179,27 @@ export function createLedger(
       await register();
       const claim = JSON.stringify({ state: 'inflight', jobId, since: new Date().toISOString() });
       const record = claimOptions.record;
-      const raw = await CLAIM(
-        redis,
+      const [raw] = (await batch.run(
+        'claim',
         record ? [key(businessId), ...record.keys] : [key(businessId)],
         record
           ? [jobId, claim, claimOptions.takeOverFrom ?? '', ttl, record.profileUuid, businessId]
           : [jobId, claim, claimOptions.takeOverFrom ?? '', ttl],
-      );
-      const entry = parse(raw);
+      )) as [string];
+      const entry = parse(raw || null);
       if (!entry) return { kind: 'claimed' };
       if (entry.state === 'inflight') return { kind: 'busy', holder: entry.jobId };
       return { kind: 'settled', entry };
     },
     async settle(businessId, entry) {
-      const [standing] = (await SETTLE(redis, [key(businessId)], [JSON.stringify(entry)])) as [string];
+      const [standing] = (await batch.run('settle', [key(businessId)], [JSON.stringify(entry)])) as [string];
       return (parse(standing || null) as SettledEntry | null) ?? entry;
     },
     async settleWithEvent(businessId, entry, event, strip) {
       const outbox = options.outbox;
       if (!outbox) return { entry: await this.settle(businessId, entry), queued: false, stripped: false };
-      const [standing, streamId, strippedFlag] = (await SETTLE(
-        redis,
+      const [standing, streamId, strippedFlag] = (await batch.run(
+        'settle',
         strip ? [key(businessId), outbox.key, strip.jobKey] : [key(businessId), outbox.key],
         strip
           ? [JSON.stringify(entry), JSON.stringify(event), strip.data]
