@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** The event types on `onboarding-events`; consumers switch on these, so they never change. */
 export const EVENT_TYPES = {
@@ -46,7 +46,7 @@ export interface EventData extends Record<string, unknown> {
  * (a stalled job, a crash before completion) publishes the same id and BullMQ keeps one copy.
  */
 export function eventId(type: EventType, jobId: string): string {
-  return createHash('sha256').update(`${type}\n${jobId}`).digest('hex').slice(0, 32);
+  return hash('sha256', `${type}\n${jobId}`, 'hex').slice(0, 32);
 }
 
 // One envelope for both kinds of event: only how the id is derived differs. A plain object, not the
@@ -97,10 +97,7 @@ export interface WizardStalledEventData extends Record<string, unknown> {
 
 /** A deterministic id for events about a customer rather than a job: type and the ids that make it unique. */
 export function customerEventId(type: EventType, ...parts: string[]): string {
-  return createHash('sha256')
-    .update([type, ...parts].join('\n'))
-    .digest('hex')
-    .slice(0, 32);
+  return hash('sha256', [type, ...parts].join('\n'), 'hex').slice(0, 32);
 }
 
 /** Builds the envelope of a customer-level event (activation, stalled wizard) with an id from `idParts`. */
