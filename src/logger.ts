@@ -13,9 +13,11 @@ const SENSITIVE_KEY =
   /(e-?mail|phone|telephone|mobile|^name$|first_?name|last_?name|full_?name|owner|iban|bank_account|account_number|token|apicode|api_?key|password|passwd|secret|authorization|cookie|street|address|www|wizard_?url|users|payload|body)$/i;
 const KEEP_KEYS = new Set(['businessId', 'business_id', 'jobId', 'eventId', 'name_length']);
 
-// Values that look like personal data or secrets even under an innocent key (an error message
-// that echoes an input, say).
-const SENSITIVE_VALUE_PATTERNS: RegExp[] = [
+/**
+ * Values that look like personal data or secrets even under an innocent key (an error message that
+ * echoes an input, say); exported so a test holds {@link redactString}'s pre-check to them.
+ */
+export const SENSITIVE_VALUE_PATTERNS: readonly RegExp[] = [
   /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, // e-mail
   /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, // JWT
   /\bBearer\s+[A-Za-z0-9._~+/=-]+/gi, // Authorization header value
@@ -23,8 +25,13 @@ const SENSITIVE_VALUE_PATTERNS: RegExp[] = [
   /\+\d[\d\s-]{6,16}\d/g, // E.164-ish phone number
 ];
 
+// Every pattern above needs one of these to match, so a string without any (most log values: ids,
+// counts, codes) skips the five scans.
+const MIGHT_BE_SENSITIVE = /[@+]|eyJ|bearer|[A-Z]{2}\d{2}/i;
+
 /** Masks personal data and secrets inside a string. */
 export function redactString(value: string): string {
+  if (!MIGHT_BE_SENSITIVE.test(value)) return value;
   let out = value;
   for (const pattern of SENSITIVE_VALUE_PATTERNS) out = out.replace(pattern, REDACTED);
   return out;

@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
-import { createLogger, redact, REDACTED } from '../../src/logger';
+import fc from 'fast-check';
+import { createLogger, redact, redactString, REDACTED, SENSITIVE_VALUE_PATTERNS } from '../../src/logger';
 
 function capture() {
   const stream = new PassThrough();
@@ -79,6 +80,39 @@ describe('logger redaction', () => {
     expect(input.email).toBe(SECRETS.email);
     expect(out.email).toBe(REDACTED);
     expect(out.self).toBe('[circular]');
+  });
+});
+
+describe('redactString', () => {
+  // The patterns as they run without the quick pre-check, which must never let a match through.
+  const full = (value: string) =>
+    SENSITIVE_VALUE_PATTERNS.reduce((out, pattern) => out.replace(pattern, REDACTED), value);
+
+  it('masks exactly what the full set of patterns masks, for any mix of ids, words and secrets', () => {
+    const fragment = fc.oneof(
+      fc.string(),
+      fc.constantFrom(
+        ...Object.values(SECRETS),
+        'Bearer abc.def',
+        'bearer x',
+        'evt-1',
+        '0112038-9',
+        ' ',
+        '+',
+      ),
+    );
+    fc.assert(
+      fc.property(fc.array(fragment, { maxLength: 6 }), (parts) => {
+        const value = parts.join('');
+        expect(redactString(value)).toBe(full(value));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('leaves plain ids and words alone', () => {
+    for (const value of ['evt-1', '0112038-9', 'customer created', 'rp-ph-abc-2'])
+      expect(redactString(value)).toBe(value);
   });
 });
 
