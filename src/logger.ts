@@ -26,12 +26,14 @@ export const SENSITIVE_VALUE_PATTERNS: readonly RegExp[] = [
 ];
 
 // Every pattern above needs one of these to match, so a string without any (most log values: ids,
-// counts, codes) skips the five scans.
-const MIGHT_BE_SENSITIVE = /[@+]|eyJ|bearer|[A-Z]{2}\d{2}/i;
+// counts, codes) skips the five scans. Case matters as it does in the patterns: a hex job id has
+// letters before digits, but not two capitals.
+const MIGHT_BE_SENSITIVE = /[@+]|eyJ|[A-Z]{2}\d{2}/;
+const MIGHT_BE_BEARER = /bearer/i;
 
 /** Masks personal data and secrets inside a string. */
 export function redactString(value: string): string {
-  if (!MIGHT_BE_SENSITIVE.test(value)) return value;
+  if (!MIGHT_BE_SENSITIVE.test(value) && !MIGHT_BE_BEARER.test(value)) return value;
   let out = value;
   for (const pattern of SENSITIVE_VALUE_PATTERNS) out = out.replace(pattern, REDACTED);
   return out;

@@ -95,6 +95,9 @@ describe('redactString', () => {
         ...Object.values(SECRETS),
         'Bearer abc.def',
         'bearer x',
+        'BEARER y',
+        'fi2112345600000785',
+        'ph-0abcdef0123456789',
         'evt-1',
         '0112038-9',
         ' ',
@@ -111,7 +114,7 @@ describe('redactString', () => {
   });
 
   it('leaves plain ids and words alone', () => {
-    for (const value of ['evt-1', '0112038-9', 'customer created', 'rp-ph-abc-2'])
+    for (const value of ['evt-1', '0112038-9', 'customer created', 'rp-ph-abc-2', 'ph-0abcdef0123456789'])
       expect(redactString(value)).toBe(value);
   });
 });
