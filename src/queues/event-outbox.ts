@@ -37,6 +37,12 @@ export interface EventOutboxOptions {
   sweepEveryMs?: number;
   /** Most entries moved in one `addBulk`. */
   batchSize?: number;
+  /**
+   * How long a batch may wait for more entries after its first, unless it is full or a flush wants
+   * it now. Each `addBulk` builds an ioredis pipeline, which copies every script command the
+   * connection has (BullMQ's and ours): a fixed cost per batch that bigger batches share. Default 50.
+   */
+  lingerMs?: number;
 }
 
 /**
@@ -48,7 +54,7 @@ export interface EventOutboxOptions {
 export interface EventOutbox {
   /** The stream the settle script appends to. */
   readonly key: string;
-  /** The settle script wrote this entry: it is moved with whatever else is waiting, at once. */
+  /** The settle script wrote this entry: it is moved with whatever else is waiting, within `lingerMs`. */
   written(entry: OutboxEntry): void;
   /** Moves what this process wrote and has not moved yet. */
   flush(): Promise<void>;
@@ -81,7 +87,13 @@ export function createEventOutbox(
   const orphanAfterMs = options.orphanAfterMs ?? 5_000;
   const sweepEveryMs = options.sweepEveryMs ?? 2_000;
   const batchSize = options.batchSize ?? 500;
+  const lingerMs = options.lingerMs ?? 50;
   let pending: OutboxEntry[] = [];
+  // When the first entry of the batch being formed was written (performance.now()).
+  let openedAt = 0;
+  // Flushes under way: while any is, batches go without lingering.
+  let flushing = 0;
+  let wake: (() => void) | undefined;
   // Entries this process wrote and has not moved yet: its own pump moves them, with their job's
   // trace context; a sweep that took them first would move them without it.
   const own = new Set<string>();
@@ -112,11 +124,29 @@ export function createEventOutbox(
     for (const entry of entries) own.delete(entry.streamId);
   }
 
+  /** Waits until the forming batch has lingered long enough, is full, or a flush wants it. */
+  function lingered(): Promise<void> | undefined {
+    const waitMs = lingerMs - (performance.now() - openedAt);
+    if (flushing > 0 || pending.length >= batchSize || waitMs <= 0) return undefined;
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, waitMs);
+      function done(): void {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      }
+      wake = done;
+    });
+  }
+
   // One batch in flight at a time; entries written meanwhile make the next batch.
   async function pump(): Promise<void> {
     while (pending.length > 0) {
+      await lingered();
       const batch = pending.slice(0, batchSize);
       pending = pending.slice(batch.length);
+      // What is left over is older than the batch that just went: it goes without waiting.
+      openedAt = pending.length > 0 ? -Infinity : 0;
       try {
         await move(batch);
       } catch (error) {
@@ -190,10 +220,18 @@ export function createEventOutbox(
             }
           : entry,
       );
+      if (pending.length === 1) openedAt = performance.now();
+      if (pending.length >= batchSize) wake?.();
       void kick();
     },
     async flush() {
-      while (pending.length > 0 || pumping) await kick();
+      flushing++;
+      wake?.();
+      try {
+        while (pending.length > 0 || pumping) await kick();
+      } finally {
+        flushing--;
+      }
     },
     sweep,
     start() {
