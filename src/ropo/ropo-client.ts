@@ -56,6 +56,9 @@ export interface RopoClient {
 
 const tokenBodySchema = z.object({ token: z.string().min(1) });
 
+// A body the client serialised itself goes out as it is (the instance sends Content-Type JSON).
+const SEND_AS_IS = [(data: unknown): unknown => data];
+
 /** Token cache key: one per Ropo base URL and customer number, so switching credentials never reuses a token. */
 function tokenKey(keyPrefix: string, baseUrl: string, cid: string): string {
   return `${keyPrefix}:ropo-token:${ropoTargetId(baseUrl, cid)}`;
@@ -121,8 +124,11 @@ export function createRopoClient(options: RopoClientOptions): RopoClient {
     const started = performance.now();
     try {
       // Serialised here: given a plain object, axios deep-copies it twice while merging the request's
-      // config (about 40 µs for a complete payload) before it stringifies it; a Buffer it sends as is.
-      const response = await client.post(CREATE_PROFILE_PATH, Buffer.from(JSON.stringify(body)), {
+      // config (about 40 µs for a complete payload) before it stringifies it. A JSON string it would
+      // parse again to check it, hence SEND_AS_IS. A string rather than a Buffer: the adapter makes
+      // the Buffer at the write, so none stays held (by the config) until the answer.
+      const response = await client.post(CREATE_PROFILE_PATH, JSON.stringify(body), {
+        transformRequest: SEND_AS_IS,
         headers: { Authorization: `Bearer ${token}` },
         ropoBeforeAttempt: beforeAttempt,
         'axios-retry': {
