@@ -31,8 +31,9 @@ interface Queued {
  * order they were issued. A busy worker's jobs reach their claim and settle in bursts (the replies
  * of one socket read, the HTTP answers of one poll), and one command for a burst saves a socket
  * write, a command and a reply per operation on both sides. A lone operation waits only for the end
- * of its turn.
- * If the call fails, every operation in it fails with that error, as each would have alone.
+ * of its turn. An operation that fails in the script (a corrupt entry) fails alone, as it did as its
+ * own script, and the others still run; if the call itself fails (Redis gone), every operation in it
+ * fails with that error.
  */
 export function createLedgerBatch(redis: RedisClient, options: LedgerBatchOptions = {}): LedgerBatch {
   const maxOperations = options.maxOperations ?? 64;
@@ -49,15 +50,28 @@ export function createLedgerBatch(redis: RedisClient, options: LedgerBatchOption
       keys.push(...op.keys);
       args.push(op.operation, op.keys.length, op.args.length, ...op.args);
     }
-    BATCH(redis, keys, args).then(
-      (replies) => {
-        const list = replies as unknown[][];
-        for (let i = 0; i < batch.length; i++) (batch[i] as Queued).resolve(list[i] as unknown[]);
-      },
-      (error: unknown) => {
-        for (const op of batch) op.reject(error);
-      },
-    );
+    const failAll = (error: unknown) => {
+      for (const op of batch) op.reject(error);
+    };
+    let call: Promise<unknown>;
+    try {
+      call = BATCH(redis, keys, args);
+    } catch (error) {
+      failAll(error);
+      return;
+    }
+    call.then((replies) => {
+      if (!Array.isArray(replies) || replies.length !== batch.length) {
+        failAll(new Error(`ledger-batch answered ${String(replies)} for ${batch.length} operations`));
+        return;
+      }
+      // An operation that failed in the script answers its own error; the others their replies.
+      batch.forEach((op, i) => {
+        const reply: unknown = replies[i];
+        if (reply instanceof Error) op.reject(reply);
+        else op.resolve(reply as unknown[]);
+      });
+    }, failAll);
   }
 
   function flush(): void {

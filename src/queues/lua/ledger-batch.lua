@@ -2,7 +2,7 @@
 -- issued within one turn of the event loop (src/queues/ledger-batch.ts), so a worker sends one
 -- command for them instead of one each. ARGV holds each operation as its kind ('claim' or
 -- 'settle'), its number of keys, its number of arguments, then its arguments; its keys are the next
--- ones in KEYS. Answers one array per operation, in order.
+-- ones in KEYS. Answers one array per operation, in order, or that operation's error.
 
 -- A settled entry wins; an in-flight claim by another job blocks unless the caller names it as gone
 -- (argv[3]: it crashed and was removed, or it ended without settling). With keys[2] and keys[3], a
@@ -66,7 +66,15 @@ while a <= #ARGV do
   local keys, argv = {}, {}
   for i = 1, nkeys do keys[i] = KEYS[k + i - 1] end
   for i = 1, nargs do argv[i] = ARGV[a + 2 + i] end
-  replies[#replies + 1] = operations[ARGV[a]](keys, argv)
+  -- Each operation on its own, as when each was its own script: one that fails (a corrupt entry, a
+  -- key of the wrong type) answers its error and the others still run.
+  local ok, reply = pcall(operations[ARGV[a]], keys, argv)
+  if ok then
+    replies[#replies + 1] = reply
+  else
+    local message = type(reply) == 'table' and reply.err or tostring(reply)
+    replies[#replies + 1] = redis.error_reply('ledger-batch: ' .. ARGV[a] .. ' failed: ' .. message)
+  end
   k, a = k + nkeys, a + 3 + nargs
 end
 return replies

@@ -110,6 +110,25 @@ describe('the ledger batches the operations of one turn into one script call (re
     expect(await redis.exists(key)).toBe(0);
   });
 
+  it('an operation that fails in the script fails alone; the others in its call still run', async () => {
+    const prefix = testPrefix('batch');
+    const ledger = createLedger(redis, prefix, 'sandbox');
+    await ledger.claim('7654321-0', 'warm-up'); // registers the target, outside the counted turn
+    await redis.set(ledgerKey(prefix, 'sandbox', '9999999-9'), 'not json');
+    const { result, calls } = await scriptCalls(() =>
+      Promise.allSettled([
+        ledger.claim('1234567-1', 'job-a'),
+        ledger.claim('9999999-9', 'job-b'),
+        ledger.settle('2345678-9', created('job-c')),
+      ]),
+    );
+    expect(calls).toBe(1);
+    expect(result.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((result[0] as PromiseFulfilledResult<unknown>).value).toEqual({ kind: 'claimed' });
+    expect(String((result[1] as PromiseRejectedResult).reason)).toMatch(/ledger-batch: claim failed/);
+    expect(await ledger.get('2345678-9')).toEqual(created('job-c'));
+  });
+
   it('refuses a maxOperations that is not a positive integer', () => {
     for (const maxOperations of [0, -1, 1.5, Number.NaN]) {
       expect(() => createLedgerBatch(redis, { maxOperations })).toThrow(
