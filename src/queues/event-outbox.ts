@@ -146,7 +146,7 @@ export function createEventOutbox(
       const batch = pending.slice(0, batchSize);
       pending = pending.slice(batch.length);
       // What is left over is older than the batch that just went: it goes without waiting.
-      openedAt = pending.length > 0 ? -Infinity : 0;
+      if (pending.length > 0) openedAt = -Infinity;
       try {
         await move(batch);
       } catch (error) {

@@ -48,33 +48,32 @@ local function settle(keys, argv)
 end
 
 local operations = {claim = claim, settle = settle}
--- The layout is checked whole before anything runs, so a malformed batch changes nothing.
+-- The layout is read whole before anything runs, so a malformed batch changes nothing.
+local batch = {}
 local k, a = 1, 1
 while a <= #ARGV do
-  local nkeys, nargs = tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
-  if not operations[ARGV[a]] or not nkeys or not nargs then
+  local kind, nkeys, nargs = ARGV[a], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
+  if not operations[kind] or not nkeys or not nargs then
     return redis.error_reply('ledger-batch: malformed operation at ARGV[' .. a .. ']')
   end
+  local keys, argv = {}, {}
+  for i = 1, nkeys do keys[i] = KEYS[k + i - 1] end
+  for i = 1, nargs do argv[i] = ARGV[a + 2 + i] end
+  batch[#batch + 1] = {kind = kind, keys = keys, argv = argv}
   k, a = k + nkeys, a + 3 + nargs
 end
 if k - 1 ~= #KEYS or a - 1 ~= #ARGV then return redis.error_reply('ledger-batch: keys or arguments left over') end
 
+-- Each operation on its own, as when each was its own script: one that fails (a corrupt entry, a
+-- key of the wrong type) answers its error and the others still run.
 local replies = {}
-k, a = 1, 1
-while a <= #ARGV do
-  local nkeys, nargs = tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
-  local keys, argv = {}, {}
-  for i = 1, nkeys do keys[i] = KEYS[k + i - 1] end
-  for i = 1, nargs do argv[i] = ARGV[a + 2 + i] end
-  -- Each operation on its own, as when each was its own script: one that fails (a corrupt entry, a
-  -- key of the wrong type) answers its error and the others still run.
-  local ok, reply = pcall(operations[ARGV[a]], keys, argv)
+for i, op in ipairs(batch) do
+  local ok, reply = pcall(operations[op.kind], op.keys, op.argv)
   if ok then
-    replies[#replies + 1] = reply
+    replies[i] = reply
   else
     local message = type(reply) == 'table' and reply.err or tostring(reply)
-    replies[#replies + 1] = redis.error_reply('ledger-batch: ' .. ARGV[a] .. ' failed: ' .. message)
+    replies[i] = redis.error_reply('ledger-batch: ' .. op.kind .. ' failed: ' .. message)
   end
-  k, a = k + nkeys, a + 3 + nargs
 end
 return replies
