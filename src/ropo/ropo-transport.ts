@@ -55,8 +55,12 @@ export function createRopoTransport(options: RopoTransportOptions): RopoTranspor
   const { policy, onCall } = options;
   // Getting a token has no side effect, so even unknown-outcome failures may be repeated.
   const tokenPolicy: RetryPolicyOptions = { ...policy, retryUnknownOutcome: true };
-  const httpAgent = new http.Agent({ keepAlive: true, scheduling: 'lifo' });
-  const httpsAgent = new https.Agent({ keepAlive: true, scheduling: 'lifo' });
+  // axios sets every request's socket to keep-alive probes after 60 s and the agent resets its free
+  // sockets to keepAliveMsecs (1 s by default): alternating, the pair cost two setsockopt rounds per
+  // call. Both at 60 s, Node sees no change and makes none (profiled: about 3% of a job's CPU).
+  const agentOptions = { keepAlive: true, keepAliveMsecs: 60_000, scheduling: 'lifo' } as const;
+  const httpAgent = new http.Agent(agentOptions);
+  const httpsAgent = new https.Agent(agentOptions);
   const client: AxiosInstance = axios.create({
     baseURL: options.baseUrl,
     timeout: options.timeoutMs,

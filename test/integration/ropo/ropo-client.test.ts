@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { isRopoError, type RopoError } from '../../../src/errors/ropo-error';
 import { startSandbox } from '../../../src/sandbox';
 import { freePort } from '../../support/free-port';
@@ -83,6 +84,28 @@ describe('Ropo One client against the sandbox (real HTTP, real Redis)', () => {
     const results = await Promise.all(ids.map((id) => client.createProfile(completePayload(id))));
     expect(results.every((r) => r.outcome === 'created')).toBe(true);
     expect(h.sandbox.stats().tokenCalls).toBe(1);
+  });
+
+  it('reuses its pooled connections without setting their TCP keep-alive again on every call', async () => {
+    // axios asks for 60 s on each request's socket and the agent sets its own value when the socket
+    // returns to the pool: if they differ, every call pays setsockopt system calls twice over.
+    const delays: unknown[] = [];
+    const ropoPort = Number(new URL(h.sandbox.baseUrl).port);
+    const original = net.Socket.prototype.setKeepAlive;
+    net.Socket.prototype.setKeepAlive = function (this: net.Socket, enable?: boolean, delay?: number) {
+      // Only the sockets to Ropo One: Redis's connection sets its own.
+      if (enable && this.remotePort === ropoPort) delays.push(delay);
+      return original.call(this, enable, delay);
+    };
+    try {
+      const client = h.client();
+      for (let i = 0; i < 5; i++)
+        await client.createProfile(completePayload(`30${String(i).padStart(5, '0')}-0`));
+      expect(delays.length).toBeGreaterThanOrEqual(10);
+      expect(new Set(delays)).toEqual(new Set([60_000]));
+    } finally {
+      net.Socket.prototype.setKeepAlive = original;
+    }
   });
 
   it('fetches ONE token for two "processes" (clients with their own Redis state) starting together', async () => {
