@@ -1,5 +1,6 @@
 import { classifyHttpAnswer, classifyNetworkError } from '../../../src/ropo/classify';
-import { parseCreateProfileBody } from '../../../src/ropo/create-profile-result';
+import fc from 'fast-check';
+import { parseCreateProfileBody, parseWithSchemas } from '../../../src/ropo/create-profile-result';
 import { readJwtExpiryMs } from '../../../src/ropo/jwt-expiry';
 
 const now = Date.parse('2026-01-01T00:00:00Z');
@@ -144,6 +145,40 @@ describe('parseCreateProfileBody', () => {
   ])('refuses %s with ROPO_UNEXPECTED_RESPONSE', (_label, body) => {
     expect(() => parseCreateProfileBody(body)).toThrow(
       expect.objectContaining({ code: 'ROPO_UNEXPECTED_RESPONSE' }),
+    );
+  });
+});
+
+describe('parseCreateProfileBody: the quick path answers as the schemas do', () => {
+  const outcome = (parse: () => unknown) => {
+    try {
+      return { value: parse() };
+    } catch (error) {
+      return { error: (error as Error).message };
+    }
+  };
+  const field = fc.oneof(
+    fc.string(),
+    fc.constant(null),
+    fc.constant(undefined),
+    fc.integer(),
+    fc.boolean(),
+    fc.object({ maxDepth: 1 }),
+    fc.array(fc.string(), { maxLength: 2 }),
+  );
+  const body = fc.record(
+    { customerId: field, uuid: field, wizard_url: field, message: field, status: field, extra: field },
+    { requiredKeys: [] },
+  );
+
+  it('for any mix of the answer fields, of any type', () => {
+    fc.assert(
+      fc.property(body, fc.integer({ min: 200, max: 299 }), (answer, status) => {
+        expect(outcome(() => parseCreateProfileBody(answer, status))).toEqual(
+          outcome(() => parseWithSchemas(answer, status)),
+        );
+      }),
+      { numRuns: 2_000 },
     );
   });
 });
