@@ -1,9 +1,11 @@
 import type { BenchEnv } from './bench-env';
-import { benchPayloads, preloadBacklog } from './backlog';
+import type { Queue } from 'bullmq';
+import { benchPayloads, onboardingQueue, preloadBacklog } from './backlog';
 import { UNBOUND_LIMITER, type BenchPlan } from './bench-plan';
 import { fmtSpread, num, table, type ScenarioReport } from './report-format';
 import { spread } from './stats';
-import { startWorkerProcess, type WorkerHandle, type WorkerKind } from './worker-control';
+import { warmUp, warmUpJobsPerProcess } from './warm-up';
+import { startWorkerProcess, type WorkerHandle, type WorkerKind, type WorkerStats } from './worker-control';
 
 const CHUNK = 5_000;
 
@@ -22,6 +24,21 @@ async function completedBy(env: BenchEnv): Promise<Record<WorkerKind, number>> {
   return counts;
 }
 
+async function workerStats(workers: Partial<Record<WorkerKind, WorkerHandle>>) {
+  return {
+    baseline: await (workers.baseline as WorkerHandle).stats(),
+    pipeline: await (workers.pipeline as WorkerHandle).stats(),
+  };
+}
+
+/** CPU a worker spent between two of its stats answers, µs. */
+function cpuBetween(before: WorkerStats, after: WorkerStats): { cpuMicros: number; cpuSystemMicros: number } {
+  return {
+    cpuMicros: after.cpuMicros - before.cpuMicros,
+    cpuSystemMicros: after.cpuSystemMicros - before.cpuSystemMicros,
+  };
+}
+
 /**
  * Both workers drain one backlog at the same time, each in its own process with the same concurrency:
  * whatever else the machine runs falls on both alike within the same second, so the share of jobs each
@@ -34,11 +51,14 @@ export async function raceScenario(env: BenchEnv, plan: BenchPlan): Promise<Scen
   const ratios: number[] = [];
   const cpu: Record<WorkerKind, number[]> = { baseline: [], pipeline: [] };
   const rows: string[][] = [];
+  const warmUpJobs = warmUpJobsPerProcess();
   for (let round = 0; round < plan.rounds; round += 1) {
     await env.clean();
-    const queue = await preloadBacklog('pipeline', env.redis, env.prefix, payloads);
+    const control = onboardingQueue(env.redis, env.prefix);
+    await control.pause();
     const order: WorkerKind[] = round % 2 === 0 ? ['baseline', 'pipeline'] : ['pipeline', 'baseline'];
     const workers: Partial<Record<WorkerKind, WorkerHandle>> = {};
+    let queue: Queue | undefined;
     try {
       for (const kind of order) {
         workers[kind] = await startWorkerProcess({
@@ -50,6 +70,9 @@ export async function raceScenario(env: BenchEnv, plan: BenchPlan): Promise<Scen
           limiter: UNBOUND_LIMITER,
         });
       }
+      await warmUp(env, control, warmUpJobs * 2);
+      const before = await workerStats(workers);
+      queue = await preloadBacklog('pipeline', env.redis, env.prefix, payloads);
       const startedAt = Date.now();
       await queue.resume();
       for (;;) {
@@ -60,9 +83,10 @@ export async function raceScenario(env: BenchEnv, plan: BenchPlan): Promise<Scen
       }
       const seconds = (Date.now() - startedAt) / 1000;
       const by = await completedBy(env);
+      const after = await workerStats(workers);
       const stats = {
-        baseline: await (workers.baseline as WorkerHandle).stats(),
-        pipeline: await (workers.pipeline as WorkerHandle).stats(),
+        baseline: cpuBetween(before.baseline, after.baseline),
+        pipeline: cpuBetween(before.pipeline, after.pipeline),
       };
       const ratio = by.pipeline / by.baseline;
       ratios.push(ratio);
@@ -81,7 +105,8 @@ export async function raceScenario(env: BenchEnv, plan: BenchPlan): Promise<Scen
       console.log(`  race round ${line.join(' | ')}`);
     } finally {
       await Promise.all(Object.values(workers).map((worker) => worker.stop()));
-      await queue.close();
+      await queue?.close();
+      await control.close();
     }
   }
   const ratio = spread(ratios);
@@ -111,7 +136,12 @@ export async function raceScenario(env: BenchEnv, plan: BenchPlan): Promise<Scen
       ),
       '',
       `Pipeline / baseline jobs in the same window: **${fmtSpread(ratio, 2)}**; worker CPU per job, ` +
-        `pipeline / baseline: ${fmtSpread(cpuRatio, 2)}.`,
+        `pipeline / baseline: ${fmtSpread(cpuRatio, 2)}. ` +
+        (warmUpJobs > 0
+          ? `Warm workers: before each window both ran ${num(warmUpJobs * 2)} jobs of their own between them ` +
+            '(other business ids, removed before the window; BENCH_WARMUP_JOBS per worker, 0 for none), ' +
+            "and the CPU is the window's alone."
+          : 'Cold workers (BENCH_WARMUP_JOBS=0): the window starts as they do.'),
     ].join('\n'),
   };
 }
