@@ -3,9 +3,10 @@
 // jobs"): with V8's own sizing a busy worker peaks at about 190-210 MB RSS. Two things grow: old
 // space, which V8 lets run up to a few times the live data (~40 MB) before a full GC when the heap
 // limit is large (4 GB by default here), and the young generation (semi-spaces of up to 16 MB). A
-// 96 MB old-space cap brings V8's growing factor down (134 MB peak); 8 MB semi-spaces take 14-18 MB
-// more off (116-120 MB) at no CPU cost the shared bench machine could tell from its noise; 4 MB take
-// 5 MB more but cost 1.7-1.8x the CPU per job (more scavenges, more promotion). 96 rather than 64:
+// 96 MB old-space cap brings V8's growing factor down (130-134 MB peak); 8 MB semi-spaces take
+// 14-18 MB more off (114-120 MB), which is what meets the 120 MB bound, at a CPU price later runs did
+// measure: 1.1-1.6x the CPU per job of V8's own sizing (more scavenges, more promotion; README says
+// how to trade it back); 4 MB take 5 MB more but cost 1.7-1.8x. 96 rather than 64:
 // the same RSS in the bench, more room before V8 would run out of heap if the live data grows.
 //
 // A heap limit is fixed when V8 creates the heap, so it has to be on the node command line (or in
