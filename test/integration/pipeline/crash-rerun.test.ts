@@ -229,8 +229,9 @@ describe('a crash between the POST and the job completing', () => {
       expect((await fixture.eventsOnQueue()).map((e) => e.id)).toEqual([first.eventId]);
       // A job without a recorded outcome still gets its record.
       const [other] = businessIds(1, 7_310_000) as [string];
-      const second = await producer.enqueue(completePayload(other));
+      // Listening before the enqueue: the running worker can fail the job before the enqueue's read-back returns.
       const failedToo = new Promise<void>((resolve) => failing.once('failed', () => resolve()));
+      const second = await producer.enqueue(completePayload(other));
       await failedToo;
       expect(await deadLettering.recordUnhandledFailure(await fixture.load(second.jobId), stalledAgain)).toBe(
         true,
