@@ -1,4 +1,7 @@
 import type { RedisClient } from '../queues/connection';
+import { luaScript } from '../queues/redis-script';
+
+const FAILING = luaScript(__dirname, 'sink-failing');
 
 /** A sink's state as operators see it. Absent fields: enabled, and no failure in progress. */
 export interface SinkState {
@@ -14,10 +17,14 @@ export interface SinkState {
 /** Sink state in Redis, one hash per sink under the queue prefix. */
 export interface SinkStateStore {
   get(sink: string): Promise<SinkState>;
-  /** Records a failure; returns when the current run of failures began (this one, if it is the first). */
-  markFailing(sink: string, nowMs: number): Promise<number>;
-  /** A success ends the run of failures. */
-  markHealthy(sink: string): Promise<void>;
+  /**
+   * Records a failed attempt that started at `attemptStartedMs`; returns when the current run of
+   * failures began: the start of the earliest attempt that failed since the last success (or enable),
+   * so no event of the run started before it.
+   */
+  markFailing(sink: string, attemptStartedMs: number): Promise<number>;
+  /** A success at `nowMs` ends the run of failures; attempts that fail later count from it. */
+  markHealthy(sink: string, nowMs: number): Promise<void>;
   /** Disables; false when it already was (so only one of many failing workers raises the alert). */
   setDisabled(sink: string, nowMs: number, by: string, reason: string): Promise<boolean>;
   setEnabled(sink: string): Promise<void>;
@@ -43,12 +50,15 @@ export function createSinkStateStore(connection: RedisClient, prefix: string): S
         reason: hash.reason,
       };
     },
-    async markFailing(sink, nowMs) {
-      await connection.hsetnx(key(sink), 'failingSince', String(nowMs));
-      return Number((await connection.hget(key(sink), 'failingSince')) ?? nowMs);
+    async markFailing(sink, attemptStartedMs) {
+      return Number(await FAILING(connection, [key(sink)], [String(attemptStartedMs)]));
     },
-    async markHealthy(sink) {
-      await connection.hdel(key(sink), 'failingSince');
+    async markHealthy(sink, nowMs) {
+      await connection
+        .multi()
+        .hdel(key(sink), 'failingSince')
+        .hset(key(sink), 'windowFrom', String(nowMs))
+        .exec();
     },
     async setDisabled(sink, nowMs, by, reason) {
       if ((await connection.hsetnx(key(sink), 'disabled', '1')) === 0) return false;
@@ -57,7 +67,11 @@ export function createSinkStateStore(connection: RedisClient, prefix: string): S
     },
     async setEnabled(sink) {
       // A fresh window: the failures before the operator's fix do not count against the sink.
-      await connection.hdel(key(sink), 'disabled', 'disabledAt', 'disabledBy', 'reason', 'failingSince');
+      await connection
+        .multi()
+        .hdel(key(sink), 'disabled', 'disabledAt', 'disabledBy', 'reason', 'failingSince')
+        .hset(key(sink), 'windowFrom', String(Date.now()))
+        .exec();
     },
   };
 }

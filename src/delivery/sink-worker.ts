@@ -100,7 +100,7 @@ export function createSinkWorker(deps: SinkWorkerDeps): Worker<OnboardingEvent> 
         status: receipt.status,
         answer: receipt.answer,
       });
-      await store.markHealthy(sink.name);
+      await store.markHealthy(sink.name, Date.now());
       observer.attempt(sink.name, 'delivered');
       const outcomeMs = Date.parse(event.time);
       if (Number.isFinite(outcomeMs)) observer.latency(sink.name, Math.max(0, Date.now() - outcomeMs) / 1000);
@@ -111,7 +111,10 @@ export function createSinkWorker(deps: SinkWorkerDeps): Worker<OnboardingEvent> 
         error instanceof SinkDeliveryError ? error : new SinkDeliveryError(describeError(error));
       const durationMs = await settle({ result: 'failed', status: failure.status, answer: failure.message });
       const now = Date.now();
-      const failingSinceMs = await store.markFailing(sink.name, now);
+      // Counted from the attempt's start, not its end: under load an attempt that started first can
+      // fail last, and a run dated from the first failure to end would then look younger than that
+      // event's own failures, which would give the event up instead of disabling the sink.
+      const failingSinceMs = await store.markFailing(sink.name, started);
       // The event has failed since its first attempt, not since it was queued: a backlog (or a slow
       // start) must not make it look older than the sink's own run of failures, or an event of a
       // sink that only ever fails would be given up before the sink is disabled.
