@@ -9,20 +9,30 @@ export interface SinkState {
   /** When the current run of failures began (ms since epoch); unset after any success. */
   failingSince?: number;
   disabledAt?: number;
+  /** When an operator last enabled it: its events' failures count from then, as the sink's do. */
+  enabledAt?: number;
   /** Who disabled it: `auto` or an operator, and why. */
   disabledBy?: string;
   reason?: string;
+}
+
+/** What {@link SinkStateStore.markFailing} answers (ms since epoch). */
+export interface FailingRun {
+  /** When the sink's current run of failures began. */
+  failingSinceMs: number;
+  /** Since when the event counts as failing: its first attempt, or the sink's last enable if later. */
+  eventFailingSinceMs: number;
 }
 
 /** Sink state in Redis, one hash per sink under the queue prefix. */
 export interface SinkStateStore {
   get(sink: string): Promise<SinkState>;
   /**
-   * Records a failed attempt that started at `attemptStartedMs`; returns when the current run of
-   * failures began: the start of the earliest attempt that failed since the last success (or enable),
-   * so no event of the run started before it.
+   * Records a failed attempt of an event whose first attempt started at `eventFirstAttemptMs`;
+   * returns when the sink's current run of failures began and since when the event counts as failing
+   * (both no earlier than the last enable), the run never later than any of its events.
    */
-  markFailing(sink: string, attemptStartedMs: number): Promise<number>;
+  markFailing(sink: string, eventFirstAttemptMs: number): Promise<FailingRun>;
   /** A success at `nowMs` ends the run of failures; attempts that fail later count from it. */
   markHealthy(sink: string, nowMs: number): Promise<void>;
   /** Disables; false when it already was (so only one of many failing workers raises the alert). */
@@ -46,12 +56,17 @@ export function createSinkStateStore(connection: RedisClient, prefix: string): S
         enabled: hash.disabled !== '1',
         failingSince: num(hash.failingSince),
         disabledAt: num(hash.disabledAt),
+        enabledAt: num(hash.enabledAt),
         disabledBy: hash.disabledBy,
         reason: hash.reason,
       };
     },
-    async markFailing(sink, attemptStartedMs) {
-      return Number(await FAILING(connection, [key(sink)], [String(attemptStartedMs)]));
+    async markFailing(sink, eventFirstAttemptMs) {
+      const [since, event] = (await FAILING(connection, [key(sink)], [String(eventFirstAttemptMs)])) as [
+        string,
+        string,
+      ];
+      return { failingSinceMs: Number(since), eventFailingSinceMs: Number(event) };
     },
     async markHealthy(sink, nowMs) {
       await connection
@@ -66,11 +81,14 @@ export function createSinkStateStore(connection: RedisClient, prefix: string): S
       return true;
     },
     async setEnabled(sink) {
-      // A fresh window: the failures before the operator's fix do not count against the sink.
+      // A fresh window: the failures before the operator's fix count neither against the sink nor
+      // against its waiting events, so a sink enabled while still broken is disabled again, and
+      // its events keep waiting rather than being given up one by one.
+      const now = String(Date.now());
       await connection
         .multi()
         .hdel(key(sink), 'disabled', 'disabledAt', 'disabledBy', 'reason', 'failingSince')
-        .hset(key(sink), 'windowFrom', String(Date.now()))
+        .hset(key(sink), { windowFrom: now, enabledAt: now })
         .exec();
     },
   };

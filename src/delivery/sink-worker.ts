@@ -111,19 +111,18 @@ export function createSinkWorker(deps: SinkWorkerDeps): Worker<OnboardingEvent> 
         error instanceof SinkDeliveryError ? error : new SinkDeliveryError(describeError(error));
       const durationMs = await settle({ result: 'failed', status: failure.status, answer: failure.message });
       const now = Date.now();
-      // Counted from the attempt's start, not its end: under load an attempt that started first can
-      // fail last, and a run dated from the first failure to end would then look younger than that
-      // event's own failures, which would give the event up instead of disabling the sink.
-      const failingSinceMs = await store.markFailing(sink.name, started);
       // The event has failed since its first attempt, not since it was queued: a backlog (or a slow
       // start) must not make it look older than the sink's own run of failures, or an event of a
-      // sink that only ever fails would be given up before the sink is disabled.
+      // sink that only ever fails would be given up before the sink is disabled. The store dates the
+      // run from the events' first attempts (not from when the first failure ended: under load an
+      // attempt that started first can fail last), and both from the last enable at the earliest.
       const firstAttemptMs =
         attempt === 1 ? started : ((await firstAttemptAt(deps.connection, job, attempt)) ?? job.timestamp);
+      const { failingSinceMs, eventFailingSinceMs } = await store.markFailing(sink.name, firstAttemptMs);
       const verdict = decideFailure({
         nowMs: now,
         failingSinceMs,
-        eventFirstAttemptMs: firstAttemptMs,
+        eventFirstAttemptMs: eventFailingSinceMs,
         disableAfterMs: settings.disableAfterMs,
       });
       log.warn('delivery attempt failed', {
