@@ -6,6 +6,7 @@ import { businessIds, completePayload } from '../../test/support/payloads';
 import type { WorkerKind } from './worker-control';
 
 const CHUNK = 1_000;
+const OUTCOME_POLL_MS = 100;
 
 /** What the baseline's user would set: BullMQ's own exponential backoff, and the pipeline's retention. */
 export const BASELINE_JOB_OPTIONS: JobsOptions = {
@@ -15,9 +16,12 @@ export const BASELINE_JOB_OPTIONS: JobsOptions = {
   removeOnFail: false,
 };
 
-/** `count` complete payloads (every field, so the sandbox creates rather than sends a wizard link), distinct ids. */
-export function benchPayloads(count: number): Record<string, unknown>[] {
-  return businessIds(count).map((id) => completePayload(id));
+/**
+ * `count` complete payloads (every field, so the sandbox creates rather than sends a wizard link),
+ * distinct ids from `firstId` on (test/support/payloads' default unless given).
+ */
+export function benchPayloads(count: number, firstId?: number): Record<string, unknown>[] {
+  return businessIds(count, firstId).map((id) => completePayload(id));
 }
 
 /** Enqueues with plain `queue.addBulk`, as the baseline's producer would. */
@@ -66,4 +70,17 @@ export async function preloadBacklog(
   if (kind === 'pipeline') await enqueueThroughProducer(redis, prefix, payloads);
   else await addBulkPlain(queue, payloads);
   return queue;
+}
+
+/** Waits until `jobs` jobs of the queue are completed or failed; throws after `timeoutMs`. */
+export async function waitForOutcomes(queue: Queue, jobs: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const counts = await queue.getJobCounts('completed', 'failed');
+    if ((counts.completed ?? 0) + (counts.failed ?? 0) >= jobs) return;
+    if (Date.now() > deadline) {
+      throw new Error(`backlog not drained within ${timeoutMs} ms: ${JSON.stringify(counts)} of ${jobs}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, OUTCOME_POLL_MS));
+  }
 }

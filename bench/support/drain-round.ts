@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import { QUEUE_NAMES } from '../../src/queues/queue-names';
-import { preloadBacklog } from './backlog';
+import { preloadBacklog, waitForOutcomes } from './backlog';
 import type { BenchEnv } from './bench-env';
 import { readJobTimings, type JobTiming } from './job-timings';
 import { quantile } from './stats';
@@ -58,20 +58,6 @@ export interface DrainResult {
   /** Redis's own time per job by command, µs (`usec` in `INFO commandstats`; EVALSHA includes its scripts' commands). */
   redisUsecPerJob: Record<string, number>;
   timings: JobTiming[];
-}
-
-const POLL_MS = 100;
-
-async function waitForOutcomes(queue: Queue, jobs: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const counts = await queue.getJobCounts('completed', 'failed');
-    if ((counts.completed ?? 0) + (counts.failed ?? 0) >= jobs) return;
-    if (Date.now() > deadline) {
-      throw new Error(`backlog not drained within ${timeoutMs} ms: ${JSON.stringify(counts)} of ${jobs}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
 }
 
 async function redisCpuMicros(env: BenchEnv): Promise<number> {

@@ -1,6 +1,6 @@
 import type { BenchEnv } from './bench-env';
 import type { Queue } from 'bullmq';
-import { benchPayloads, onboardingQueue, preloadBacklog } from './backlog';
+import { benchPayloads, onboardingQueue, preloadBacklog, waitForOutcomes } from './backlog';
 import { UNBOUND_LIMITER, type BenchPlan } from './bench-plan';
 import { fmtSpread, num, table, type ScenarioReport } from './report-format';
 import { spread } from './stats';
@@ -75,12 +75,7 @@ export async function raceScenario(env: BenchEnv, plan: BenchPlan): Promise<Scen
       queue = await preloadBacklog('pipeline', env.redis, env.prefix, payloads);
       const startedAt = Date.now();
       await queue.resume();
-      for (;;) {
-        const counts = await queue.getJobCounts('completed', 'failed');
-        if ((counts.completed ?? 0) + (counts.failed ?? 0) >= payloads.length) break;
-        if (Date.now() - startedAt > 900_000) throw new Error('race not drained in 15 minutes');
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await waitForOutcomes(queue, payloads.length, 900_000);
       const seconds = (Date.now() - startedAt) / 1000;
       const by = await completedBy(env);
       const after = await workerStats(workers);

@@ -1,11 +1,10 @@
 import type { Queue } from 'bullmq';
-import { businessIds, completePayload } from '../../test/support/payloads';
-import { enqueueThroughProducer } from './backlog';
+import { waitFor } from '../../test/support/wait-for';
+import { benchPayloads, enqueueThroughProducer, waitForOutcomes } from './backlog';
 import type { BenchEnv } from './bench-env';
 
 /** Business ids of warm-up jobs start here, far from the measured backlogs' (2,000,000 on). */
 const WARM_UP_IDS_FROM = 6_000_000;
-const POLL_MS = 50;
 
 /**
  * Jobs each worker process runs before a measured window (BENCH_WARMUP_JOBS; 0 switches warming off).
@@ -17,14 +16,6 @@ export function warmUpJobsPerProcess(env: NodeJS.ProcessEnv = process.env): numb
   return Number.isInteger(value) && value >= 0 && env.BENCH_WARMUP_JOBS !== '' ? value : 2_000;
 }
 
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`warm-up: ${what} not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-}
-
 /**
  * Runs `count` jobs of their own (distinct business ids, so they take the same path as the measured
  * ones) through the workers already started on the paused `queue`, then pauses it again once nothing
@@ -32,19 +23,11 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs: n
  */
 export async function warmUp(env: BenchEnv, queue: Queue, count: number, timeoutMs = 300_000): Promise<void> {
   if (count <= 0) return;
-  const payloads = businessIds(count, WARM_UP_IDS_FROM).map((id) => completePayload(id));
-  await enqueueThroughProducer(env.redis, env.prefix, payloads);
+  await enqueueThroughProducer(env.redis, env.prefix, benchPayloads(count, WARM_UP_IDS_FROM));
   await queue.resume();
-  await waitFor(
-    async () => {
-      const counts = await queue.getJobCounts('completed', 'failed');
-      return (counts.completed ?? 0) + (counts.failed ?? 0) >= count;
-    },
-    `${count} jobs done`,
-    timeoutMs,
-  );
+  await waitForOutcomes(queue, count, timeoutMs);
   await queue.pause();
-  await waitFor(async () => (await queue.getActiveCount()) === 0, 'no job active', timeoutMs);
+  await waitFor(async () => (await queue.getActiveCount()) === 0, timeoutMs);
   await queue.clean(0, 0, 'completed');
   await queue.clean(0, 0, 'failed');
 }
