@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { track } from './child-registry';
 import type { WorkerStats } from './worker-control';
-import { procStatusBytes } from './proc-status';
+import { cpuMicros, procStatusBytes } from './proc-status';
 
 const REPO = path.join(__dirname, '..', '..');
 const BIN = path.join(REPO, 'bin', 'onboarding.js');
@@ -24,18 +24,6 @@ export function buildDist(): void {
     if (result.status !== 0) throw new Error(`building dist/ failed: ${args.join(' ')} (${result.status})`);
   }
   built = true;
-}
-
-const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-
-/** User and system CPU of a process so far, µs, from /proc/<pid>/stat (clock-tick resolution). */
-function cpuMicros(pid: number): { total: number; system: number } {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name, which is in parentheses and may hold spaces: state is field 3.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const user = Number(fields[14 - 3]);
-  const system = Number(fields[15 - 3]);
-  return { total: ((user + system) * 1e6) / CLOCK_TICKS, system: (system * 1e6) / CLOCK_TICKS };
 }
 
 /** The process that runs the worker: a launcher's only child if it started one, else the process itself. */

@@ -3,6 +3,7 @@ import { QUEUE_NAMES } from '../../src/queues/queue-names';
 import { preloadBacklog, waitForOutcomes } from './backlog';
 import type { BenchEnv } from './bench-env';
 import { readJobTimings, type JobTiming } from './job-timings';
+import { cpuMicros } from './proc-status';
 import { quantile } from './stats';
 import {
   startWorkerProcess,
@@ -52,6 +53,8 @@ export interface DrainResult {
   workerCpuPerJob: number;
   /** Redis CPU per job over the round, µs (includes the bench's own light polling). */
   redisCpuPerJob: number;
+  /** The sandbox's (upstream stand-in's) CPU per job over the round, µs, from /proc (10 ms ticks). */
+  sandboxCpuPerJob: number;
   /** Redis commands per job over the round (`INFO commandstats` deltas), by command and in all. */
   redisCommandsPerJob: Record<string, number>;
   redisCommandsTotalPerJob: number;
@@ -115,6 +118,7 @@ export async function drainRound(env: BenchEnv, spec: DrainSpec): Promise<DrainR
       );
     }
     const redisCpuBefore = await redisCpuMicros(env);
+    const sandboxCpuBefore = cpuMicros(env.sandbox.pid).total;
     const commandsBefore = await redisCommandCalls(env);
     const releasedAt = Date.now();
     await queue.resume();
@@ -122,6 +126,7 @@ export async function drainRound(env: BenchEnv, spec: DrainSpec): Promise<DrainR
     await waitForOutcomes(queue, spec.payloads.length, spec.timeoutMs);
     const workerStats = await Promise.all(workers.map((worker) => worker.stats()));
     const redisCpu = (await redisCpuMicros(env)) - redisCpuBefore;
+    const sandboxCpu = cpuMicros(env.sandbox.pid).total - sandboxCpuBefore;
     const commands = commandsPerJob(commandsBefore, await redisCommandCalls(env), spec.payloads.length);
     const counts = await queue.getJobCounts('completed', 'failed');
     const timings = await readJobTimings(env.redis, env.prefix, QUEUE_NAMES.onboarding);
@@ -145,6 +150,7 @@ export async function drainRound(env: BenchEnv, spec: DrainSpec): Promise<DrainR
       workerStats,
       workerCpuPerJob: workerStats.reduce((sum, s) => sum + s.cpuMicros, 0) / spec.payloads.length,
       redisCpuPerJob: redisCpu / spec.payloads.length,
+      sandboxCpuPerJob: sandboxCpu / spec.payloads.length,
       redisCommandsPerJob: commands.perJob,
       redisCommandsTotalPerJob: commands.total,
       redisUsecPerJob: commands.usecPerJob,

@@ -47,6 +47,7 @@ export async function pairedRounds(
       log(
         `  round ${round + 1} ${kind}: ${num(summary.jobsPerSecond)} jobs/s, p50 ${num(summary.latencyP50)} ms, ` +
           `cpu ${num(summary.workerCpuPerJob)} µs/job, redis ${num(summary.redisCpuPerJob)} µs/job, ` +
+          `sandbox ${num(summary.sandboxCpuPerJob)} µs/job, ` +
           `${num(summary.redisCommandsTotalPerJob, 1)} cmds/job, rss ${mb(summary.peakRss)}, failed ${summary.failed}`,
       );
     }
@@ -73,6 +74,7 @@ export function throughputTable(results: PairedRounds): string {
         `${fmtSpread(of((s) => s.serviceP50))} / ${fmtSpread(of((s) => s.serviceP99))}`,
         fmtSpread(of((s) => s.workerCpuPerJob)),
         fmtSpread(of((s) => s.redisCpuPerJob)),
+        fmtSpread(of((s) => s.sandboxCpuPerJob)),
         fmtSpread(
           of((s) => s.peakRss / 1e6),
           0,
@@ -89,6 +91,7 @@ export function throughputTable(results: PairedRounds): string {
       'processedOn→finishedOn p50 / p99 (ms)',
       'worker CPU µs/job',
       'Redis CPU µs/job',
+      'sandbox CPU µs/job',
       'peak RSS',
       'failed',
     ],

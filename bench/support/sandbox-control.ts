@@ -51,7 +51,14 @@ async function call<T>(url: string, method: string, body?: unknown): Promise<T> 
 
 /** Forks bench/support/sandbox-process.ts and returns its admin handle. */
 export async function startSandboxProcess(): Promise<SandboxControl> {
-  const child = track(fork(childEntry('sandbox-process'), [], { execArgv: [] }));
+  const child = track(
+    fork(childEntry('sandbox-process'), [], {
+      // BENCH_SANDBOX_PROF=<dir>: a CPU profile of the upstream stand-in, apart from the workers' own.
+      execArgv: process.env.BENCH_SANDBOX_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SANDBOX_PROF}`]
+        : [],
+    }),
+  );
   const { url } = await waitForMessage<{ type: string; url: string }>(child, 'ready');
   const admin = (route: string): string => `${url}/__sandbox/${route}`;
   return {

@@ -2,16 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { applyFaults, applyLateFaults } from './fault-gate';
 import { isCompleteProfile } from './profile-completeness';
-import { verifySandboxToken } from './sandbox-jwt';
 import { asRecord, bump, nonEmptyString, parseJson, ropoError, send } from './sandbox-http';
 import { CREATE_CUSTOMER_CONTRACT, type SandboxState } from './sandbox-state';
 
 /** Checks the Bearer token; answers 401 and returns false when it is missing or refused. */
 async function authorised(state: SandboxState, req: Request, res: Response, count: (k: number) => void) {
   const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-  const check = match?.[1]
-    ? await verifySandboxToken(match[1], state.secret, state.generation, Date.now())
-    : undefined;
+  const check = match?.[1] ? await state.tokens.verify(match[1], state.generation, Date.now()) : undefined;
   if (check?.ok) return true;
   count(401);
   ropoError(res, 401, 401, check ? `Token ${check.reason}` : 'Missing bearer token');

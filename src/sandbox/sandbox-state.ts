@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createSandboxActivations, type SandboxActivations } from './sandbox-activations';
 import { seededRandom, type SandboxFaults } from './sandbox-faults';
+import { SandboxTokenVerifier } from './token-verifier';
 
 /** The contract createprofile needs. */
 export const CREATE_CUSTOMER_CONTRACT = 'create_customer_api';
@@ -35,6 +36,8 @@ export interface SandboxState {
   readonly tokenTtlSeconds: number;
   /** The HS256 key of this run's tokens. */
   readonly secret: Uint8Array;
+  /** Checks createprofile's Bearer tokens against {@link secret}, each signature once. */
+  readonly tokens: SandboxTokenVerifier;
   /** http://host:port, known once the server listens (wizard URLs point there). */
   url: string;
   contracts: string[];
@@ -77,11 +80,13 @@ const freshStats = (): SandboxStats => ({
 /** A fresh state for one sandbox run, with a new random token key. */
 export function createSandboxState(options: SandboxStateOptions): SandboxState {
   const initialContracts = [...options.contracts];
+  const secret = new Uint8Array(randomBytes(32));
   const state: SandboxState = {
     cid: options.cid,
     apicode: options.apicode,
     tokenTtlSeconds: options.tokenTtlSeconds,
-    secret: new Uint8Array(randomBytes(32)),
+    secret,
+    tokens: new SandboxTokenVerifier(secret),
     url: '',
     contracts: [...initialContracts],
     generation: 0,
