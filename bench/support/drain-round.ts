@@ -1,10 +1,11 @@
 import type { Queue } from 'bullmq';
 import { QUEUE_NAMES } from '../../src/queues/queue-names';
-import { preloadBacklog, waitForOutcomes } from './backlog';
+import { onboardingQueue, preloadBacklog, waitForOutcomes } from './backlog';
 import type { BenchEnv } from './bench-env';
 import { readJobTimings, type JobTiming } from './job-timings';
 import { cpuMicros } from './proc-status';
 import { quantile } from './stats';
+import { warmUp } from './warm-up';
 import {
   startWorkerProcess,
   type WorkerHandle,
@@ -29,6 +30,11 @@ export interface DrainSpec {
   workerEnv?: Record<string, string>;
   /** How the worker is started (see {@link WorkerSpec}); `bench` unless set. */
   entry?: WorkerSpec['entry'];
+  /**
+   * Jobs each worker process runs first, at 0 ms latency and outside the measured window (see
+   * warm-up.ts); 0 or unset starts the clock on cold workers.
+   */
+  warmUpJobs?: number;
 }
 
 /** What one round measured. */
@@ -98,10 +104,15 @@ function commandsPerJob(before: CommandCalls, after: CommandCalls, jobs: number)
 /** Runs one round from a clean Redis and sandbox; stops every worker process it started, also on failure. */
 export async function drainRound(env: BenchEnv, spec: DrainSpec): Promise<DrainResult> {
   await env.clean();
-  if (spec.latencyMs) await env.sandbox.setFaults({ latency: spec.latencyMs });
-  const queue = await preloadBacklog(spec.kind, env.redis, env.prefix, spec.payloads);
+  const warmUpJobs = spec.warmUpJobs ?? 0;
+  // Warm workers start on an empty paused queue; cold ones find the backlog waiting, as before.
+  let queue =
+    warmUpJobs > 0
+      ? onboardingQueue(env.redis, env.prefix)
+      : await preloadBacklog(spec.kind, env.redis, env.prefix, spec.payloads);
   const workers: WorkerHandle[] = [];
   try {
+    if (warmUpJobs > 0) await queue.pause();
     for (let i = 0; i < (spec.processes ?? 1); i += 1) {
       workers.push(
         await startWorkerProcess({
@@ -117,6 +128,14 @@ export async function drainRound(env: BenchEnv, spec: DrainSpec): Promise<DrainR
         }),
       );
     }
+    let cpuAtStart = workers.map(() => 0);
+    if (warmUpJobs > 0) {
+      await warmUp(env, queue, warmUpJobs * workers.length);
+      cpuAtStart = (await Promise.all(workers.map((worker) => worker.stats()))).map((s) => s.cpuMicros);
+      await queue.close();
+      queue = await preloadBacklog(spec.kind, env.redis, env.prefix, spec.payloads);
+    }
+    if (spec.latencyMs) await env.sandbox.setFaults({ latency: spec.latencyMs });
     const redisCpuBefore = await redisCpuMicros(env);
     const sandboxCpuBefore = cpuMicros(env.sandbox.pid).total;
     const commandsBefore = await redisCommandCalls(env);
@@ -148,7 +167,8 @@ export async function drainRound(env: BenchEnv, spec: DrainSpec): Promise<DrainR
       serviceP99: quantile(service, 0.99),
       peakRss: Math.max(...workerStats.map((s) => s.vmHwm ?? s.peakRssSampled)),
       workerStats,
-      workerCpuPerJob: workerStats.reduce((sum, s) => sum + s.cpuMicros, 0) / spec.payloads.length,
+      workerCpuPerJob:
+        workerStats.reduce((sum, s, i) => sum + s.cpuMicros - (cpuAtStart[i] ?? 0), 0) / spec.payloads.length,
       redisCpuPerJob: redisCpu / spec.payloads.length,
       sandboxCpuPerJob: sandboxCpu / spec.payloads.length,
       redisCommandsPerJob: commands.perJob,

@@ -5,6 +5,7 @@ import type { PairedRounds } from './paired-rounds';
 import { pairedRounds, throughputTable } from './paired-rounds';
 import { fmtSpread, num, type ScenarioReport } from './report-format';
 import { spread } from './stats';
+import { warmUpJobsPerProcess } from './warm-up';
 
 /** Two pipeline worker processes against one, at 50 ms upstream latency and concurrency 50 each. */
 export async function scaleOutScenario(env: BenchEnv, plan: BenchPlan): Promise<ScenarioReport> {
@@ -26,6 +27,7 @@ export async function scaleOutScenario(env: BenchEnv, plan: BenchPlan): Promise<
           processes,
           concurrency: plan.concurrency,
           limiter: UNBOUND_LIMITER,
+          warmUpJobs: warmUpJobsPerProcess(),
           latencyMs: 50,
           timeoutMs: 600_000,
         }),

@@ -4,6 +4,7 @@ import { UNBOUND_LIMITER, type BenchPlan } from './bench-plan';
 import { pairedRounds, throughputRatios, throughputTable } from './paired-rounds';
 import { fmtSpread, num, type ScenarioReport } from './report-format';
 import { spread } from './stats';
+import { warmUpJobsPerProcess } from './warm-up';
 
 /** 0 ms upstream latency: the pipeline's own cost per job against the hand-written worker's. */
 export async function zeroLatencyScenario(env: BenchEnv, plan: BenchPlan): Promise<ScenarioReport> {
@@ -13,6 +14,7 @@ export async function zeroLatencyScenario(env: BenchEnv, plan: BenchPlan): Promi
     payloads,
     concurrency: plan.concurrency,
     limiter: UNBOUND_LIMITER,
+    warmUpJobs: warmUpJobsPerProcess(),
     timeoutMs: 600_000,
   }));
   const ratios = spread(throughputRatios(results));
@@ -50,6 +52,7 @@ export async function latencyScenario(
     payloads,
     concurrency,
     limiter: UNBOUND_LIMITER,
+    warmUpJobs: warmUpJobsPerProcess(),
     latencyMs: 50,
     timeoutMs: 600_000,
   }));
