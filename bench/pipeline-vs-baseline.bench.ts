@@ -18,6 +18,7 @@ import { raceScenario } from './support/scenario-race';
 import { rateLimitScenario } from './support/scenario-rate-limit';
 import { scaleOutScenario } from './support/scenario-scale-out';
 import { latencyScenario, zeroLatencyScenario } from './support/scenario-throughput';
+import { warmUpJobsPerProcess } from './support/warm-up';
 import type { BenchEnv } from './support/bench-env';
 import type { BenchSection } from './run';
 
@@ -59,13 +60,15 @@ function setupText(plan: BenchPlan): string {
       'and other heap settings.',
     '- Payloads: **complete** payloads (`test/support/payloads.ts` `completePayload`, every field, so the ' +
       'sandbox creates the customer), one distinct valid business id per job.',
-    '- Each round starts from an empty Redis and a reset sandbox; the backlog is enqueued into a paused ' +
-      'queue, the worker process started, then the queue resumed: jobs/s = jobs / (last `finishedOn` − ' +
+    '- Each round starts from an empty Redis and a reset sandbox; the worker processes are started and warmed ' +
+      `(${warmUpJobsPerProcess()} jobs each of other business ids at 0 ms, removed afterwards; BENCH_WARMUP_JOBS, ` +
+      '0 for cold workers, and the memory run is never warmed), the backlog is enqueued into the paused queue, ' +
+      'then the queue resumed: jobs/s = jobs / (last `finishedOn` − ' +
       'resume). Enqueue→outcome latency is `finishedOn − max(timestamp, resume)`, so it is mostly the wait ' +
       "in the backlog; `processedOn→finishedOn` is the worker's own time per job.",
     "- Peak RSS: the worker process's `VmHWM` from /proc (it also samples `memoryUsage().rss` every 100 ms). " +
-      "CPU per job: the worker process's `process.cpuUsage()` since ready, and Redis's `used_cpu_*` over " +
-      'the round.',
+      "CPU per job: the worker process's `process.cpuUsage()` over the measured window, Redis's `used_cpu_*` " +
+      "and the sandbox's /proc CPU over the round.",
     `- Rounds: ${plan.rounds} per figure, baseline and pipeline alternating which goes first; the table ` +
       'shows the median and (min–max).',
   ].join('\n');
