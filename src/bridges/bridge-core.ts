@@ -76,7 +76,8 @@ export function createBridgeCore(deps: BridgeCoreDeps): BridgeCore {
   async function waitForRoom(): Promise<void> {
     if (deps.maxBacklog <= 0) return;
     let delay = retryMin;
-    while ((await untilStored('backlog', deps.backlog)) > deps.maxBacklog) {
+    // At the cap, as the HTTP intake refuses at it: one limit, one meaning, whichever way a job comes in.
+    while ((await untilStored('backlog', deps.backlog)) >= deps.maxBacklog) {
       if (stopped) throw new BridgeStoppedError();
       await sleep(delay);
       delay = Math.min(delay * 2, retryMax);
