@@ -60,9 +60,10 @@ function setupText(plan: BenchPlan): string {
       'and other heap settings.',
     '- Payloads: **complete** payloads (`test/support/payloads.ts` `completePayload`, every field, so the ' +
       'sandbox creates the customer), one distinct valid business id per job.',
-    '- Each round starts from an empty Redis and a reset sandbox; the worker processes are started and warmed ' +
-      `(${warmUpJobsPerProcess()} jobs each of other business ids at 0 ms, removed afterwards; BENCH_WARMUP_JOBS, ` +
-      '0 for cold workers, and the memory run is never warmed), the backlog is enqueued into the paused queue, ' +
+    '- Each round starts from an empty Redis and a reset sandbox; the worker processes are started and, in the ' +
+      `race, 0 ms, 50 ms and scale-out rounds, warmed (${warmUpJobsPerProcess()} jobs each of other business ids ` +
+      'at 0 ms, removed afterwards; BENCH_WARMUP_JOBS, 0 for cold workers; the rate-limit, outage and memory runs ' +
+      'start cold), the backlog is enqueued into the paused queue, ' +
       'then the queue resumed: jobs/s = jobs / (last `finishedOn` − ' +
       'resume). Enqueue→outcome latency is `finishedOn − max(timestamp, resume)`, so it is mostly the wait ' +
       "in the backlog; `processedOn→finishedOn` is the worker's own time per job.",
