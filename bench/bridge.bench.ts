@@ -105,8 +105,7 @@ async function measure(
         logger: silent,
         registry: createMetricsRegistry(),
         // As the CLI role has it by default: INTAKE_MAX_BACKLOG, read through the shared probe.
-        maxBacklog: MAX_BACKLOG,
-        backlog: createBacklogProbe(onboarding, MAX_BACKLOG).backlog,
+        backlog: createBacklogProbe(onboarding, MAX_BACKLOG),
         maxBatch: variant.endsWith('unbatched') ? 1 : BATCH,
       }),
       payloads.length,

@@ -74,10 +74,9 @@ export function createBridgeCore(deps: BridgeCoreDeps): BridgeCore {
   }
 
   async function waitForRoom(): Promise<void> {
-    if (deps.maxBacklog <= 0) return;
     let delay = retryMin;
-    // At the cap, as the HTTP intake refuses at it: one limit, one meaning, whichever way a job comes in.
-    while ((await untilStored('backlog', deps.backlog)) >= deps.maxBacklog) {
+    // The intake's own rule (at or over the cap; never with the cap off): one limit, whichever way a job comes in.
+    while ((await untilStored('backlog', () => deps.backlog.overLimit())) !== undefined) {
       if (stopped) throw new BridgeStoppedError();
       await sleep(delay);
       delay = Math.min(delay * 2, retryMax);

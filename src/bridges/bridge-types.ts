@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import type { IntakeMapper } from '../intake/read-message';
 import type { Logger } from '../logger';
 import type { TraceCarrier } from '../telemetry/message-context';
+import type { BacklogProbe } from '../queues/backlog-probe';
 import type { DeadLetterWriter } from '../queues/dead-letter-queue';
 import type { OnboardingProducer } from '../queues/onboarding-producer';
 
@@ -31,9 +32,11 @@ export interface BridgeCoreDeps {
   mapper?: IntakeMapper;
   /** INTAKE_EVENT_TYPES: a CloudEvent of another `type` becomes a dead letter EVENT_TYPE_UNKNOWN. Unset: any type. */
   eventTypes?: readonly string[];
-  /** Waiting jobs above which no more messages are stored (0: no limit); the bridge waits instead. */
-  maxBacklog: number;
-  backlog: () => Promise<number>;
+  /**
+   * INTAKE_MAX_BACKLOG's probe, the one the HTTP intake answers 429 by: while it says the backlog is at
+   * or over the cap, no more messages are stored and the bridge waits instead.
+   */
+  backlog: Pick<BacklogProbe, 'overLimit'>;
   /** Raw bytes kept in an EVENT_MALFORMED record. */
   maxRawBytes?: number;
   retryMinMs?: number;

@@ -47,8 +47,7 @@ export function openBridgeCoreFixture(
   const core = createBridgeCore({
     bridge: 'amqp',
     registry: createMetricsRegistry(),
-    maxBacklog: 0,
-    backlog: async () => 0,
+    backlog: { overLimit: async () => undefined },
     ...deps,
     producer: wrap(producer),
     deadLetters,

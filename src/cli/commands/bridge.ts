@@ -57,10 +57,9 @@ async function runBridge(
         registry,
         mapper: loadIntakeMapper(config.intake.mapper),
         eventTypes: config.intake.eventTypes,
-        maxBacklog: config.intake.maxBacklog,
         // Read at most once a second, as the HTTP intake does: per batch it was one more round trip
         // and socket write for every hundred records.
-        backlog: createBacklogProbe(onboarding, config.intake.maxBacklog).backlog,
+        backlog: createBacklogProbe(onboarding, config.intake.maxBacklog),
         tracing: tracing.enabled
           ? {
               tracer: tracing.tracer,

@@ -136,9 +136,8 @@ async function redisSide(bridge: 'amqp' | 'nats', maxBacklog: number, logLines: 
       deadLetters,
       logger: logger(logLines),
       registry: createMetricsRegistry(),
-      maxBacklog,
       // As the CLI role reads it: at most once a second.
-      backlog: createBacklogProbe(onboarding, maxBacklog).backlog,
+      backlog: createBacklogProbe(onboarding, maxBacklog),
       retryMinMs: 50,
       retryMaxMs: 200,
     });
