@@ -54,6 +54,16 @@ export async function verifySandboxToken(
     if (error instanceof errors.JWSSignatureVerificationFailed) return { ok: false, reason: 'signature' };
     return { ok: false, reason: 'malformed' };
   }
+  return checkSandboxClaims(claims, generation, nowMs);
+}
+
+/**
+ * The checks of a token's claims after its signature held: expiry by jose's rule (expired once `exp`
+ * is not after the current second), then the generation. Shared with the verifier that checks each
+ * signature once.
+ */
+export function checkSandboxClaims(claims: SandboxClaims, generation: number, nowMs: number): TokenCheck {
+  if (claims.exp <= Math.floor(nowMs / 1000)) return { ok: false, reason: 'expired' };
   if (claims.gen !== generation) return { ok: false, reason: 'revoked' };
   return { ok: true, claims };
 }

@@ -1,4 +1,4 @@
-import { verifySandboxToken, type SandboxClaims, type TokenCheck } from './sandbox-jwt';
+import { checkSandboxClaims, verifySandboxToken, type SandboxClaims, type TokenCheck } from './sandbox-jwt';
 
 /** How many verified tokens are remembered; a worker fleet holds a handful at a time. */
 const DEFAULT_CAPACITY = 1_024;
@@ -28,13 +28,10 @@ export class SandboxTokenVerifier {
   }
 
   private recheck(token: string, claims: SandboxClaims, generation: number, nowMs: number): TokenCheck {
-    // jose's rule: expired once `exp` is not after the current second.
-    if (claims.exp <= Math.floor(nowMs / 1000)) {
-      this.verified.delete(token);
-      return { ok: false, reason: 'expired' };
-    }
-    if (claims.gen !== generation) return { ok: false, reason: 'revoked' };
-    return { ok: true, claims };
+    const check = checkSandboxClaims(claims, generation, nowMs);
+    // An expired token never becomes good again: it need not take a place.
+    if (!check.ok && check.reason === 'expired') this.verified.delete(token);
+    return check;
   }
 
   private remember(token: string, claims: SandboxClaims): void {
